@@ -1,0 +1,41 @@
+package io.llmops4j.core;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Turns sentences into L2-normalised vectors. Implementations hold native memory and must be closed;
+ * closing twice is harmless. Instances are safe for concurrent use.
+ */
+public interface Embedder extends AutoCloseable {
+
+    /** Embeds each text; row {@code i} is the unit-length vector of {@code texts.get(i)}. */
+    float[][] embed(List<String> texts);
+
+    /** Embeds one text. */
+    default float[] embed(String text) {
+        return embed(List.of(text))[0];
+    }
+
+    /** Length of every vector this embedder returns. */
+    int dimension();
+
+    /** A stable identifier of the model (name and a hash of its weights), recorded by indexes built with it. */
+    String id();
+
+    /** Longest input in tokens; longer inputs are truncated. */
+    int maxSequenceLength();
+
+    @Override
+    void close();
+
+    /** The embedded default: all-MiniLM-L6-v2 (384 dimensions, 256 word pieces), loaded from the classpath. */
+    static Embedder defaultModel() {
+        return io.llmops4j.core.embed.OnnxEmbedder.defaultModel();
+    }
+
+    /** Loads a sentence-transformers ONNX export: {@code model.onnx} and {@code tokenizer.json} in {@code dir}. */
+    static Embedder load(Path dir) {
+        return io.llmops4j.core.embed.OnnxEmbedder.load(dir);
+    }
+}

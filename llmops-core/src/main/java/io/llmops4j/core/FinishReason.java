@@ -1,0 +1,13 @@
+package io.llmops4j.core;
+
+/** Why a generation ended. */
+public enum FinishReason {
+    /** A stop token (EOS by default) was produced. */
+    STOP,
+    /** {@code maxNewTokens} was reached. */
+    LENGTH,
+    /** The text produced one of the configured stop sequences (which is not part of the returned text). */
+    STOP_SEQUENCE,
+    /** The caller cancelled the generation. */
+    CANCELLED
+}
