@@ -40,7 +40,7 @@ public final class SafetensorsFile implements AutoCloseable {
     public static final long MAX_HEADER_BYTES = 100_000_000L;
 
     /** Largest region mapped at once by the {@code readFloats} methods. */
-    static final long WINDOW_BYTES = 1L << 30;
+    private static final long WINDOW_BYTES = 1L << 30;
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -157,6 +157,11 @@ public final class SafetensorsFile implements AutoCloseable {
      * @throws LlmOpsException      if {@code dest} has fewer elements remaining than the tensor
      */
     public void readFloats(String name, FloatBuffer dest) {
+        readFloats(name, dest, WINDOW_BYTES);
+    }
+
+    /** {@link #readFloats(String, FloatBuffer)} mapping at most {@code windowBytes} at a time. */
+    void readFloats(String name, FloatBuffer dest, long windowBytes) {
         TensorInfo t = info(name);
         if (!t.dtype().isFloatingPoint()) {
             throw new ModelFormatException(file + ": tensor '" + name + "' has dtype " + t.dtype()
@@ -168,7 +173,7 @@ public final class SafetensorsFile implements AutoCloseable {
                     + name + "' in " + file + " has " + n + " elements");
         }
         int elem = t.dtype().byteSize();
-        long window = WINDOW_BYTES / elem * elem;
+        long window = Math.max(elem, windowBytes / elem * elem);
         for (long off = 0; off < t.byteLength(); off += window) {
             long len = Math.min(window, t.byteLength() - off);
             convert(t.dtype(), map(t.dataStart() + off, len), dest, (int) (len / elem));

@@ -1,0 +1,53 @@
+package io.llmops4j.core.safetensors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.llmops4j.core.ModelFormatException;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Offsets beyond 2^31 and tensors over 2 GiB, without writing gigabytes: a sparse file whose first tensor is
+ * a 3 GiB U8 filler (never read) and whose second tensor starts 3 GiB into the data section.
+ */
+class LargeOffsetTest {
+
+    private static final long FILLER = 3L << 30;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void readsATensorPlacedBeyondTwoGibibytes() throws IOException {
+        String json = "{\"filler\":{\"dtype\":\"U8\",\"shape\":[" + FILLER + "],\"data_offsets\":[0," + FILLER + "]},"
+                + "\"far\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[" + FILLER + "," + (FILLER + 16) + "]}}";
+        byte[] header = json.getBytes(StandardCharsets.UTF_8);
+        long dataStart = 8 + header.length;
+        Path p = tmp.resolve("sparse.safetensors");
+        try (RandomAccessFile raf = new RandomAccessFile(p.toFile(), "rw")) {
+            raf.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
+            raf.write(header);
+            raf.setLength(dataStart + FILLER + 16); // sparse: the filler occupies no disk blocks
+            raf.seek(dataStart + FILLER);
+            raf.write(ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN)
+                    .putFloat(1.5f).putFloat(-2f).putFloat(0.25f).putFloat(1e9f).array());
+        }
+        try (SafetensorsFile sf = SafetensorsFile.open(p)) {
+            TensorInfo far = sf.info("far");
+            assertThat(far.dataStart()).isEqualTo(dataStart + FILLER).isGreaterThan(Integer.MAX_VALUE);
+            assertThat(sf.readFloats("far")).containsExactly(1.5f, -2f, 0.25f, 1e9f);
+            assertThat(sf.slice("far").getFloat(12)).isEqualTo(1e9f);
+            assertThat(sf.info("filler").byteLength()).isEqualTo(FILLER);
+            assertThatThrownBy(() -> sf.slice("filler")).isInstanceOf(ModelFormatException.class)
+                    .hasMessageContaining("tensor 'filler' is 3221225472 bytes")
+                    .hasMessageContaining("readFloats(name, FloatBuffer)");
+        }
+    }
+}
