@@ -1,0 +1,180 @@
+package io.llmops4j.eval;
+
+import io.llmops4j.eval.text.Ngrams;
+import io.llmops4j.eval.text.PythonText;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * chrF and chrF++ exactly as sacreBLEU 2.x ({@code sacrebleu.metrics.CHRF}), on its 0-100 scale.
+ *
+ * <p>Character n-grams are taken over code points of the text with all Python whitespace removed (unless
+ * {@code whitespace}); chrF++ adds word n-grams over a split that detaches one leading or trailing ASCII
+ * punctuation character. With several references, each segment keeps the statistics of the first reference
+ * with the strictly best sentence-level score. The corpus score applies the F-beta formula once to the summed
+ * statistics: precision and recall are averaged over the orders that have both hypothesis and reference
+ * n-grams, then combined.
+ */
+public final class Chrf {
+    private static final String PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+    private static final double EPS = 1e-16;
+
+    private Chrf() {
+    }
+
+    /** Sentence chrF: the corpus score of one segment. */
+    public static ChrfScore sentence(String hypothesis, List<String> references, ChrfOptions options) {
+        if (references == null) {
+            throw new InvalidMetricInputException("chrF references must not be null");
+        }
+        List<List<String>> streams = new ArrayList<>();
+        for (String r : references) {
+            streams.add(Collections.singletonList(r));
+        }
+        return corpus(Collections.singletonList(hypothesis), streams, options);
+    }
+
+    /**
+     * Corpus chrF.
+     *
+     * @param referenceStreams {@code referenceStreams.get(k).get(i)} is the k-th reference of segment i
+     */
+    public static ChrfScore corpus(List<String> hypotheses, List<List<String>> referenceStreams, ChrfOptions options) {
+        if (options == null) {
+            throw new InvalidMetricInputException("chrF options must not be null");
+        }
+        List<List<String>> refsPerSegment = MetricInputs.transpose(hypotheses, referenceStreams, "chrF");
+        int orders = options.charOrder() + options.wordOrder();
+        long[] total = new long[3 * orders];
+        for (int i = 0; i < hypotheses.size(); i++) {
+            long[] seg = segmentStatistics(hypotheses.get(i), refsPerSegment.get(i), options);
+            for (int j = 0; j < total.length; j++) {
+                total[j] += seg[j];
+            }
+        }
+        String name = "chrF" + options.beta() + "+".repeat(options.wordOrder());
+        String signature = "nrefs:" + MetricInputs.nrefs(refsPerSegment) + "|case:" + (options.lowercase() ? "lc" : "mixed")
+                + "|eff:" + (options.epsSmoothing() ? "no" : "yes") + "|nc:" + options.charOrder() + "|nw:"
+                + options.wordOrder() + "|space:" + (options.whitespace() ? "yes" : "no") + "|version:"
+                + Bleu.SACREBLEU_VERSION;
+        return new ChrfScore(fScore(total, options), name, signature);
+    }
+
+    /** Per-order n-gram counters of one string: character orders first, then word orders. */
+    private static List<Map<String, Integer>> ngrams(String s, ChrfOptions options) {
+        if (options.lowercase()) {
+            s = PythonText.lower(s);
+        }
+        String chars = options.whitespace() ? s : String.join("", PythonText.split(s));
+        int[] cps = chars.codePoints().toArray();
+        List<Map<String, Integer>> out = new ArrayList<>(options.charOrder() + options.wordOrder());
+        for (int n = 1; n <= options.charOrder(); n++) {
+            out.add(Ngrams.chars(cps, n));
+        }
+        if (options.wordOrder() > 0) {
+            List<String> words = removePunctuation(s);
+            for (int n = 1; n <= options.wordOrder(); n++) {
+                out.add(Ngrams.words(words, n));
+            }
+        }
+        return out;
+    }
+
+    /** sacreBLEU's {@code _remove_punctuation}: detaches one trailing, else one leading, ASCII punctuation mark. */
+    static List<String> removePunctuation(String s) {
+        List<String> out = new ArrayList<>();
+        for (String w : PythonText.split(s)) {
+            int len = PythonText.len(w);
+            if (len == 1) {
+                out.add(w);
+                continue;
+            }
+            int last = w.codePointBefore(w.length());
+            int first = w.codePointAt(0);
+            if (last < 128 && PUNCTUATION.indexOf(last) >= 0) {
+                out.add(w.substring(0, w.length() - 1));
+                out.add(w.substring(w.length() - 1));
+            } else if (first < 128 && PUNCTUATION.indexOf(first) >= 0) {
+                out.add(w.substring(0, 1));
+                out.add(w.substring(1));
+            } else {
+                out.add(w);
+            }
+        }
+        return out;
+    }
+
+    private static long[] segmentStatistics(String hypothesis, List<String> references, ChrfOptions options) {
+        List<Map<String, Integer>> hyp = ngrams(hypothesis, options);
+        long[] best = null;
+        double bestF = -1.0;
+        for (String reference : references) {
+            List<Map<String, Integer>> ref = ngrams(reference, options);
+            long[] stats = new long[3 * hyp.size()];
+            for (int o = 0; o < hyp.size(); o++) {
+                Map<String, Integer> h = hyp.get(o);
+                Map<String, Integer> r = ref.get(o);
+                int match = 0;
+                int hypCount = 0;
+                for (Map.Entry<String, Integer> e : h.entrySet()) {
+                    hypCount += e.getValue();
+                    Integer rc = r.get(e.getKey());
+                    if (rc != null) {
+                        match += Math.min(e.getValue(), rc);
+                    }
+                }
+                stats[3 * o] = r.isEmpty() ? 0 : hypCount; // no hits counted when the reference has no n-grams
+                stats[3 * o + 1] = Ngrams.total(r);
+                stats[3 * o + 2] = match;
+            }
+            double f = fScore(stats, options);
+            if (f > bestF) {
+                bestF = f;
+                best = stats;
+            }
+        }
+        return best;
+    }
+
+    /** sacreBLEU's {@code _compute_f_score}, in its operation order. */
+    private static double fScore(long[] stats, ChrfOptions options) {
+        int factor = options.beta() * options.beta();
+        int orders = stats.length / 3;
+        double score = 0.0;
+        double avgPrec = 0.0;
+        double avgRec = 0.0;
+        int effectiveOrder = 0;
+        for (int i = 0; i < orders; i++) {
+            long nHyp = stats[3 * i];
+            long nRef = stats[3 * i + 1];
+            long nMatch = stats[3 * i + 2];
+            double prec = nHyp > 0 ? (double) nMatch / nHyp : EPS;
+            double rec = nRef > 0 ? (double) nMatch / nRef : EPS;
+            double denom = factor * prec + rec;
+            score += denom > 0 ? (1 + factor) * prec * rec / denom : EPS;
+            if (nHyp > 0 && nRef > 0) {
+                avgPrec += prec;
+                avgRec += rec;
+                effectiveOrder++;
+            }
+        }
+        if (options.epsSmoothing()) {
+            return 100 * score / orders;
+        }
+        if (effectiveOrder == 0) {
+            avgPrec = 0.0;
+            avgRec = 0.0;
+        } else {
+            avgPrec /= effectiveOrder;
+            avgRec /= effectiveOrder;
+        }
+        if (avgPrec + avgRec != 0) {
+            double s = (1 + factor) * avgPrec * avgRec;
+            s /= (factor * avgPrec) + avgRec;
+            return 100 * s;
+        }
+        return 0.0;
+    }
+}
