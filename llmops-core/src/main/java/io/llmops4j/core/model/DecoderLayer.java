@@ -1,0 +1,163 @@
+package io.llmops4j.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * One pre-norm decoder layer: {@code h = x + attention(norm1(x))}, {@code out = h + mlp(norm2(h))}.
+ * Attention is multi-head with grouped key/value heads and a KV cache; the MLP is SiLU-gated
+ * ({@code down(act(gate(x)) * up(x))}) for the Llama family and plain ({@code proj(act(fc(x)))}) for GPT-2.
+ */
+final class DecoderLayer extends AbstractBlock {
+    private final ModelConfig cfg;
+    private final boolean gpt2;
+    private final Norm attentionNorm;
+    private final Norm mlpNorm;
+    private final Projection qkv; // GPT-2's fused c_attn
+    private final Projection q;
+    private final Projection k;
+    private final Projection v;
+    private final Projection o;
+    private final Projection gate;
+    private final Projection up;
+    private final Projection down;
+
+    DecoderLayer(ModelConfig cfg) {
+        this.cfg = cfg;
+        this.gpt2 = cfg.architecture() == Architecture.GPT2;
+        int h = cfg.hiddenSize();
+        int qWidth = cfg.numHeads() * cfg.headDim();
+        int kvWidth = cfg.numKvHeads() * cfg.headDim();
+        attentionNorm = new Norm(cfg);
+        mlpNorm = new Norm(cfg);
+        if (gpt2) {
+            qkv = addChildBlock("c_attn", new Projection(h, 3L * h, true));
+            q = k = v = null;
+            o = addChildBlock("c_proj", new Projection(h, h, true));
+            gate = null;
+            up = addChildBlock("c_fc", new Projection(h, cfg.intermediateSize(), true));
+            down = addChildBlock("mlp_c_proj", new Projection(cfg.intermediateSize(), h, true));
+        } else {
+            qkv = null;
+            q = addChildBlock("q_proj", new Projection(h, qWidth, cfg.qkvBias()));
+            k = addChildBlock("k_proj", new Projection(h, kvWidth, cfg.qkvBias()));
+            v = addChildBlock("v_proj", new Projection(h, kvWidth, cfg.qkvBias()));
+            o = addChildBlock("o_proj", new Projection(qWidth, h, cfg.outputBias()));
+            gate = addChildBlock("gate_proj", new Projection(h, cfg.intermediateSize(), cfg.mlpBias()));
+            up = addChildBlock("up_proj", new Projection(h, cfg.intermediateSize(), cfg.mlpBias()));
+            down = addChildBlock("down_proj", new Projection(cfg.intermediateSize(), h, cfg.mlpBias()));
+        }
+    }
+
+    void register(Transformer model, String prefix) {
+        if (gpt2) {
+            attentionNorm.register(model, prefix + "ln_1");
+            mlpNorm.register(model, prefix + "ln_2");
+            registerProjection(model, prefix + "attn.c_attn", qkv, true);
+            registerProjection(model, prefix + "attn.c_proj", o, true);
+            registerProjection(model, prefix + "mlp.c_fc", up, true);
+            registerProjection(model, prefix + "mlp.c_proj", down, true);
+        } else {
+            attentionNorm.register(model, prefix + "input_layernorm");
+            mlpNorm.register(model, prefix + "post_attention_layernorm");
+            registerProjection(model, prefix + "self_attn.q_proj", q, false);
+            registerProjection(model, prefix + "self_attn.k_proj", k, false);
+            registerProjection(model, prefix + "self_attn.v_proj", v, false);
+            registerProjection(model, prefix + "self_attn.o_proj", o, false);
+            registerProjection(model, prefix + "mlp.gate_proj", gate, false);
+            registerProjection(model, prefix + "mlp.up_proj", up, false);
+            registerProjection(model, prefix + "mlp.down_proj", down, false);
+        }
+    }
+
+    private static void registerProjection(Transformer model, String name, Projection p, boolean conv1d) {
+        model.register(name + ".weight", p.weight(), p.weightShape(), conv1d);
+        if (p.bias() != null) {
+            model.register(name + ".bias", p.bias(), new Shape(p.weightShape().get(0)), false);
+        }
+    }
+
+    NDArray forward(NDArray x, int layer, int start, KvCache cache, NDArray[] cosSin, NDArray mask) {
+        NDArray h = x.add(attention(attentionNorm.apply(x), layer, start, cache, cosSin, mask));
+        return h.add(mlp(mlpNorm.apply(h)));
+    }
+
+    private NDArray attention(NDArray x, int layer, int start, KvCache cache, NDArray[] cosSin, NDArray mask) {
+        int t = (int) x.getShape().get(1);
+        int heads = cfg.numHeads();
+        int kvHeads = cfg.numKvHeads();
+        int d = cfg.headDim();
+        NDArray qs;
+        NDArray ks;
+        NDArray vs;
+        if (gpt2) {
+            NDList parts = qkv.apply(x).split(3, 2);
+            qs = parts.get(0);
+            ks = parts.get(1);
+            vs = parts.get(2);
+        } else {
+            qs = q.apply(x);
+            ks = k.apply(x);
+            vs = v.apply(x);
+        }
+        // [1, t, heads*d] -> [1, heads, t, d]
+        qs = qs.reshape(1, t, heads, d).transpose(0, 2, 1, 3);
+        ks = ks.reshape(1, t, kvHeads, d).transpose(0, 2, 1, 3);
+        vs = vs.reshape(1, t, kvHeads, d).transpose(0, 2, 1, 3);
+        if (cosSin != null) {
+            qs = RotaryTables.apply(qs, cosSin[0], cosSin[1]);
+            ks = RotaryTables.apply(ks, cosSin[0], cosSin[1]);
+        }
+        NDArray[] kv = cache.append(layer, start, ks, vs);
+        NDArray out = scaledDotProduct(qs, kv[0], kv[1], mask, t, heads, kvHeads, d);
+        return o.apply(out);
+    }
+
+    /**
+     * softmax(q k^T / sqrt(d) + mask) v with grouped-query attention: the {@code heads / kvHeads} query heads
+     * that share a key/value head are stacked along the query axis instead of copying the keys (repeat_kv).
+     */
+    private static NDArray scaledDotProduct(NDArray q, NDArray keys, NDArray values, NDArray mask, int t, int heads,
+                                            int kvHeads, int d) {
+        int groups = heads / kvHeads;
+        long s = keys.getShape().get(2);
+        NDArray qg = q.reshape(1, kvHeads, groups * (long) t, d);
+        NDArray scores = qg.matMul(keys.transpose(0, 1, 3, 2)).mul(1.0f / (float) Math.sqrt(d));
+        if (mask != null) {
+            scores = scores.reshape(1, kvHeads, groups, t, s).add(mask).reshape(1, kvHeads, groups * (long) t, s);
+        }
+        DataType dtype = scores.getDataType();
+        NDArray probs = dtype == DataType.FLOAT32 ? scores.softmax(-1)
+                : scores.toType(DataType.FLOAT32, false).softmax(-1).toType(dtype, false);
+        NDArray ctx = probs.matMul(values); // [1, kvHeads, groups*t, d]
+        return ctx.reshape(1, heads, t, d).transpose(0, 2, 1, 3).reshape(1, t, (long) heads * d);
+    }
+
+    private NDArray mlp(NDArray x) {
+        if (gpt2) {
+            return down.apply(Activation.apply(cfg.activation(), up.apply(x)));
+        }
+        return down.apply(Activation.apply(cfg.activation(), gate.apply(x)).mul(up.apply(x)));
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        throw new UnsupportedOperationException("a decoder layer runs inside Transformer.forward, which owns the KV cache");
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return inputShapes;
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        // weights come from checkpoints
+    }
+}

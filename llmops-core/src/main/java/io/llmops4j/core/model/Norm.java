@@ -1,0 +1,50 @@
+package io.llmops4j.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+
+/** RMSNorm (Llama family) or LayerNorm (GPT-2), with its learned scale (and, for LayerNorm, shift). */
+final class Norm {
+    private final boolean layerNorm;
+    private final float eps;
+    private final int width;
+    private Parameter weight;
+    private Parameter bias;
+
+    Norm(ModelConfig cfg) {
+        this.layerNorm = cfg.architecture() == Architecture.GPT2;
+        this.eps = (float) cfg.normEps();
+        this.width = cfg.hiddenSize();
+    }
+
+    void register(Transformer model, String prefix) {
+        weight = model.param(prefix + ".weight", new Shape(width));
+        if (layerNorm) {
+            bias = model.param(prefix + ".bias", new Shape(width));
+        }
+    }
+
+    NDArray apply(NDArray x) {
+        return layerNorm ? layerNorm(x) : rmsNorm(x);
+    }
+
+    /** x / sqrt(mean(x^2) + eps) * weight, computed in float32 as transformers does. */
+    private NDArray rmsNorm(NDArray x) {
+        DataType in = x.getDataType();
+        NDArray xf = in == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+        NDArray variance = xf.square().mean(new int[] {-1}, true);
+        NDArray normed = xf.mul(variance.add(eps).sqrt().pow(-1f));
+        if (in != DataType.FLOAT32) {
+            normed = normed.toType(in, false);
+        }
+        return normed.mul(weight.getArray());
+    }
+
+    private NDArray layerNorm(NDArray x) {
+        return x.getNDArrayInternal()
+                .layerNorm(x, new Shape(width), weight.getArray(), bias.getArray(), eps)
+                .singletonOrThrow();
+    }
+}

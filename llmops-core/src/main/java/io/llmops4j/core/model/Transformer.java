@@ -1,0 +1,149 @@
+package io.llmops4j.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A decoder-only transformer language model as DJL blocks: token (and, for GPT-2, position) embeddings, a stack
+ * of pre-norm decoder layers, a final norm and the output head. One implementation serves the Llama family
+ * (Llama, Mistral, Qwen2: RMSNorm, rotary positions, grouped-query attention, SiLU-gated MLP) and GPT-2
+ * (LayerNorm, learned positions, fused QKV, GELU MLP); {@link ModelConfig} says which parts are used.
+ *
+ * <p>Every parameter is registered under its Hugging Face tensor name ({@link #parametersByName()}), which is
+ * how checkpoints are loaded and how adapters find the projections they wrap.
+ */
+public final class Transformer extends AbstractBlock {
+    private final ModelConfig cfg;
+    private final Map<String, Parameter> byName = new LinkedHashMap<>();
+    private final Map<String, Shape> shapes = new LinkedHashMap<>();
+    private final Map<String, Boolean> storedTransposed = new LinkedHashMap<>();
+    private final Parameter tokenEmbedding;
+    private final Parameter positionEmbedding;
+    private final List<DecoderLayer> layers = new ArrayList<>();
+    private final Norm finalNorm;
+    private final Projection lmHead;
+    private final RotaryTables rotary;
+
+    /** Builds the (uninitialised) block tree for {@code cfg}; load weights with {@link WeightLoader}. */
+    public Transformer(ModelConfig cfg) {
+        this.cfg = cfg;
+        boolean gpt2 = cfg.architecture() == Architecture.GPT2;
+        String root = gpt2 ? "transformer." : "model.";
+        tokenEmbedding = param(root + (gpt2 ? "wte" : "embed_tokens") + ".weight", new Shape(cfg.vocabSize(), cfg.hiddenSize()));
+        positionEmbedding = gpt2 ? param(root + "wpe.weight", new Shape(cfg.maxPositions(), cfg.hiddenSize())) : null;
+        for (int i = 0; i < cfg.numLayers(); i++) {
+            DecoderLayer layer = new DecoderLayer(cfg);
+            addChildBlock("layer" + i, layer);
+            layer.register(this, root + (gpt2 ? "h." : "layers.") + i + ".");
+            layers.add(layer);
+        }
+        finalNorm = new Norm(cfg);
+        finalNorm.register(this, root + (gpt2 ? "ln_f" : "norm"));
+        if (cfg.tieWordEmbeddings()) {
+            lmHead = null;
+        } else {
+            lmHead = addChildBlock("lm_head", new Projection(cfg.hiddenSize(), cfg.vocabSize(), false));
+            register("lm_head.weight", lmHead.weight(), lmHead.weightShape(), false);
+        }
+        rotary = cfg.rope() == null ? null : new RotaryTables(cfg.rope());
+    }
+
+    /** The configuration this model was built for. */
+    public ModelConfig config() {
+        return cfg;
+    }
+
+    /** Parameters keyed by their Hugging Face tensor names, in checkpoint order. */
+    public Map<String, Parameter> parametersByName() {
+        return Collections.unmodifiableMap(byName);
+    }
+
+    /** The shape parameter {@code name} has in this model. */
+    Shape shapeOf(String name) {
+        return shapes.get(name);
+    }
+
+    /** Whether the checkpoint stores this tensor transposed relative to the parameter (GPT-2's Conv1D). */
+    boolean isStoredTransposed(String name) {
+        return storedTransposed.getOrDefault(name, false);
+    }
+
+    Parameter param(String name, Shape shape) {
+        Parameter p = addParameter(Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).build());
+        register(name, p, shape, false);
+        return p;
+    }
+
+    void register(String name, Parameter p, Shape shape, boolean transposed) {
+        byName.put(name, p);
+        shapes.put(name, shape);
+        storedTransposed.put(name, transposed);
+    }
+
+    /**
+     * Runs the model over {@code tokens} ({@code [1, t]}, int64) placed at positions {@code start .. start+t-1},
+     * reading and extending {@code cache}. Returns float32 logits {@code [1, t, vocab]}, or {@code [1, 1, vocab]}
+     * for the last position only when {@code lastOnly}. Temporaries are attached to the tokens' manager.
+     */
+    public NDArray forward(NDArray tokens, int start, KvCache cache, boolean lastOnly) {
+        NDManager mgr = tokens.getManager();
+        int t = (int) tokens.getShape().get(1);
+        int end = start + t;
+        if (end > cache.capacity()) {
+            throw new IllegalArgumentException("sequence of " + end + " tokens exceeds the cache capacity " + cache.capacity());
+        }
+        NDArray x = tokenEmbedding.getArray().get(mgr, new NDIndex("{}", tokens.reshape(t))).expandDims(0);
+        if (positionEmbedding != null) {
+            x = x.add(positionEmbedding.getArray().get(mgr, new NDIndex("{}:{}", start, end)));
+        }
+        NDArray[] cosSin = rotary == null ? null : rotary.cosSin(mgr, start, end, x.getDataType());
+        NDArray mask = AttentionMask.causal(mgr, start, t, cfg.slidingWindow(), x.getDataType());
+        for (int i = 0; i < layers.size(); i++) {
+            x = layers.get(i).forward(x, i, start, cache, cosSin, mask);
+        }
+        cache.advanceTo(end);
+        if (lastOnly && t > 1) {
+            x = x.get(new NDIndex(":, -1:, :"));
+        }
+        x = finalNorm.apply(x);
+        NDArray headWeight = lmHead == null ? tokenEmbedding.getArray() : lmHead.weight().getArray();
+        NDArray logits = ai.djl.nn.core.Linear.linear(x, headWeight).singletonOrThrow();
+        return logits.getDataType() == DataType.FLOAT32 ? logits : logits.toType(DataType.FLOAT32, false);
+    }
+
+    /** A new cache for up to {@code capacity} positions, owned by {@code manager}. */
+    public KvCache newCache(NDManager manager, int capacity) {
+        return new KvCache(manager, cfg, capacity, tokenEmbedding.getArray().getDataType());
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray tokens = inputs.singletonOrThrow();
+        try (KvCache cache = newCache(tokens.getManager(), (int) tokens.getShape().get(1))) {
+            return new NDList(forward(tokens, 0, cache, false));
+        }
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), inputShapes[0].get(1), cfg.vocabSize())};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        // weights come from checkpoints, never from initializers
+    }
+}

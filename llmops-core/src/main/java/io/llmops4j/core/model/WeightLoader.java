@@ -1,0 +1,92 @@
+package io.llmops4j.core.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import io.llmops4j.core.safetensors.DType;
+import io.llmops4j.core.safetensors.SafetensorsCheckpoint;
+import io.llmops4j.core.safetensors.TensorInfo;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Map;
+
+/**
+ * Copies checkpoint tensors into the parameters of a {@link Transformer}, checking every shape first, and
+ * converting to the compute dtype. Tensors the model does not use (GPT-2's attention-mask buffers, a tied
+ * {@code lm_head.weight}) are ignored.
+ */
+public final class WeightLoader {
+    private WeightLoader() {
+    }
+
+    /** Loads every parameter of {@code model} from {@code ckpt} into arrays owned by {@code manager}. */
+    public static void load(Transformer model, SafetensorsCheckpoint ckpt, NDManager manager, DataType dtype) {
+        Map<String, Parameter> params = model.parametersByName();
+        // validate all shapes before allocating anything
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            String stored = storedName(ckpt, e.getKey());
+            long[] expected = model.shapeOf(e.getKey()).getShape();
+            if (model.isStoredTransposed(e.getKey()) && expected.length == 2) {
+                expected = new long[] {expected[1], expected[0]};
+            }
+            ckpt.requireShape(stored, expected);
+        }
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            String stored = storedName(ckpt, e.getKey());
+            NDArray array = read(ckpt, stored, manager, dtype);
+            if (model.isStoredTransposed(e.getKey())) {
+                NDArray transposed = array.transpose().duplicate();
+                array.close();
+                array = transposed;
+            }
+            e.getValue().setArray(array);
+            e.getValue().freeze(true);
+        }
+    }
+
+    /** GPT-2 checkpoints saved from the bare model omit the {@code transformer.} prefix. */
+    private static String storedName(SafetensorsCheckpoint ckpt, String name) {
+        if (!ckpt.contains(name) && name.startsWith("transformer.") && ckpt.contains(name.substring(12))) {
+            return name.substring(12);
+        }
+        return name;
+    }
+
+    private static NDArray read(SafetensorsCheckpoint ckpt, String name, NDManager manager, DataType dtype) {
+        TensorInfo info = ckpt.info(name);
+        Shape shape = new Shape(info.shape());
+        Device device = manager.getDevice();
+        NDArray array;
+        if (info.dtype() == DType.F32 || info.dtype() == DType.BF16 || info.dtype() == DType.F16) {
+            ByteBuffer bytes = ckpt.slice(name).order(ByteOrder.nativeOrder());
+            DataType stored = switch (info.dtype()) {
+                case F32 -> DataType.FLOAT32;
+                case BF16 -> DataType.BFLOAT16;
+                default -> DataType.FLOAT16;
+            };
+            if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+                array = manager.create(ckpt.readFloats(name), shape);
+            } else {
+                // The mapped bytes are aliased, not copied, by create(): take an owned copy before the file closes.
+                try (NDManager alias = manager.newSubManager()) {
+                    NDArray view = alias.create(bytes, shape, stored);
+                    // toType(same dtype, copy=true) still aliases in DJL's PyTorch engine: duplicate() is the real copy
+                    array = stored == dtype ? view.duplicate() : view.toType(dtype, false);
+                    array.attach(manager);
+                }
+            }
+        } else {
+            throw new io.llmops4j.core.ModelFormatException(info.file() + ": tensor '" + name + "' has dtype "
+                    + info.dtype() + ", expected a floating-point dtype (F32, F16 or BF16)");
+        }
+        if (!array.getDevice().equals(device)) {
+            NDArray moved = array.toDevice(device, true);
+            array.close();
+            array = moved;
+        }
+        return array;
+    }
+}
