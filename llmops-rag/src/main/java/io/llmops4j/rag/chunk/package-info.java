@@ -1,0 +1,6 @@
+/**
+ * Chunkers: split a document's text into pieces that fit the embedder's input, keeping character offsets and
+ * heading paths. {@link io.llmops4j.rag.chunk.RecursiveChunker} is the default; token counts come from a
+ * {@link io.llmops4j.rag.chunk.TokenCounter} such as the embedder's tokenizer.
+ */
+package io.llmops4j.rag.chunk;
