@@ -1,0 +1,7 @@
+/**
+ * Sentence embeddings on ONNX Runtime: {@link io.llmops4j.core.embed.OnnxEmbedder} runs a sentence-transformers
+ * ONNX export (all-MiniLM-L6-v2 embedded by default) with dynamic padding, length-sorted batching, mean pooling
+ * and L2 normalisation, and exposes the per-token vectors ({@link io.llmops4j.core.embed.TokenEmbeddings}) that
+ * token-matching metrics such as BERTScore need.
+ */
+package io.llmops4j.core.embed;
