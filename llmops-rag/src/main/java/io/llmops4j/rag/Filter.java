@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * A condition on chunk metadata, applied inside the search (the kNN graph walk only visits matching chunks), never
  * after it. Keys are metadata keys; the key {@link #DOCUMENT_ID} addresses the chunk's document id. Equality compares
- * the exact string; ranges apply to values that parse as numbers.
+ * the exact string; ranges apply to values that parse as numbers. Values longer than 8191 characters are stored but
+ * cannot be filtered on.
  */
 public sealed interface Filter {
     /** Pseudo-key that filters on the chunk's document id. */

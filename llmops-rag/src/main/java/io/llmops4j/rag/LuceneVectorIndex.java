@@ -89,6 +89,8 @@ final class LuceneVectorIndex implements VectorIndex {
     static final String NO_EMBEDDER = "none";
 
     private static final int EMBED_BATCH = 64;
+    /** Longest metadata value that is indexed for filters: 8191 chars are at most 32764 UTF-8 bytes. */
+    static final int MAX_FILTERABLE_CHARS = 8191;
     private static final int MAX_QUERY_TERMS = 1024;
 
     private final String location;
@@ -303,6 +305,11 @@ final class LuceneVectorIndex implements VectorIndex {
         doc.add(new StoredField(F_END, c.offsets().end()));
         doc.add(new StoredField(F_HEADING, c.headingPath()));
         for (Map.Entry<String, String> e : new TreeMap<>(c.metadata()).entrySet()) {
+            if (e.getValue().length() > MAX_FILTERABLE_CHARS) {
+                // too long for one Lucene term (32766 bytes): stored, not filterable
+                doc.add(new StoredField(META_PREFIX + e.getKey(), e.getValue()));
+                continue;
+            }
             doc.add(new StringField(META_PREFIX + e.getKey(), e.getValue(), Field.Store.YES));
             Double number = parseNumber(e.getValue());
             if (number != null) {
