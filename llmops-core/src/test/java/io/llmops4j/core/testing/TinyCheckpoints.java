@@ -95,6 +95,20 @@ public final class TinyCheckpoints {
     private TinyCheckpoints() {
     }
 
+    /**
+     * Writes every variant with seed 1 into {@code args[0]/<VARIANT>}: the input of
+     * {@code src/test/resources/io/llmops4j/core/testing/torch_reference.py}, which produces the torch golden
+     * logits checked by {@code TorchGoldenTest}.
+     */
+    public static void main(String[] args) {
+        for (Variant v : Variant.values()) {
+            write(Path.of(args[0]).resolve(v.name()), v, GOLDEN_SEED);
+        }
+    }
+
+    /** The seed of the checkpoints behind the committed torch golden logits. */
+    static final long GOLDEN_SEED = 1;
+
     /** Writes checkpoint {@code v} with weights drawn from {@code seed} into {@code dir} (created if needed). */
     public static TinyCheckpoint write(Path dir, Variant v, long seed) {
         Random rnd = new Random(seed * 1_000_003L + v.ordinal());

@@ -2,6 +2,7 @@ package io.llmops4j.core.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmops4j.core.safetensors.SafetensorsCheckpoint;
@@ -27,7 +28,7 @@ class TinyCheckpointsTest {
             TinyCheckpoint c = TinyCheckpoints.write(dir, v, 3);
             JsonNode config = json.readTree(dir.resolve("config.json").toFile());
             assertThat(config.get("architectures").get(0).asText()).isEqualTo(c.architecture());
-            assertThat(json.convertValue(config, Map.class)).isEqualTo(c.config());
+            assertThat(json.convertValue(config, new TypeReference<Map<String, Object>>() { })).isEqualTo(c.config());
             assertThat(Files.exists(dir.resolve("generation_config.json"))).isEqualTo(v != Variant.GPT2);
             try (SafetensorsCheckpoint st = SafetensorsCheckpoint.open(dir)) {
                 assertThat(st.names()).containsExactlyInAnyOrderElementsOf(c.weights().keySet());
