@@ -23,6 +23,12 @@ public enum DType {
     I16(2),
     /** Signed 8-bit integer. */
     I8(1),
+    /** Unsigned 64-bit integer. */
+    U64(8),
+    /** Unsigned 32-bit integer. */
+    U32(4),
+    /** Unsigned 16-bit integer. */
+    U16(2),
     /** Unsigned 8-bit integer. */
     U8(1),
     /** Boolean, one byte per element. */

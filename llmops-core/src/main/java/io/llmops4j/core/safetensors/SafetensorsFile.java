@@ -2,6 +2,7 @@ package io.llmops4j.core.safetensors;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmops4j.core.LlmOpsException;
@@ -43,7 +44,8 @@ public final class SafetensorsFile implements AutoCloseable {
     private static final long WINDOW_BYTES = 1L << 30;
 
     private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final String METADATA_KEY = "__metadata__";
 
     private final Path file;

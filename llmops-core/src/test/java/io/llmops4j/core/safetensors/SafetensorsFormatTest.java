@@ -148,6 +148,9 @@ class SafetensorsFormatTest {
                 .addRaw("i16", DType.I16, new long[] {1}, new byte[] {(byte) 0xFE, (byte) 0xFF})
                 .addRaw("i8", DType.I8, new long[] {2}, new byte[] {-3, 4})
                 .addRaw("u8", DType.U8, new long[] {1}, new byte[] {(byte) 200})
+                .addRaw("u16", DType.U16, new long[] {1}, new byte[] {(byte) 0xFF, (byte) 0xFF})
+                .addRaw("u32", DType.U32, new long[] {1}, new byte[] {0, 0, 0, (byte) 0x80})
+                .addRaw("u64", DType.U64, new long[] {2}, new byte[16])
                 .addRaw("bool", DType.BOOL, new long[] {2}, new byte[] {1, 0})
                 .addRaw("scalar", DType.I32, new long[] {}, new byte[] {5, 0, 0, 0})
                 .addRaw("empty", DType.F32, new long[] {0, 3}, new byte[0])
@@ -161,6 +164,9 @@ class SafetensorsFormatTest {
             assertThat(sf.slice("i8").get(0)).isEqualTo((byte) -3);
             assertThat(sf.slice("u8").get(0) & 0xFF).isEqualTo(200);
             assertThat(sf.slice("bool").get(0)).isEqualTo((byte) 1);
+            assertThat(sf.slice("u16").getShort(0) & 0xFFFF).isEqualTo(65535);
+            assertThat(Integer.toUnsignedLong(sf.slice("u32").getInt(0))).isEqualTo(1L << 31);
+            assertThat(sf.info("u64").byteLength()).isEqualTo(16);
             assertThat(sf.info("scalar").numel()).isEqualTo(1);
             assertThat(sf.slice("scalar").getInt(0)).isEqualTo(5);
             assertThat(sf.info("empty").numel()).isZero();

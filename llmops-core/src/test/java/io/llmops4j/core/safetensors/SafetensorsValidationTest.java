@@ -77,6 +77,8 @@ class SafetensorsValidationTest {
         rejects(file("bad.safetensors", "{\"a\":{\"dtype\":\"F32\",", 0))
                 .hasMessageContaining("not well-formed JSON");
         rejects(file("array.safetensors", "[1,2]   ", 0)).hasMessageContaining("must be a JSON object, found ARRAY");
+        rejects(file("trailing.safetensors", "{} {}", 0)).hasMessageContaining("not well-formed JSON")
+                .hasMessageContaining("Trailing token");
         rejects(file("dup.safetensors",
                 "{\"a\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]},"
                         + "\"a\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]}}", 4))

@@ -17,7 +17,8 @@ import java.util.Map;
  *       {@code inv_freq[i] = 1 / theta^(2i/head_dim)}, scaled by {@code rope_type} linear, dynamic or llama3
  *       as in {@code modeling_rope_utils.py}. Both the older top-level {@code rope_theta}/{@code rope_scaling}
  *       (with {@code rope_type} or legacy {@code type}) and the newer {@code rope_parameters} are read.</li>
- *   <li>Dynamic NTK: transformers 4.44 to 4.57 ({@code dynamic_rope_update}) recompute the base from the
+ *   <li>Dynamic NTK: transformers since 4.44 (through 5.x, {@code _compute_dynamic_ntk_parameters} driven by
+ *       {@code dynamic_rope_update}) recompute the base from the
  *       current sequence length {@code seq_len = max(position_ids) + 1} when it exceeds
  *       {@code max_position_embeddings}: {@code base = theta * (factor * seq_len / max_pos - (factor - 1))
  *       ^ (dim / (dim - 2))}, and use the original frequencies otherwise. This reference reproduces a single
