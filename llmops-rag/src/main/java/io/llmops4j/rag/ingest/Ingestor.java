@@ -152,7 +152,7 @@ public final class Ingestor {
                     break;
                 }
                 filesDone++;
-                report(0);
+                report();
             }
             if (removeDeleted && !cancelled) {
                 removeVanished(present);
@@ -256,9 +256,9 @@ public final class Ingestor {
             bytesDone += size - sink.bytesReported;
         }
 
-        void report(long extraBytes) {
-            listener.onProgress(new IngestProgress(filesDone, filesTotal, bytesDone + extraBytes, bytesTotal,
-                    chunksIndexed, elapsed()));
+        void report() {
+            listener.onProgress(new IngestProgress(filesDone, filesTotal, bytesDone, bytesTotal, chunksIndexed,
+                    elapsed()));
         }
 
         Duration elapsed() {
@@ -307,8 +307,8 @@ public final class Ingestor {
                     bytesDone += read - bytesReported;
                     bytesReported = read;
                 }
-                if (pending.size() >= batchSize) {
-                    flush();
+                while (pending.size() >= batchSize) {
+                    indexBatch(batchSize);
                 }
             }
 
@@ -318,17 +318,22 @@ public final class Ingestor {
             }
 
             void flush() {
+                while (!pending.isEmpty()) {
+                    indexBatch(Math.min(batchSize, pending.size()));
+                }
+            }
+
+            /** Embeds and indexes the first {@code n} pending chunks. */
+            private void indexBatch(int n) {
                 if (cancelRequested) {
                     throw new Cancelled();
                 }
-                if (pending.isEmpty()) {
-                    return;
-                }
-                index.add(List.copyOf(pending));
-                chunks += pending.size();
-                chunksIndexed += pending.size();
-                pending.clear();
-                report(0);
+                List<Chunk> batch = pending.subList(0, n);
+                index.add(List.copyOf(batch));
+                batch.clear();
+                chunks += n;
+                chunksIndexed += n;
+                report();
             }
         }
     }
