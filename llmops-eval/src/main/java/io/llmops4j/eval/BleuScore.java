@@ -51,12 +51,16 @@ public record BleuScore(double score, double[] precisions, double bp, double rat
      * @param width decimals of the score
      */
     public String format(int width) {
+        return "BLEU|" + signature + " = " + PythonText.fixed(score, width) + " " + verbose();
+    }
+
+    /** sacreBLEU's verbose part, e.g. {@code 82.4/50.0/45.5/37.5 (BP = 0.943 ratio = 0.944 hyp_len = 17 ref_len = 18)}. */
+    public String verbose() {
         StringJoiner prec = new StringJoiner("/");
         for (double p : precisions) {
             prec.add(PythonText.fixed(p, 1));
         }
-        return "BLEU|" + signature + " = " + PythonText.fixed(score, width) + " " + prec + " (BP = "
-                + PythonText.fixed(bp, 3) + " ratio = " + PythonText.fixed(ratio, 3) + " hyp_len = " + sysLen
+        return prec + " (BP = " + PythonText.fixed(bp, 3) + " ratio = " + PythonText.fixed(ratio, 3) + " hyp_len = " + sysLen
                 + " ref_len = " + refLen + ")";
     }
 

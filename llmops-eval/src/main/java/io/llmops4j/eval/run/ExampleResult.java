@@ -1,0 +1,23 @@
+package io.llmops4j.eval.run;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What happened to one example in a run.
+ *
+ * @param id the example id
+ * @param input the input
+ * @param references the references
+ * @param output the system's output ({@code null} if it failed)
+ * @param scores metric name -> score (empty if the system failed)
+ * @param latencyMillis wall time of the system call
+ * @param error the failure message, or {@code null}
+ */
+public record ExampleResult(String id, String input, List<String> references, String output, Map<String, Double> scores,
+                            double latencyMillis, String error) {
+    public ExampleResult {
+        references = List.copyOf(references);
+        scores = Map.copyOf(scores);
+    }
+}

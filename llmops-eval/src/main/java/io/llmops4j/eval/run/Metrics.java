@@ -1,0 +1,78 @@
+package io.llmops4j.eval.run;
+
+import io.llmops4j.eval.Bleu;
+import io.llmops4j.eval.BleuOptions;
+import io.llmops4j.eval.Chrf;
+import io.llmops4j.eval.ChrfOptions;
+import io.llmops4j.eval.InvalidMetricInputException;
+import io.llmops4j.eval.Meteor;
+import io.llmops4j.eval.Rouge;
+import io.llmops4j.eval.text.PythonText;
+import java.util.List;
+
+/**
+ * Ready-made {@link ExampleMetric}s over the text metrics. Sentence-level scores are averaged over a run; note
+ * that the mean of sentence BLEU is not corpus BLEU (use {@link Bleu#corpus} for that).
+ */
+public final class Metrics {
+    private Metrics() {
+    }
+
+    /** Sentence BLEU (0-100) with sacreBLEU's {@code sentence_bleu} defaults (effective order). */
+    public static ExampleMetric bleu() {
+        BleuOptions options = BleuOptions.builder().effectiveOrder(true).build();
+        return of("bleu", (out, ex) -> Bleu.sentence(out, references(ex), options).score());
+    }
+
+    /** Sentence chrF2 (0-100); {@code wordOrder} 2 gives chrF++. */
+    public static ExampleMetric chrf(int wordOrder) {
+        ChrfOptions options = ChrfOptions.builder().wordOrder(wordOrder).build();
+        return of(wordOrder == 0 ? "chrf" : "chrf" + "+".repeat(wordOrder), (out, ex) -> Chrf.sentence(out, references(ex), options).score());
+    }
+
+    /** ROUGE F-measure (0..1) of one type, best over references, with stemming. */
+    public static ExampleMetric rouge(String type) {
+        Rouge rouge = Rouge.builder().types(type).useStemmer(true).build();
+        return of(type, (out, ex) -> rouge.scoreMulti(references(ex), out).get(type).fmeasure());
+    }
+
+    /** METEOR (0..1) with the given scorer. */
+    public static ExampleMetric meteor(Meteor meteor) {
+        return of("meteor", (out, ex) -> meteor.score(references(ex), out));
+    }
+
+    /** 1 if the whitespace-normalised output equals a whitespace-normalised reference, else 0. */
+    public static ExampleMetric exactMatch() {
+        return of("exact_match", (out, ex) -> {
+            String o = PythonText.normalizeSpaces(out);
+            for (String r : references(ex)) {
+                if (PythonText.normalizeSpaces(r).equals(o)) {
+                    return 1.0;
+                }
+            }
+            return 0.0;
+        });
+    }
+
+    /** A metric from a name and a function. */
+    public static ExampleMetric of(String name, java.util.function.ToDoubleBiFunction<String, Example> fn) {
+        return new ExampleMetric() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public double score(String output, Example example) {
+                return fn.applyAsDouble(output, example);
+            }
+        };
+    }
+
+    private static List<String> references(Example ex) {
+        if (ex.references().isEmpty()) {
+            throw new InvalidMetricInputException("example '" + ex.id() + "' has no reference");
+        }
+        return ex.references();
+    }
+}
