@@ -1,0 +1,372 @@
+package io.llmops4j.core.chat;
+
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.el.JinjavaProcessors;
+import com.hubspot.jinjava.interpret.AutoCloseableSupplier;
+import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.lib.filter.Filter;
+import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import com.hubspot.jinjava.tree.Node;
+import io.llmops4j.core.ChatMessage;
+import io.llmops4j.core.InvalidRequestException;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A Hugging Face chat template ({@code chat_template} of {@code tokenizer_config.json}), compiled once and
+ * rendered per conversation the way {@code tokenizer.apply_chat_template(messages, tokenize=False,
+ * add_generation_prompt=...)} does.
+ *
+ * <pre>{@code
+ * ChatTemplate t = ChatTemplate.compile(templateText, Map.of("bos_token", "<s>", "eos_token", "</s>"));
+ * String prompt = t.render(List.of(ChatMessage.user("Hi")), true);
+ * }</pre>
+ *
+ * <p><b>Dialect.</b> Rendering uses jinjava configured like HF's Jinja environment ({@code trim_blocks} and
+ * {@code lstrip_blocks} on). Templates see {@code messages} (a list of {@code {role, content}} maps),
+ * {@code add_generation_prompt}, the special tokens given to {@link #compile} ({@code bos_token},
+ * {@code eos_token}, ...) and any extra variables. HF's additions are provided: {@code raise_exception(msg)}
+ * (fails the render with a {@link ChatTemplateException} carrying {@code msg}), {@code strftime_now(format)},
+ * and the filters {@code tojson} (Python's {@code json.dumps} layout, with {@code indent} and {@code sort_keys})
+ * and {@code trim} (Python's {@code str.strip}). Strings have the Python methods templates use: {@code strip},
+ * {@code lstrip}, {@code rstrip}, {@code split}, {@code startswith}, {@code endswith}, {@code upper},
+ * {@code lower}, {@code title}, {@code capitalize}, {@code replace}, {@code find}, {@code count}, {@code join};
+ * maps have {@code items}, {@code keys}, {@code values}, {@code get}.
+ *
+ * <p><b>Sandbox.</b> Templates are untrusted input. A template cannot read files or resources
+ * ({@code include}, {@code import}, {@code from}, {@code extends} are disabled and the resource loader refuses
+ * everything), cannot call Java methods (only the Python-style methods above exist; {@code getClass()} and the
+ * like are errors), cannot re-render strings as templates, and is bounded: at most {@value #MAX_OUTPUT_CHARS}
+ * characters of output and of any intermediate string, {@value #MAX_RENDER_MILLIS} ms of render time, no
+ * recursive macros. Every violation is a {@link ChatTemplateException} naming the problem. Variables passed in
+ * must be plain data (maps with string keys, lists, strings, numbers, booleans, null); they are copied.
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class ChatTemplate {
+
+    /** Maximum characters a render may produce (and maximum length of any string built while rendering). */
+    public static final int MAX_OUTPUT_CHARS = 1 << 20;
+    /** Maximum wall-clock time of one render. */
+    public static final long MAX_RENDER_MILLIS = 2_000;
+
+    private static final int MAX_COLLECTION_SIZE = 100_000;
+    private static final Set<String> RESERVED = Set.of("messages", "add_generation_prompt");
+
+    /** Deadline (System.nanoTime) of the render running on this thread, checked before every template node. */
+    private static final ThreadLocal<long[]> DEADLINE = new ThreadLocal<>();
+
+    private static final Jinjava ENGINE = createEngine();
+
+    private final String template;
+    private final Map<String, Object> specialTokens;
+
+    private ChatTemplate(String template, Map<String, Object> specialTokens) {
+        this.template = template;
+        this.specialTokens = specialTokens;
+    }
+
+    /**
+     * Checks the template's syntax and binds the special tokens.
+     *
+     * @param template      the Jinja source, e.g. the {@code chat_template} string of {@code tokenizer_config.json}
+     * @param specialTokens variables such as {@code bos_token} and {@code eos_token} (plain data)
+     * @throws ChatTemplateException if the template does not parse
+     */
+    public static ChatTemplate compile(String template, Map<String, Object> specialTokens) {
+        Objects.requireNonNull(template, "template");
+        Objects.requireNonNull(specialTokens, "specialTokens");
+        Map<String, Object> tokens = copyVariables(specialTokens);
+        JinjavaInterpreter interpreter = ENGINE.newInterpreter();
+        try (AutoCloseableSupplier.AutoCloseableImpl<JinjavaInterpreter> current =
+                     JinjavaInterpreter.closeablePushCurrent(interpreter).get()) {
+            current.value().parse(template);
+        }
+        List<TemplateError> errors = interpreter.getErrors().stream()
+                .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL).toList();
+        if (!errors.isEmpty()) {
+            throw new ChatTemplateException("chat template does not parse: " + describe(errors.get(0)));
+        }
+        return new ChatTemplate(template, tokens);
+    }
+
+    /** The template source. */
+    public String source() {
+        return template;
+    }
+
+    /**
+     * Renders a conversation.
+     *
+     * @param messages            the conversation, oldest first
+     * @param addGenerationPrompt whether to append the header that starts the assistant's reply
+     * @return the prompt text
+     * @throws ChatTemplateException if the template raises an exception, breaks a sandbox rule or fails
+     */
+    public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        return render(messages, addGenerationPrompt, Map.of());
+    }
+
+    /**
+     * Renders a conversation with extra template variables (e.g. {@code tools}, {@code documents},
+     * {@code date_string}); they override special tokens of the same name.
+     *
+     * @throws InvalidRequestException if an extra variable is named {@code messages} or {@code add_generation_prompt}
+     *                                 or holds something other than plain data
+     * @throws ChatTemplateException   if the template raises an exception, breaks a sandbox rule or fails
+     */
+    public String render(List<ChatMessage> messages, boolean addGenerationPrompt, Map<String, ?> variables) {
+        Objects.requireNonNull(messages, "messages");
+        Objects.requireNonNull(variables, "variables");
+        for (String name : variables.keySet()) {
+            if (RESERVED.contains(name)) {
+                throw new InvalidRequestException("variable '" + name + "' is set by render() itself and cannot be"
+                        + " passed as an extra variable");
+            }
+        }
+        Map<String, Object> context = new LinkedHashMap<>(specialTokens);
+        context.putAll(copyVariables(variables));
+        List<Object> list = new ArrayList<>(messages.size());
+        for (ChatMessage m : messages) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            map.put("role", m.role());
+            map.put("content", m.content());
+            list.add(map);
+        }
+        context.put("messages", list);
+        context.put("add_generation_prompt", addGenerationPrompt);
+
+        long[] deadline = {System.nanoTime() + MAX_RENDER_MILLIS * 1_000_000L, 0};
+        DEADLINE.set(deadline);
+        RenderResult result;
+        try {
+            result = ENGINE.renderForResult(template, context);
+        } finally {
+            DEADLINE.remove();
+        }
+        if (deadline[1] != 0) {
+            throw new ChatTemplateException("chat template rendering exceeded the time limit of "
+                    + MAX_RENDER_MILLIS + " ms");
+        }
+        for (TemplateError error : result.getErrors()) {
+            Throwable raised = raisedBy(error);
+            if (raised != null) {
+                throw new ChatTemplateException(raised.getMessage());
+            }
+        }
+        for (TemplateError error : result.getErrors()) {
+            // FATAL errors, and warnings that report an internal exception (e.g. a recursive macro cycle);
+            // unknown properties stay warnings, as undefined values are in Jinja.
+            if (error.getSeverity() == TemplateError.ErrorType.FATAL
+                    || error.getReason() == TemplateError.ErrorReason.EXCEPTION) {
+                throw new ChatTemplateException("chat template failed: " + describe(error));
+            }
+        }
+        return result.getOutput();
+    }
+
+    /** The exception of a {@code raise_exception(...)} call, if this error comes from one. */
+    private static Throwable raisedBy(TemplateError error) {
+        for (Throwable t = error.getException(); t != null; t = t.getCause()) {
+            if (t instanceof RaisedByTemplate) {
+                return t;
+            }
+        }
+        if (error.getMessage() != null && error.getMessage().contains(RaisedByTemplate.MARKER)) {
+            String m = error.getMessage();
+            return new RaisedByTemplate(m.substring(m.indexOf(RaisedByTemplate.MARKER)
+                    + RaisedByTemplate.MARKER.length()));
+        }
+        return null;
+    }
+
+    private static String describe(TemplateError error) {
+        String message = error.getMessage();
+        if (message != null && message.contains("OutputTooBig")) {
+            message = "output exceeds the limit of " + MAX_OUTPUT_CHARS + " characters (" + message + ")";
+        }
+        return message + (error.getLineno() > 0 ? " (line " + error.getLineno() + ")" : "");
+    }
+
+    // ---------------------------------------------------------------- engine set-up
+
+    private static Jinjava createEngine() {
+        JinjavaConfig config = JinjavaConfig.newBuilder()
+                .withTrimBlocks(true)
+                .withLstripBlocks(true)
+                .withElResolver(new SandboxResolver())
+                .withNestedInterpretationEnabled(false)
+                .withEnableRecursiveMacroCalls(false)
+                .withMaxOutputSize(MAX_OUTPUT_CHARS)
+                .withMaxStringLength(MAX_OUTPUT_CHARS)
+                .withMaxListSize(MAX_COLLECTION_SIZE)
+                .withMaxMapSize(MAX_COLLECTION_SIZE)
+                .withDisabled(Map.of(
+                        Context.Library.TAG, Set.of("include", "import", "from", "extends"),
+                        Context.Library.FILTER, Set.of("render", "pprint")))
+                .withProcessors(JinjavaProcessors.newBuilder().withNodePreProcessor(ChatTemplate::checkDeadline).build())
+                .withLegacyOverrides(LegacyOverrides.newBuilder()
+                        .withUseTrimmingForNotesAndExpressions(true) // {{- x -}} and {#- -#} strip like Jinja
+                        .withParseWhitespaceControlStrictly(true)
+                        .withUseNaturalOperatorPrecedence(true)
+                        .withIterateOverMapKeys(true)                // for k in dict: keys, as in Python
+                        .withEvaluateMapKeys(true)                   // {key_var: 1} evaluates key_var
+                        .withKeepNullableLoopValues(true)
+                        .build())
+                .build();
+        Jinjava engine = new Jinjava(config);
+        engine.setResourceLocator((name, charset, interpreter) -> {
+            throw new IOException("chat templates may not load other templates or files (asked for '" + name + "')");
+        });
+        engine.registerFilter(new TrimFilter());
+        engine.registerFilter(new ToJsonFilter());
+        try {
+            Method raise = ChatTemplate.class.getDeclaredMethod("raiseException", Object.class);
+            Method now = ChatTemplate.class.getDeclaredMethod("strftimeNow", String.class);
+            raise.setAccessible(true); // private helpers, reachable by the expression engine only
+            now.setAccessible(true);
+            engine.registerFunction(new ELFunctionDefinition("", "raise_exception", raise));
+            engine.registerFunction(new ELFunctionDefinition("", "strftime_now", now));
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
+        return engine;
+    }
+
+    private static void checkDeadline(Node node, JinjavaInterpreter interpreter) {
+        long[] deadline = DEADLINE.get();
+        if (deadline != null && System.nanoTime() > deadline[0]) {
+            deadline[1] = 1;
+            throw new RaisedByTemplate("time limit of " + MAX_RENDER_MILLIS + " ms exceeded");
+        }
+    }
+
+    /** HF's {@code raise_exception(message)}: aborts the render with the template's message. */
+    private static String raiseException(Object message) {
+        throw new RaisedByTemplate(String.valueOf(message));
+    }
+
+    /** HF's {@code strftime_now(format)}: the current local time formatted with Python's strftime codes. */
+    private static String strftimeNow(String format) {
+        return com.hubspot.jinjava.objects.date.StrftimeFormatter.format(ZonedDateTime.now(), format, Locale.US);
+    }
+
+    /** Thrown inside the render by {@code raise_exception} and by the time limit; reported as-is. */
+    private static final class RaisedByTemplate extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final String MARKER = "[chat template] ";
+
+        RaisedByTemplate(String message) {
+            super(message, null, false, false);
+        }
+
+        @Override
+        public String toString() {
+            return MARKER + getMessage();
+        }
+    }
+
+    /** Jinja's {@code trim} with Python's whitespace ({@code str.strip}), optionally with explicit characters. */
+    private static final class TrimFilter implements Filter {
+        @Override
+        public String getName() {
+            return "trim";
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            return filter(var, interpreter, (Object[]) args, Map.of());
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+            Object chars = args.length > 0 ? args[0] : kwargs.get("chars");
+            return PyStrings.strip(var == null ? "" : String.valueOf(var), chars == null ? null : chars.toString());
+        }
+    }
+
+    /** HF's {@code tojson}: {@code json.dumps(value, ensure_ascii=False, indent=indent, sort_keys=sort_keys)}. */
+    private static final class ToJsonFilter implements Filter {
+        @Override
+        public String getName() {
+            return "tojson";
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            return filter(var, interpreter, (Object[]) args, Map.of());
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+            Object indent = kwargs.containsKey("indent") ? kwargs.get("indent") : (args.length > 0 ? args[0] : null);
+            Object sortKeys = kwargs.get("sort_keys");
+            int spaces = indent == null ? -1 : Integer.parseInt(indent.toString());
+            return PyJson.dumps(var, spaces, Boolean.TRUE.equals(sortKeys) || "true".equals(String.valueOf(sortKeys)));
+        }
+    }
+
+    // ---------------------------------------------------------------- input conversion
+
+    private static Map<String, Object> copyVariables(Map<String, ?> variables) {
+        Map<String, Object> copy = new LinkedHashMap<>();
+        variables.forEach((name, value) -> {
+            if (name == null) {
+                throw new InvalidRequestException("template variable names must not be null");
+            }
+            copy.put(name, plain(value, name));
+        });
+        return copy;
+    }
+
+    /** A deep copy made of maps, lists, strings, numbers, booleans and null only. */
+    private static Object plain(Object value, String path) {
+        if (value == null || value instanceof String || value instanceof Boolean) {
+            return value;
+        }
+        if (value instanceof CharSequence cs) {
+            return cs.toString();
+        }
+        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            return ((Number) value).longValue();
+        }
+        if (value instanceof Double || value instanceof Float) {
+            return ((Number) value).doubleValue();
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            map.forEach((k, v) -> {
+                if (!(k instanceof String key)) {
+                    throw new InvalidRequestException("template variable " + path + " has a non-string key " + k);
+                }
+                copy.put(key, plain(v, path + "." + key));
+            });
+            return copy;
+        }
+        if (value instanceof Collection<?> items) {
+            List<Object> copy = new ArrayList<>(items.size());
+            int i = 0;
+            for (Object item : items) {
+                copy.add(plain(item, path + "[" + i++ + "]"));
+            }
+            return copy;
+        }
+        throw new InvalidRequestException("template variable " + path + " is a " + value.getClass().getName()
+                + "; only maps, lists, strings, numbers, booleans and null may be passed to a chat template");
+    }
+}

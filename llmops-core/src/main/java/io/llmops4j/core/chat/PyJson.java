@@ -1,0 +1,183 @@
+package io.llmops4j.core.chat;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * JSON text exactly as Hugging Face's {@code tojson} filter writes it, which is Python's
+ * {@code json.dumps(value, ensure_ascii=False, indent=indent, sort_keys=sortKeys)}: {@code ", "} and
+ * {@code ": "} separators without indent, {@code ","} and newlines with it; non-ASCII characters unescaped;
+ * floats as Python's {@code repr}.
+ */
+final class PyJson {
+
+    private PyJson() {
+    }
+
+    /**
+     * @param value  maps, lists, strings, numbers, booleans or null
+     * @param indent spaces per level, or {@code -1} for single-line output
+     */
+    static String dumps(Object value, int indent, boolean sortKeys) {
+        StringBuilder out = new StringBuilder();
+        write(out, value, indent, sortKeys, 0);
+        return out.toString();
+    }
+
+    private static void write(StringBuilder out, Object value, int indent, boolean sortKeys, int depth) {
+        if (value == null) {
+            out.append("null");
+        } else if (value instanceof Boolean b) {
+            out.append(b ? "true" : "false");
+        } else if (value instanceof CharSequence s) {
+            string(out, s.toString());
+        } else if (value instanceof Double || value instanceof Float || value instanceof BigDecimal) {
+            out.append(floatRepr(((Number) value).doubleValue()));
+        } else if (value instanceof Number n) {
+            out.append(n.toString());
+        } else if (value instanceof Map<?, ?> map) {
+            Map<?, ?> entries = sortKeys ? new TreeMap<>(stringKeys(map)) : map;
+            if (entries.isEmpty()) {
+                out.append("{}");
+                return;
+            }
+            out.append('{');
+            Iterator<? extends Map.Entry<?, ?>> it = entries.entrySet().iterator();
+            while (it.hasNext()) {
+                Map.Entry<?, ?> e = it.next();
+                newline(out, indent, depth + 1);
+                string(out, key(e.getKey()));
+                out.append(": ");
+                write(out, e.getValue(), indent, sortKeys, depth + 1);
+                if (it.hasNext()) {
+                    out.append(indent < 0 ? ", " : ",");
+                }
+            }
+            newline(out, indent, depth);
+            out.append('}');
+        } else if (value instanceof Iterable<?> list) {
+            Iterator<?> it = list.iterator();
+            if (!it.hasNext()) {
+                out.append("[]");
+                return;
+            }
+            out.append('[');
+            while (it.hasNext()) {
+                newline(out, indent, depth + 1);
+                write(out, it.next(), indent, sortKeys, depth + 1);
+                if (it.hasNext()) {
+                    out.append(indent < 0 ? ", " : ",");
+                }
+            }
+            newline(out, indent, depth);
+            out.append(']');
+        } else {
+            throw new IllegalArgumentException("tojson: cannot serialise a " + PyStrings.typeName(value));
+        }
+    }
+
+    private static Map<String, Object> stringKeys(Map<?, ?> map) {
+        Map<String, Object> copy = new java.util.LinkedHashMap<>();
+        map.forEach((k, v) -> copy.put(key(k), v));
+        return copy;
+    }
+
+    private static String key(Object k) {
+        if (k instanceof String s) {
+            return s;
+        }
+        if (k == null) {
+            return "null";
+        }
+        if (k instanceof Boolean || k instanceof Number) {
+            return k instanceof Double || k instanceof Float ? floatRepr(((Number) k).doubleValue()) : k.toString();
+        }
+        throw new IllegalArgumentException("tojson: keys must be strings, found " + PyStrings.typeName(k));
+    }
+
+    private static void newline(StringBuilder out, int indent, int depth) {
+        if (indent >= 0) {
+            out.append('\n');
+            out.append(" ".repeat(indent * depth));
+        }
+    }
+
+    private static void string(StringBuilder out, String s) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
+    /** The decimal with the fewest significant digits that parses back to {@code d}, nearest to it among those. */
+    private static BigDecimal shortestRoundTrip(double d) {
+        BigDecimal exact = new BigDecimal(d);
+        for (int digits = 1; digits < 17; digits++) {
+            BigDecimal candidate = exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
+            if (candidate.doubleValue() == d) {
+                return candidate.stripTrailingZeros();
+            }
+        }
+        return exact.round(new MathContext(17, RoundingMode.HALF_EVEN)).stripTrailingZeros();
+    }
+
+    /**
+     * Python's {@code repr(float)}: the shortest digits that round-trip, positional when the decimal exponent is in
+     * [-4, 16), otherwise scientific with a signed exponent of at least two digits.
+     */
+    static String floatRepr(double d) {
+        if (Double.isNaN(d)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(d)) {
+            return d > 0 ? "Infinity" : "-Infinity";
+        }
+        if (d == 0) {
+            return (1 / d < 0) ? "-0.0" : "0.0";
+        }
+        BigDecimal shortest = shortestRoundTrip(Math.abs(d));
+        String digits = shortest.unscaledValue().toString();
+        int decpt = digits.length() - shortest.scale(); // value = 0.DIGITS * 10^decpt
+        StringBuilder out = new StringBuilder(d < 0 ? "-" : "");
+        if (decpt > -4 && decpt <= 16) {
+            if (decpt <= 0) {
+                out.append("0.").append("0".repeat(-decpt)).append(digits);
+            } else if (decpt >= digits.length()) {
+                out.append(digits).append("0".repeat(decpt - digits.length())).append(".0");
+            } else {
+                out.append(digits, 0, decpt).append('.').append(digits.substring(decpt));
+            }
+        } else {
+            out.append(digits.charAt(0));
+            if (digits.length() > 1) {
+                out.append('.').append(digits.substring(1));
+            }
+            int exp = decpt - 1;
+            out.append('e').append(exp < 0 ? '-' : '+');
+            String e = Integer.toString(Math.abs(exp));
+            out.append(e.length() < 2 ? "0" + e : e);
+        }
+        return out.toString();
+    }
+}

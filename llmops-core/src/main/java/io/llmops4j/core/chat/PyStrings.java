@@ -1,0 +1,205 @@
+package io.llmops4j.core.chat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The Python {@code str} methods that Hugging Face chat templates call ({@code strip}, {@code split},
+ * {@code startswith}, ...), with Python's semantics: whitespace is what {@code str.isspace()} accepts, {@code split}
+ * separators are literal strings (never regular expressions).
+ */
+final class PyStrings {
+
+    private PyStrings() {
+    }
+
+    /** Python's {@code str.isspace()} for one code point (Unicode White_Space plus the ASCII separators). */
+    static boolean isSpace(int cp) {
+        return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20) || cp == 0x85 || cp == 0xA0
+                || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029
+                || cp == 0x202F || cp == 0x205F || cp == 0x3000;
+    }
+
+    private static boolean stripped(int cp, String chars) {
+        return chars == null ? isSpace(cp) : chars.indexOf(cp) >= 0;
+    }
+
+    /** {@code s.strip(chars)}; {@code chars == null} strips whitespace. */
+    static String strip(String s, String chars) {
+        return rstrip(lstrip(s, chars), chars);
+    }
+
+    static String lstrip(String s, String chars) {
+        int i = 0;
+        while (i < s.length()) {
+            int cp = s.codePointAt(i);
+            if (!stripped(cp, chars)) {
+                break;
+            }
+            i += Character.charCount(cp);
+        }
+        return s.substring(i);
+    }
+
+    static String rstrip(String s, String chars) {
+        int end = s.length();
+        while (end > 0) {
+            int cp = s.codePointBefore(end);
+            if (!stripped(cp, chars)) {
+                break;
+            }
+            end -= Character.charCount(cp);
+        }
+        return s.substring(0, end);
+    }
+
+    /** {@code s.split(sep, maxsplit)}: {@code sep == null} splits on runs of whitespace and drops empty ends. */
+    static List<String> split(String s, String sep, long maxsplit) {
+        List<String> parts = new ArrayList<>();
+        if (sep == null) {
+            int i = 0;
+            int n = s.length();
+            while (true) {
+                while (i < n && isSpace(s.codePointAt(i))) {
+                    i += Character.charCount(s.codePointAt(i));
+                }
+                if (i >= n) {
+                    return parts;
+                }
+                if (maxsplit >= 0 && parts.size() == maxsplit) {
+                    parts.add(rstrip(s.substring(i), null));
+                    return parts;
+                }
+                int start = i;
+                while (i < n && !isSpace(s.codePointAt(i))) {
+                    i += Character.charCount(s.codePointAt(i));
+                }
+                parts.add(s.substring(start, i));
+            }
+        }
+        if (sep.isEmpty()) {
+            throw new IllegalArgumentException("split(): empty separator");
+        }
+        int from = 0;
+        while (maxsplit < 0 || parts.size() < maxsplit) {
+            int at = s.indexOf(sep, from);
+            if (at < 0) {
+                break;
+            }
+            parts.add(s.substring(from, at));
+            from = at + sep.length();
+        }
+        parts.add(s.substring(from));
+        return parts;
+    }
+
+    /** {@code s.title()}: the first cased letter of each run of letters upper (title) case, the others lower. */
+    static String title(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        boolean previousCased = false;
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            i += Character.charCount(cp);
+            if (Character.isLetter(cp)) {
+                out.appendCodePoint(previousCased ? Character.toLowerCase(cp) : Character.toTitleCase(cp));
+                previousCased = true;
+            } else {
+                out.appendCodePoint(cp);
+                previousCased = false;
+            }
+        }
+        return out.toString();
+    }
+
+    /** {@code s.capitalize()}: first character title case, the rest lower case. */
+    static String capitalize(String s) {
+        if (s.isEmpty()) {
+            return s;
+        }
+        int first = s.codePointAt(0);
+        return new StringBuilder().appendCodePoint(Character.toTitleCase(first))
+                .append(s.substring(Character.charCount(first)).toLowerCase(Locale.ROOT)).toString();
+    }
+
+    /** {@code s.replace(old, new, count)}; {@code count < 0} replaces every occurrence. */
+    static String replace(String s, String old, String replacement, long count) {
+        if (count < 0) {
+            return s.replace(old, replacement);
+        }
+        StringBuilder out = new StringBuilder();
+        int from = 0;
+        for (long done = 0; done < count; done++) {
+            int at = old.isEmpty() ? (from <= s.length() ? from : -1) : s.indexOf(old, from);
+            if (at < 0) {
+                break;
+            }
+            out.append(s, from, at).append(replacement);
+            if (old.isEmpty()) {
+                if (at < s.length()) {
+                    out.append(s.charAt(at));
+                }
+                from = at + 1;
+            } else {
+                from = at + old.length();
+            }
+        }
+        if (from <= s.length()) {
+            out.append(s.substring(from));
+        }
+        return out.toString();
+    }
+
+    /** {@code s.startswith(prefix)} where prefix is a string or a list/tuple of strings. */
+    static boolean startsWith(String s, Object prefix) {
+        return matchesAny(prefix, "startswith", s::startsWith);
+    }
+
+    /** {@code s.endswith(suffix)} where suffix is a string or a list/tuple of strings. */
+    static boolean endsWith(String s, Object suffix) {
+        return matchesAny(suffix, "endswith", s::endsWith);
+    }
+
+    private static boolean matchesAny(Object candidates, String method,
+                                      java.util.function.Predicate<String> test) {
+        if (candidates instanceof String one) {
+            return test.test(one);
+        }
+        if (candidates instanceof List<?> many) {
+            for (Object c : many) {
+                if (!(c instanceof String str)) {
+                    throw new IllegalArgumentException(method + "() takes strings, found " + typeName(c));
+                }
+                if (test.test(str)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        throw new IllegalArgumentException(method + "() takes a string or a tuple of strings, found "
+                + typeName(candidates));
+    }
+
+    /** The Python-ish type name of a template value, for error messages. */
+    static String typeName(Object value) {
+        if (value == null) {
+            return "none";
+        }
+        if (value instanceof String) {
+            return "string";
+        }
+        if (value instanceof Number) {
+            return "number";
+        }
+        if (value instanceof Boolean) {
+            return "boolean";
+        }
+        if (value instanceof java.util.Map) {
+            return "mapping";
+        }
+        if (value instanceof List) {
+            return "list";
+        }
+        return value.getClass().getSimpleName();
+    }
+}

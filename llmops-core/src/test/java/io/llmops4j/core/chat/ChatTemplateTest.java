@@ -1,0 +1,382 @@
+package io.llmops4j.core.chat;
+
+import io.llmops4j.core.ChatMessage;
+import io.llmops4j.core.InvalidRequestException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Renders real checkpoint templates (stored verbatim as the {@code chat_template} strings of Qwen2.5-Instruct,
+ * Meta-Llama-3-8B-Instruct, Mistral/Mixtral-Instruct v0.1 and Gemma-it under src/test/resources) and compares
+ * them with expected prompts written by hand from each template's logic.
+ */
+class ChatTemplateTest {
+
+    private static final List<ChatMessage> CONVERSATION = List.of(
+            ChatMessage.system("You are a helpful assistant."),
+            ChatMessage.user("Hello!"),
+            ChatMessage.assistant("Hi! How can I help?"),
+            ChatMessage.user("What is 2+2?"));
+
+    private static final List<ChatMessage> NO_SYSTEM = CONVERSATION.subList(1, 4);
+
+    private static String resource(String name) {
+        try (InputStream in = ChatTemplateTest.class.getResourceAsStream(name)) {
+            assertThat(in).as("test resource %s", name).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static ChatTemplate qwen() {
+        return ChatTemplate.compile(resource("qwen2.5-instruct.jinja"),
+                Map.of("bos_token", "", "eos_token", "<|im_end|>"));
+    }
+
+    private static ChatTemplate llama3() {
+        return ChatTemplate.compile(resource("llama-3-instruct.jinja"),
+                Map.of("bos_token", "<|begin_of_text|>", "eos_token", "<|eot_id|>"));
+    }
+
+    private static ChatTemplate mistral() {
+        return ChatTemplate.compile(resource("mistral-instruct.jinja"), Map.of("bos_token", "<s>", "eos_token", "</s>"));
+    }
+
+    private static String render(String template, List<ChatMessage> messages) {
+        return ChatTemplate.compile(template, Map.of()).render(messages, false);
+    }
+
+    private static String render(String template) {
+        return render(template, CONVERSATION);
+    }
+
+    /** An insertion-ordered map, as Python dicts are. */
+    private static Map<String, Object> map(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
+    }
+
+    // ------------------------------------------------------------------ ChatML: Qwen2.5-Instruct
+
+    @Test
+    void qwen25RendersChatMl() {
+        // system message first (the template's else-branch), then every non-first turn as
+        // <|im_start|>ROLE\nCONTENT<|im_end|>\n, then the generation prompt
+        String turns = "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n"
+                + "<|im_start|>user\nHello!<|im_end|>\n"
+                + "<|im_start|>assistant\nHi! How can I help?<|im_end|>\n"
+                + "<|im_start|>user\nWhat is 2+2?<|im_end|>\n";
+        assertThat(qwen().render(CONVERSATION, true)).isEqualTo(turns + "<|im_start|>assistant\n");
+        assertThat(qwen().render(CONVERSATION, false)).isEqualTo(turns);
+    }
+
+    @Test
+    void qwen25AddsItsDefaultSystemPromptWhenNoneIsGiven() {
+        assertThat(qwen().render(NO_SYSTEM, true)).isEqualTo(
+                "<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n"
+                        + "<|im_start|>user\nHello!<|im_end|>\n"
+                        + "<|im_start|>assistant\nHi! How can I help?<|im_end|>\n"
+                        + "<|im_start|>user\nWhat is 2+2?<|im_end|>\n"
+                        + "<|im_start|>assistant\n");
+    }
+
+    @Test
+    void qwen25ListsToolsAsPythonJson() {
+        Map<String, Object> tool = map("type", "function", "function", map(
+                "name", "get_weather",
+                "description", "Weather in a city",
+                "parameters", map("type", "object",
+                        "properties", map("city", map("type", "string")),
+                        "required", List.of("city"))));
+        List<ChatMessage> messages = List.of(ChatMessage.system("You are a helpful assistant."),
+                ChatMessage.user("What is the weather in Paris?"));
+        String expected = "<|im_start|>system\nYou are a helpful assistant."
+                + "\n\n# Tools\n\nYou may call one or more functions to assist with the user query.\n\n"
+                + "You are provided with function signatures within <tools></tools> XML tags:\n<tools>"
+                + "\n{\"type\": \"function\", \"function\": {\"name\": \"get_weather\", \"description\": "
+                + "\"Weather in a city\", \"parameters\": {\"type\": \"object\", \"properties\": {\"city\": "
+                + "{\"type\": \"string\"}}, \"required\": [\"city\"]}}}"
+                + "\n</tools>\n\nFor each function call, return a json object with function name and arguments "
+                + "within <tool_call></tool_call> XML tags:\n<tool_call>\n"
+                + "{\"name\": <function-name>, \"arguments\": <args-json-object>}\n</tool_call><|im_end|>\n"
+                + "<|im_start|>user\nWhat is the weather in Paris?<|im_end|>\n"
+                + "<|im_start|>assistant\n";
+        assertThat(qwen().render(messages, true, Map.of("tools", List.of(tool)))).isEqualTo(expected);
+    }
+
+    // ------------------------------------------------------------------ Llama 3
+
+    @Test
+    void llama3RendersHeadersAndTrimsContent() {
+        // bos_token only before the first turn; each turn: <|start_header_id|>ROLE<|end_header_id|>\n\n
+        // + trimmed content + <|eot_id|>
+        String turns = "<|begin_of_text|>"
+                + "<|start_header_id|>system<|end_header_id|>\n\nYou are a helpful assistant.<|eot_id|>"
+                + "<|start_header_id|>user<|end_header_id|>\n\nHello!<|eot_id|>"
+                + "<|start_header_id|>assistant<|end_header_id|>\n\nHi! How can I help?<|eot_id|>"
+                + "<|start_header_id|>user<|end_header_id|>\n\nWhat is 2+2?<|eot_id|>";
+        assertThat(llama3().render(CONVERSATION, true))
+                .isEqualTo(turns + "<|start_header_id|>assistant<|end_header_id|>\n\n");
+        assertThat(llama3().render(CONVERSATION, false)).isEqualTo(turns);
+    }
+
+    @Test
+    void llama3TrimBindsToTheContentOnly() {
+        // Jinja filters bind tighter than '+': only the content is trimmed. Were the whole concatenation trimmed,
+        // the leading blanks after "\n\n" would survive.
+        String out = llama3().render(List.of(ChatMessage.user(" \t Hello!\u00a0\n")), false);
+        assertThat(out).isEqualTo("<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHello!<|eot_id|>");
+    }
+
+    // ------------------------------------------------------------------ Mistral / Gemma
+
+    @Test
+    void mistralRendersInstBlocks() {
+        // bos, then [INST] user [/INST] and assistant + eos, nothing for add_generation_prompt
+        String expected = "<s>[INST] Hello! [/INST]Hi! How can I help?</s>[INST] What is 2+2? [/INST]";
+        assertThat(mistral().render(NO_SYSTEM, true)).isEqualTo(expected);
+        assertThat(mistral().render(NO_SYSTEM, false)).isEqualTo(expected);
+    }
+
+    @Test
+    void mistralRaisesTheTemplatesOwnExceptions() {
+        assertThatThrownBy(() -> mistral().render(CONVERSATION, true))
+                .isInstanceOf(ChatTemplateException.class)
+                .hasMessage("Conversation roles must alternate user/assistant/user/assistant/...");
+        assertThatThrownBy(() -> mistral().render(List.of(ChatMessage.user("a"), ChatMessage.user("b")), true))
+                .isInstanceOf(ChatTemplateException.class)
+                .hasMessage("Conversation roles must alternate user/assistant/user/assistant/...");
+        assertThatThrownBy(() -> mistral().render(List.of(new ChatMessage("tool", "x")), true))
+                .isInstanceOf(ChatTemplateException.class)
+                .hasMessage("Conversation roles must alternate user/assistant/user/assistant/...");
+    }
+
+    @Test
+    void gemmaRenamesAssistantToModel() {
+        ChatTemplate gemma = ChatTemplate.compile(resource("gemma-it.jinja"), Map.of("bos_token", "<bos>"));
+        assertThat(gemma.render(NO_SYSTEM, true)).isEqualTo("<bos>"
+                + "<start_of_turn>user\nHello!<end_of_turn>\n"
+                + "<start_of_turn>model\nHi! How can I help?<end_of_turn>\n"
+                + "<start_of_turn>user\nWhat is 2+2?<end_of_turn>\n"
+                + "<start_of_turn>model\n");
+        assertThatThrownBy(() -> gemma.render(CONVERSATION, true))
+                .isInstanceOf(ChatTemplateException.class).hasMessage("System role not supported");
+    }
+
+    // ------------------------------------------------------------------ HF dialect details
+
+    @Test
+    void trimAndLstripBlocksAsInHuggingFace() {
+        // trim_blocks drops the newline after a block tag; lstrip_blocks drops the indentation before it
+        String template = "{% for m in messages %}\n    {% if m.role == 'user' %}\n[{{ m.content }}]\n    {% endif %}\n{% endfor %}\n";
+        assertThat(render(template)).isEqualTo("[Hello!]\n[What is 2+2?]\n");
+    }
+
+    @Test
+    void loopVariablesNamespaceAndSlicing() {
+        String template = "{% set ns = namespace(n=0) %}{% for m in messages[1:] %}{% set ns.n = ns.n + 1 %}"
+                + "{{ loop.index0 }}{{ m.role }}{% if not loop.last %},{% endif %}{% endfor %}:{{ ns.n }}"
+                + "|{{ messages[-1].content }}|{{ messages | length }}";
+        assertThat(render(template)).isEqualTo("0user,1assistant,2user:3|What is 2+2?|4");
+    }
+
+    @Test
+    void pythonStringMethods() {
+        assertThat(render("{{ '  a b \\n'.strip() }}|{{ 'xxaxx'.strip('x') }}|{{ 'xxa'.lstrip('x') }}|{{ 'axx'.rstrip('x') }}"))
+                .isEqualTo("a b|a|a|a");
+        // split: on runs of whitespace without a separator; literal (not regex) separators; maxsplit
+        assertThat(render("{{ ' a  b\\tc '.split() | join(',') }}|{{ 'x.y.z'.split('.') | join('|') }}"
+                + "|{{ 'a,b,,c'.split(',') | length }}|{{ 'a,b,c'.split(',', 1) | join('|') }}"))
+                .isEqualTo("a,b,c|x|y|z|4|a|b,c");
+        assertThat(render("{{ 'abc'.startswith('ab') }} {{ 'abc'.endswith('bc') }} {{ 'abc'.startswith(['x', 'a']) }}"
+                + " {{ 'abc'.startswith('b') }}")).isEqualTo("true true true false");
+        assertThat(render("{{ 'hello wORLD'.title() }}|{{ 'hELLO'.capitalize() }}|{{ 'Ab'.upper() }}{{ 'Ab'.lower() }}"))
+                .isEqualTo("Hello World|Hello|ABab");
+        assertThat(render("{{ 'a-b-c'.replace('-', '+') }}|{{ 'a-b-c'.replace('-', '+', 1) }}|{{ 'abcb'.find('b') }}"
+                + "|{{ 'abcb'.count('b') }}|{{ '/'.join(['x', 'y']) }}|{{ 'abc'[-1] }}{{ 'abc'[0] }}"))
+                .isEqualTo("a+b+c|a+b-c|1|2|x/y|ca");
+        // the content is split on a literal "</think>" and the last part kept, as DeepSeek-R1's template does
+        assertThat(render("{{ messages[0].content.split('helpful')[-1] }}")).isEqualTo(" assistant.");
+    }
+
+    @Test
+    void mapMethodsAndMembership() {
+        String template = "{% for k, v in messages[0].items() %}{{ k }}={{ v }};{% endfor %}"
+                + "{{ messages[0].keys() | join(',') }}|{{ messages[0].get('name', 'anon') }}|"
+                + "{{ 'tool_calls' in messages[0] }}{{ 'role' in messages[0] }}|{{ messages[0].tool_calls is defined }}";
+        assertThat(render(template)).isEqualTo("role=system;content=You are a helpful assistant.;role,content|anon|falsetrue|false");
+    }
+
+    @Test
+    void trimUsesPythonWhitespace() {
+        // Python's str.strip removes U+00A0 and U+3000 but not U+0000
+        assertThat(render("{{ messages[0].content | trim }}|", List.of(ChatMessage.user("\u00a0 x \u3000"))))
+                .isEqualTo("x|");
+        assertThat(render("{{ messages[0].content | trim }}|", List.of(ChatMessage.user("\u0000x ")))).isEqualTo("\u0000x|");
+    }
+
+    @Test
+    void tojsonMatchesPythonJsonDumps() {
+        Map<String, Object> data = map("b", 1.5, "a", "é\n\"q\"", "n", null, "t", true, "l", List.of(1, 2), "e", map());
+        ChatTemplate t = ChatTemplate.compile("{{ data | tojson }}", Map.of());
+        // json.dumps(data, ensure_ascii=False)
+        assertThat(t.render(List.of(), false, Map.of("data", data)))
+                .isEqualTo("{\"b\": 1.5, \"a\": \"é\\n\\\"q\\\"\", \"n\": null, \"t\": true, \"l\": [1, 2], \"e\": {}}");
+        // json.dumps(data, ensure_ascii=False, indent=2)
+        ChatTemplate indented = ChatTemplate.compile("{{ data | tojson(indent=2) }}", Map.of());
+        assertThat(indented.render(List.of(), false, Map.of("data", map("a", List.of(1, map("x", 0.1)), "b", List.of()))))
+                .isEqualTo("{\n  \"a\": [\n    1,\n    {\n      \"x\": 0.1\n    }\n  ],\n  \"b\": []\n}");
+        ChatTemplate sorted = ChatTemplate.compile("{{ data | tojson(sort_keys=true) }}", Map.of());
+        assertThat(sorted.render(List.of(), false, Map.of("data", map("b", 1, "a", "\u0001"))))
+                .isEqualTo("{\"a\": \"\\u0001\", \"b\": 1}");
+    }
+
+    @Test
+    void floatsAreWrittenAsPythonRepr() {
+        // Python: repr(1e16) '1e+16', repr(1e15) '1000000000000000.0', repr(1e-05) '1e-05', repr(0.0001) '0.0001',
+        // repr(0.1 + 0.2) '0.30000000000000004', repr(1.7976931348623157e308) '1.7976931348623157e+308',
+        // repr(5e-324) '5e-324', repr(-2.5) '-2.5', repr(123456789012345678.0) '1.2345678901234568e+17'
+        assertThat(PyJson.floatRepr(1e16)).isEqualTo("1e+16");
+        assertThat(PyJson.floatRepr(1e15)).isEqualTo("1000000000000000.0");
+        assertThat(PyJson.floatRepr(1e-05)).isEqualTo("1e-05");
+        assertThat(PyJson.floatRepr(0.0001)).isEqualTo("0.0001");
+        assertThat(PyJson.floatRepr(0.1 + 0.2)).isEqualTo("0.30000000000000004");
+        assertThat(PyJson.floatRepr(Double.MAX_VALUE)).isEqualTo("1.7976931348623157e+308");
+        assertThat(PyJson.floatRepr(Double.MIN_VALUE)).isEqualTo("5e-324");
+        assertThat(PyJson.floatRepr(-2.5)).isEqualTo("-2.5");
+        assertThat(PyJson.floatRepr(123456789012345678.0)).isEqualTo("1.2345678901234568e+17");
+        assertThat(PyJson.floatRepr(3.0)).isEqualTo("3.0");
+        assertThat(PyJson.floatRepr(-0.0)).isEqualTo("-0.0");
+    }
+
+    @Test
+    void contentIsNeverInterpretedAsTemplateCode() {
+        String out = render("{{ messages[0].content }}", List.of(ChatMessage.user("{{ 7 * 7 }}{% raw %}")));
+        assertThat(out).isEqualTo("{{ 7 * 7 }}{% raw %}");
+    }
+
+    @Test
+    void undefinedValuesAreEmptyAndFalsy() {
+        assertThat(render("[{{ nothing }}]{% if nothing is defined %}yes{% else %}no{% endif %}"
+                + "{% if messages[0].tool_calls %}calls{% endif %}")).isEqualTo("[]no");
+    }
+
+    @Test
+    void extraVariablesAndSpecialTokens() {
+        ChatTemplate t = ChatTemplate.compile("{{ bos_token }}{{ date_string }}{{ eos_token }}",
+                Map.of("bos_token", "<s>", "eos_token", "</s>"));
+        assertThat(t.render(List.of(), false, Map.of("date_string", "26 Jul 2024"))).isEqualTo("<s>26 Jul 2024</s>");
+        assertThat(t.render(List.of(), false, Map.of("eos_token", "<end>"))).isEqualTo("<s><end>");
+        assertThat(ChatTemplate.compile("{{ strftime_now('%Y') }}", Map.of()).render(List.of(), false))
+                .isEqualTo(Integer.toString(LocalDate.now().getYear()));
+        assertThat(t.source()).isEqualTo("{{ bos_token }}{{ date_string }}{{ eos_token }}");
+    }
+
+    @Test
+    void rejectsBadVariablesAndTemplates() {
+        ChatTemplate t = ChatTemplate.compile("x", Map.of());
+        assertThatThrownBy(() -> t.render(List.of(), true, Map.of("messages", List.of())))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("'messages'");
+        assertThatThrownBy(() -> t.render(List.of(), true, Map.of("tools", List.of(new Object()))))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("tools[0] is a java.lang.Object");
+        assertThatThrownBy(() -> ChatTemplate.compile("x", Map.of("bos_token", Thread.currentThread())))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("bos_token");
+        assertThatThrownBy(() -> ChatTemplate.compile("{% for m in messages %}{{ m }}", Map.of()))
+                .isInstanceOf(ChatTemplateException.class).hasMessageContaining("does not parse")
+                .hasMessageContaining("endfor");
+    }
+
+    // ------------------------------------------------------------------ sandbox
+
+    @Test
+    void javaMethodsAreNotReachable() {
+        for (String expression : List.of("'x'.getClass()", "messages.getClass()", "messages[0].getClass()",
+                "''.getClass().forName('java.lang.Runtime')", "messages[0].hashCode()", "'x'.getBytes()",
+                "messages.add('x')")) {
+            assertThatThrownBy(() -> render("{{ " + expression + " }}"))
+                    .as(expression)
+                    .isInstanceOf(ChatTemplateException.class)
+                    .hasMessageContaining("is not available on a");
+        }
+        assertThatThrownBy(() -> render("{% for m in messages %}{{ loop.getClass() }}{% endfor %}"))
+                .isInstanceOf(ChatTemplateException.class).hasMessageContaining("getClass() is not available");
+        // bean-style properties are plain (missing) map keys, not getters
+        assertThat(render("[{{ messages[0].class }}{{ messages.class }}{{ 'x'.class }}{{ loop.class }}]")).isEqualTo("[]");
+    }
+
+    @Test
+    void filesAndOtherTemplatesAreNotReachable() {
+        for (String template : List.of("{% include '/etc/passwd' %}", "{% import 'macros.j2' as m %}",
+                "{% from 'macros.j2' import f %}", "{% extends 'base.j2' %}")) {
+            assertThatThrownBy(() -> render(template)).as(template)
+                    .isInstanceOf(ChatTemplateException.class).hasMessageContaining("disabled");
+        }
+        assertThatThrownBy(() -> render("{{ '{{ 7 * 7 }}' | render }}"))
+                .isInstanceOf(ChatTemplateException.class);
+    }
+
+    @Test
+    @Timeout(60)
+    void endlessLoopsHitTheTimeLimit() {
+        String template = "{% for i in range(1000) %}{% for j in range(1000) %}{% for k in range(1000) %}"
+                + "{% set x = i %}{% endfor %}{% endfor %}{% endfor %}";
+        assertThatThrownBy(() -> render(template))
+                .isInstanceOf(ChatTemplateException.class)
+                .hasMessage("chat template rendering exceeded the time limit of 2000 ms");
+    }
+
+    @Test
+    void hugeOutputHitsTheSizeLimit() {
+        // 1000 * 1000 * 10 characters = 10 MB > 1 MiB
+        String template = "{% for i in range(1000) %}{% for j in range(1000) %}0123456789{% endfor %}{% endfor %}";
+        assertThatThrownBy(() -> render(template))
+                .isInstanceOf(ChatTemplateException.class).hasMessageContaining("output exceeds the limit of 1048576");
+        // string doubling is bounded too
+        assertThatThrownBy(() -> render("{% set s = 'x' %}{% for i in range(40) %}{% set s = s ~ s %}{% endfor %}{{ s | length }}"))
+                .isInstanceOf(ChatTemplateException.class);
+    }
+
+    @Test
+    void recursiveMacrosAreRejected() {
+        assertThatThrownBy(() -> render("{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}"))
+                .isInstanceOf(ChatTemplateException.class).hasMessageContaining("macro");
+    }
+
+    @Test
+    void theSameTemplateRendersConcurrently() throws Exception {
+        ChatTemplate t = llama3();
+        String expected = t.render(CONVERSATION, true);
+        List<Thread> threads = new ArrayList<>();
+        List<String> outputs = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < 4; i++) {
+            Thread thread = new Thread(() -> {
+                for (int j = 0; j < 25; j++) {
+                    outputs.add(t.render(CONVERSATION, true));
+                }
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertThat(outputs).hasSize(100).containsOnly(expected);
+    }
+}
