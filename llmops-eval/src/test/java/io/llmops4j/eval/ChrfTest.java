@@ -43,6 +43,12 @@ class ChrfTest {
     }
 
     @Test
+    void readmeExample() {
+        // sacreBLEU README: CHRF().corpus_score(sys, refs) prints "chrF2 = 59.73"
+        assertThat(Chrf.corpus(BleuTest.HYPS, BleuTest.REFS, ChrfOptions.defaults()).score()).isCloseTo(59.73, within(0.005));
+    }
+
+    @Test
     void publishedEffectiveOrderAndWhitespaceValues() {
         // test_chrf_eff_order (beta 3, no eps smoothing) and test_chrf_keep_whitespace
         ChrfOptions o = ChrfOptions.builder().beta(3).build();
