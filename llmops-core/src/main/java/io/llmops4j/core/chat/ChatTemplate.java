@@ -13,6 +13,7 @@ import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import com.hubspot.jinjava.tree.Node;
 import io.llmops4j.core.ChatMessage;
+import jinjava.javax.el.ExpressionFactory;
 import io.llmops4j.core.InvalidRequestException;
 
 import java.io.IOException;
@@ -46,7 +47,12 @@ import java.util.Set;
  * and {@code trim} (Python's {@code str.strip}). Strings have the Python methods templates use: {@code strip},
  * {@code lstrip}, {@code rstrip}, {@code split}, {@code startswith}, {@code endswith}, {@code upper},
  * {@code lower}, {@code title}, {@code capitalize}, {@code replace}, {@code find}, {@code count}, {@code join};
- * maps have {@code items}, {@code keys}, {@code values}, {@code get}.
+ * maps have {@code items}, {@code keys}, {@code values}, {@code get}. Operator precedence follows Jinja where
+ * jinjava differs ({@code not x is defined} is {@code not (x is defined)}), {@code {{- -}}} trims like Jinja, and
+ * iterating over a map yields its keys. Known differences that real chat templates do not depend on: printing
+ * a boolean gives {@code true} (Python: {@code True}), printing none gives an empty string, printing a list or
+ * map gives Java's {@code toString} (use {@code tojson} or {@code join}), and string repetition ({@code 'x' * 3})
+ * is not supported.
  *
  * <p><b>Sandbox.</b> Templates are untrusted input. A template cannot read files or resources
  * ({@code include}, {@code import}, {@code from}, {@code extends} are disabled and the resource loader refuses
@@ -229,7 +235,13 @@ public final class ChatTemplate {
                         .withKeepNullableLoopValues(true)
                         .build())
                 .build();
-        Jinjava engine = new Jinjava(config);
+        ExpressionFactory expressions = JinjaPrecedence.expressionFactory();
+        Jinjava engine = new Jinjava(config) {
+            @Override
+            public ExpressionFactory getExpressionFactory() {
+                return expressions;
+            }
+        };
         engine.setResourceLocator((name, charset, interpreter) -> {
             throw new IOException("chat templates may not load other templates or files (asked for '" + name + "')");
         });

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Renders real checkpoint templates (stored verbatim as the {@code chat_template} strings of Qwen2.5-Instruct,
- * Meta-Llama-3-8B-Instruct, Mistral/Mixtral-Instruct v0.1 and Gemma-it under src/test/resources) and compares
+ * Meta-Llama-3-8B-Instruct, Llama-3.1-8B-Instruct, Mistral/Mixtral-Instruct v0.1 and Gemma-it under src/test/resources) and compares
  * them with expected prompts written by hand from each template's logic.
  */
 class ChatTemplateTest {
@@ -144,6 +144,65 @@ class ChatTemplateTest {
         assertThat(out).isEqualTo("<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHello!<|eot_id|>");
     }
 
+    @Test
+    void llama31PutsTheDateHeaderAndSystemMessageFirst() {
+        ChatTemplate t = ChatTemplate.compile(resource("llama-3.1-instruct.jinja"),
+                Map.of("bos_token", "<|begin_of_text|>", "eos_token", "<|eot_id|>"));
+        // no tools: system header, the two date lines (date_string defaults to "26 Jul 2024"), the system
+        // message, then the remaining turns as in Llama 3
+        String expected = "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\n"
+                + "Cutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n"
+                + "You are a helpful assistant.<|eot_id|>"
+                + "<|start_header_id|>user<|end_header_id|>\n\nHello!<|eot_id|>"
+                + "<|start_header_id|>assistant<|end_header_id|>\n\nHi! How can I help?<|eot_id|>"
+                + "<|start_header_id|>user<|end_header_id|>\n\nWhat is 2+2?<|eot_id|>"
+                + "<|start_header_id|>assistant<|end_header_id|>\n\n";
+        assertThat(t.render(CONVERSATION, true)).isEqualTo(expected);
+        assertThat(t.render(CONVERSATION, true, Map.of("date_string", "1 Jan 2025")))
+                .isEqualTo(expected.replace("26 Jul 2024", "1 Jan 2025"));
+    }
+
+    @Test
+    void llama31PutsToolsIntoTheFirstUserMessageWithIndentedJson() {
+        ChatTemplate t = ChatTemplate.compile(resource("llama-3.1-instruct.jinja"),
+                Map.of("bos_token", "<|begin_of_text|>", "eos_token", "<|eot_id|>"));
+        Map<String, Object> tool = map("type", "function", "function", map("name", "get_weather",
+                "parameters", map("type", "object", "properties", map("city", map("type", "string")))));
+        // json.dumps(tool, indent=4)
+        String json = "{\n"
+                + "    \"type\": \"function\",\n"
+                + "    \"function\": {\n"
+                + "        \"name\": \"get_weather\",\n"
+                + "        \"parameters\": {\n"
+                + "            \"type\": \"object\",\n"
+                + "            \"properties\": {\n"
+                + "                \"city\": {\n"
+                + "                    \"type\": \"string\"\n"
+                + "                }\n"
+                + "            }\n"
+                + "        }\n"
+                + "    }\n"
+                + "}";
+        String expected = "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\n"
+                + "Environment: ipython\n"
+                + "Cutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n"
+                + "You are a helpful assistant.<|eot_id|>"
+                + "<|start_header_id|>user<|end_header_id|>\n\n"
+                + "Given the following functions, please respond with a JSON for a function call "
+                + "with its proper arguments that best answers the given prompt.\n\n"
+                + "Respond in the format {\"name\": function name, \"parameters\": dictionary of argument name and its value}."
+                + "Do not use variables.\n\n"
+                + json + "\n\n"
+                + "What is the weather in Paris?<|eot_id|>"
+                + "<|start_header_id|>assistant<|end_header_id|>\n\n";
+        List<ChatMessage> messages = List.of(ChatMessage.system("You are a helpful assistant."),
+                ChatMessage.user("What is the weather in Paris?"));
+        assertThat(t.render(messages, true, Map.of("tools", List.of(tool)))).isEqualTo(expected);
+        assertThatThrownBy(() -> t.render(List.of(ChatMessage.system("s")), true, Map.of("tools", List.of(tool))))
+                .isInstanceOf(ChatTemplateException.class)
+                .hasMessage("Cannot put tools in the first user message when there's no first user message!");
+    }
+
     // ------------------------------------------------------------------ Mistral / Gemma
 
     @Test
@@ -194,6 +253,15 @@ class ChatTemplateTest {
                 + "{{ loop.index0 }}{{ m.role }}{% if not loop.last %},{% endif %}{% endfor %}:{{ ns.n }}"
                 + "|{{ messages[-1].content }}|{{ messages | length }}";
         assertThat(render(template)).isEqualTo("0user,1assistant,2user:3|What is 2+2?|4");
+    }
+
+    @Test
+    void notBindsLooserThanTestsAndComparisonsAsInJinja() {
+        // Jinja parses `not x is defined` as not (x is defined), `not a == b` as not (a == b)
+        ChatTemplate t = ChatTemplate.compile("{{ not x is defined }} {{ not y is defined }} {{ not x == 1 }}"
+                + " {{ not x == 2 }} {{ not 'b' in s }} {{ not x is defined or true }} {{ not false and false }}", Map.of());
+        assertThat(t.render(List.of(), false, Map.of("x", 1, "s", "abc")))
+                .isEqualTo("false true false true false true false");
     }
 
     @Test
