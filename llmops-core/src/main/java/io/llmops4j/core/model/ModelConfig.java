@@ -120,6 +120,17 @@ public record ModelConfig(Architecture architecture, int hiddenSize, int interme
                 f.tokenId("bos_token_id"), f.tokenIds("eos_token_id"));
     }
 
+    /**
+     * The longest sequence the model accepts: {@code max_position_embeddings}, or for dynamic NTK RoPE (which
+     * exists to extrapolate past its trained context) that times the scaling factor.
+     */
+    public int contextLength() {
+        if (rope != null && rope.type().equals("dynamic")) {
+            return (int) Math.min(Integer.MAX_VALUE, (long) Math.floor(maxPositions * rope.factor()));
+        }
+        return maxPositions;
+    }
+
     /** Number of parameters of the model (embeddings counted once when tied). */
     public long parameterCount() {
         long h = hiddenSize;

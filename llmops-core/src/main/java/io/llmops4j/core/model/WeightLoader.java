@@ -60,23 +60,23 @@ public final class WeightLoader {
         Shape shape = new Shape(info.shape());
         Device device = manager.getDevice();
         NDArray array;
-        if (info.dtype() == DType.F32 || info.dtype() == DType.BF16 || info.dtype() == DType.F16) {
+        if (info.dtype() == DType.F32 && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
             ByteBuffer bytes = ckpt.slice(name).order(ByteOrder.nativeOrder());
-            DataType stored = switch (info.dtype()) {
-                case F32 -> DataType.FLOAT32;
-                case BF16 -> DataType.BFLOAT16;
-                default -> DataType.FLOAT16;
-            };
-            if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
-                array = manager.create(ckpt.readFloats(name), shape);
+            // create() aliases a direct buffer instead of copying it, and toType(same dtype, copy=true) still
+            // aliases in DJL's PyTorch engine: duplicate() is the real copy, taken before the file is unmapped.
+            try (NDManager alias = manager.newSubManager()) {
+                NDArray view = alias.create(bytes, shape, DataType.FLOAT32);
+                array = dtype == DataType.FLOAT32 ? view.duplicate() : view.toType(dtype, false);
+                array.attach(manager);
+            }
+        } else if (info.dtype().isFloatingPoint()) {
+            // F16/BF16 (and big-endian hosts): widened to float32 in Java; DJL cannot build half tensors from buffers
+            NDArray f32 = manager.create(ckpt.readFloats(name), shape);
+            if (dtype == DataType.FLOAT32) {
+                array = f32;
             } else {
-                // The mapped bytes are aliased, not copied, by create(): take an owned copy before the file closes.
-                try (NDManager alias = manager.newSubManager()) {
-                    NDArray view = alias.create(bytes, shape, stored);
-                    // toType(same dtype, copy=true) still aliases in DJL's PyTorch engine: duplicate() is the real copy
-                    array = stored == dtype ? view.duplicate() : view.toType(dtype, false);
-                    array.attach(manager);
-                }
+                array = f32.toType(dtype, false);
+                f32.close();
             }
         } else {
             throw new io.llmops4j.core.ModelFormatException(info.file() + ": tensor '" + name + "' has dtype "

@@ -1,0 +1,463 @@
+package io.llmops4j.core;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.llmops4j.core.chat.ChatTemplate;
+import io.llmops4j.core.generate.Sampler;
+import io.llmops4j.core.generate.StopSequences;
+import io.llmops4j.core.model.GenerationDefaults;
+import io.llmops4j.core.model.KvCache;
+import io.llmops4j.core.model.ModelConfig;
+import io.llmops4j.core.model.Transformer;
+import io.llmops4j.core.model.WeightLoader;
+import io.llmops4j.core.safetensors.SafetensorsCheckpoint;
+import io.llmops4j.core.tokenizer.StreamDecoder;
+import io.llmops4j.core.tokenizer.Tokenizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A causal language model loaded from a Hugging Face checkpoint directory ({@code config.json},
+ * {@code model.safetensors} or a sharded index, and optionally {@code tokenizer.json},
+ * {@code tokenizer_config.json}, {@code generation_config.json}), running on DJL's PyTorch engine.
+ *
+ * <pre>{@code
+ * try (LanguageModel lm = LanguageModel.load(Path.of("models/stories260K"))) {
+ *     Generation g = lm.generate("Once upon a time", GenerationConfig.builder().maxNewTokens(50).build());
+ *     System.out.println(g.text());
+ * }
+ * }</pre>
+ *
+ * <p>Generation calls are serialised per model (one sequence at a time); the serving module batches many
+ * sequences over the same weights. Close the model to release its native memory; closing twice is harmless.
+ */
+public final class LanguageModel implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LanguageModel.class);
+
+    private final Path dir;
+    private final ModelConfig config;
+    private final Transformer transformer;
+    private final NDManager manager;
+    private final Tokenizer tokenizer;
+    private final GenerationDefaults defaults;
+    private final Object lock = new Object();
+    private volatile ChatTemplate chatTemplate;
+    private volatile boolean closed;
+
+    private LanguageModel(Builder b) {
+        this.dir = b.path;
+        this.config = ModelConfig.read(dir);
+        this.defaults = GenerationDefaults.read(dir, config);
+        if (b.threads > 0) {
+            // intra-op parallelism is a process-wide PyTorch setting; the engine must be loaded first
+            Engine.getEngine("PyTorch");
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(b.threads);
+        }
+        Device device = resolveDevice(b.device);
+        DataType dtype = resolveDtype(b.precision, device);
+        NDManager mgr = NDManager.newBaseManager(device, "PyTorch");
+        mgr.setName("llmops-model");
+        Tokenizer tok = null;
+        try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(dir)) {
+            Transformer t = new Transformer(config);
+            WeightLoader.load(t, ckpt, mgr, dtype);
+            if (Files.isRegularFile(dir.resolve("tokenizer.json"))) {
+                tok = Tokenizer.load(dir);
+            }
+            this.transformer = t;
+        } catch (RuntimeException e) {
+            mgr.close();
+            throw e;
+        }
+        this.manager = mgr;
+        this.tokenizer = tok;
+        LOG.info("loaded {} ({} layers, {} parameters) from {} on {} as {}", config.architecture().hfName(),
+                config.numLayers(), config.parameterCount(), dir, device, dtype);
+    }
+
+    /** Loads the checkpoint in {@code dir} with the defaults: best device, float32. */
+    public static LanguageModel load(Path dir) {
+        return builder().path(dir).build();
+    }
+
+    /** A builder for a model with non-default device or precision. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static Device resolveDevice(DeviceType type) {
+        int gpus = Engine.getEngine("PyTorch").getGpuCount();
+        return switch (type) {
+            case AUTO -> gpus > 0 ? Device.gpu() : Device.cpu();
+            case CPU -> Device.cpu();
+            case GPU -> {
+                if (gpus == 0) {
+                    throw new InvalidRequestException("device GPU was requested but the PyTorch engine reports no GPU "
+                            + "(this build ships the CPU natives ai.djl.pytorch:pytorch-native-cpu; use a CUDA native "
+                            + "artifact for GPUs)");
+                }
+                yield Device.gpu();
+            }
+        };
+    }
+
+    /** See {@link Precision} for why bfloat16, and float16 on the CPU, compute in float32. */
+    private static DataType resolveDtype(Precision p, Device device) {
+        DataType dtype = p == Precision.FLOAT16 && device.isGpu() ? DataType.FLOAT16 : DataType.FLOAT32;
+        if (p != Precision.FLOAT32 && dtype == DataType.FLOAT32) {
+            LOG.info("{} requested on {}: weights are widened to float32 and computed in float32", p, device);
+        }
+        return dtype;
+    }
+
+    /** The architecture hyper-parameters from {@code config.json}. */
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** The block tree (for adapters and inspection). */
+    public Transformer transformer() {
+        return transformer;
+    }
+
+    /** The checkpoint's own generation defaults ({@code generation_config.json}). */
+    public GenerationConfig generationDefaults() {
+        return defaults.config();
+    }
+
+    /** Ids that end a generation when the request sets no {@code stopTokenIds}. */
+    public Set<Integer> eosTokenIds() {
+        if (defaults.eosIds().isEmpty() && tokenizer != null && tokenizer.eosTokenId().isPresent()) {
+            return Set.of(tokenizer.eosTokenId().getAsInt());
+        }
+        return defaults.eosIds();
+    }
+
+    /** Whether the checkpoint has a tokenizer. */
+    public boolean hasTokenizer() {
+        return tokenizer != null;
+    }
+
+    /**
+     * The checkpoint's tokenizer.
+     *
+     * @throws InvalidRequestException if the directory has no {@code tokenizer.json}
+     */
+    public Tokenizer tokenizer() {
+        if (tokenizer == null) {
+            throw new InvalidRequestException("the checkpoint " + dir + " has no tokenizer.json: text methods are "
+                    + "unavailable, use the token-id methods (logits(int[]), generate(int[], ...))");
+        }
+        return tokenizer;
+    }
+
+    /** Logits for every position of {@code tokenIds}: {@code [positions][vocab]}. */
+    public float[][] logits(int[] tokenIds) {
+        checkTokens(tokenIds, "tokenIds");
+        if (tokenIds.length > config.contextLength()) {
+            throw new InvalidRequestException("tokenIds has " + tokenIds.length + " tokens, more than the context length "
+                    + config.contextLength());
+        }
+        synchronized (lock) {
+            ensureOpen();
+            try (KvCache cache = transformer.newCache(manager, tokenIds.length);
+                 NDScope scope = new NDScope()) {
+                NDArray logits = forward(tokenIds, 0, cache, false);
+                float[] flat = logits.toFloatArray();
+                float[][] out = new float[tokenIds.length][config.vocabSize()];
+                for (int i = 0; i < tokenIds.length; i++) {
+                    System.arraycopy(flat, i * config.vocabSize(), out[i], 0, config.vocabSize());
+                }
+                scope.suppressNotUsedWarning();
+                return out;
+            }
+        }
+    }
+
+    /** Generates a continuation of {@code prompt} (encoded with the checkpoint's special tokens). */
+    public Generation generate(String prompt, GenerationConfig cfg) {
+        return stream(prompt, cfg, t -> { }, null);
+    }
+
+    /** Generates with the checkpoint's defaults. */
+    public Generation generate(String prompt) {
+        return generate(prompt, generationDefaults());
+    }
+
+    /** Generates a continuation of {@code promptIds}; {@link Generation#text()} is empty without a tokenizer. */
+    public Generation generate(int[] promptIds, GenerationConfig cfg) {
+        return run(promptIds, cfg, t -> { }, null);
+    }
+
+    /** Generates and hands each token to {@code onToken} as soon as it is chosen. */
+    public Generation stream(String prompt, GenerationConfig cfg, Consumer<GeneratedToken> onToken) {
+        return stream(prompt, cfg, onToken, null);
+    }
+
+    /**
+     * Generates and hands each token to {@code onToken}; stops with {@link FinishReason#CANCELLED} once
+     * {@code cancel} is cancelled or the calling thread is interrupted.
+     */
+    public Generation stream(String prompt, GenerationConfig cfg, Consumer<GeneratedToken> onToken,
+                             CancellationToken cancel) {
+        Objects.requireNonNull(prompt, "prompt");
+        return run(tokenizer().encode(prompt), cfg, onToken, cancel);
+    }
+
+    /** Token-id form of {@link #stream(String, GenerationConfig, Consumer, CancellationToken)}. */
+    public Generation stream(int[] promptIds, GenerationConfig cfg, Consumer<GeneratedToken> onToken,
+                             CancellationToken cancel) {
+        return run(promptIds, cfg, onToken, cancel);
+    }
+
+    /** Renders {@code messages} with the checkpoint's chat template and generates the assistant's reply. */
+    public Generation chat(List<ChatMessage> messages, GenerationConfig cfg) {
+        return chat(messages, cfg, t -> { }, null);
+    }
+
+    /** Streaming form of {@link #chat(List, GenerationConfig)}. */
+    public Generation chat(List<ChatMessage> messages, GenerationConfig cfg, Consumer<GeneratedToken> onToken,
+                           CancellationToken cancel) {
+        String rendered = chatTemplate().render(messages, true);
+        // the template writes BOS itself where the model wants it
+        return run(tokenizer().encode(rendered, false), cfg, onToken, cancel);
+    }
+
+    /** The checkpoint's chat template, compiled once. */
+    public ChatTemplate chatTemplate() {
+        ChatTemplate t = chatTemplate;
+        if (t == null) {
+            Tokenizer tok = tokenizer();
+            String source = tok.chatTemplate().orElseThrow(() -> new InvalidRequestException("the checkpoint " + dir
+                    + " has no chat_template in tokenizer_config.json; use generate() with a prompt instead"));
+            Map<String, Object> special = new HashMap<>();
+            tok.bosToken().ifPresent(s -> special.put("bos_token", s));
+            tok.eosToken().ifPresent(s -> special.put("eos_token", s));
+            tok.unkToken().ifPresent(s -> special.put("unk_token", s));
+            tok.padToken().ifPresent(s -> special.put("pad_token", s));
+            t = ChatTemplate.compile(source, special);
+            chatTemplate = t;
+        }
+        return t;
+    }
+
+    private Generation run(int[] prompt, GenerationConfig cfg, Consumer<GeneratedToken> onToken, CancellationToken cancel) {
+        Objects.requireNonNull(cfg, "cfg");
+        Objects.requireNonNull(onToken, "onToken");
+        checkTokens(prompt, "prompt");
+        if (prompt.length == 0) {
+            throw new InvalidRequestException("the prompt must contain at least one token, found none");
+        }
+        long total = (long) prompt.length + cfg.maxNewTokens();
+        if (total > config.contextLength()) {
+            throw new InvalidRequestException("prompt (" + prompt.length + " tokens) + maxNewTokens (" + cfg.maxNewTokens()
+                    + ") = " + total + " exceeds the context length " + config.contextLength()
+                    + "; maxNewTokens must be at most " + Math.max(0, config.contextLength() - prompt.length));
+        }
+        if (!cfg.stopSequences().isEmpty() && tokenizer == null) {
+            throw new InvalidRequestException("stopSequences need a tokenizer, and the checkpoint " + dir + " has none");
+        }
+        Set<Integer> stopIds = cfg.stopTokenIds().isEmpty() ? eosTokenIds() : cfg.stopTokenIds();
+        synchronized (lock) {
+            ensureOpen();
+            return decodeLoop(prompt, cfg, stopIds, onToken, cancel);
+        }
+    }
+
+    private Generation decodeLoop(int[] prompt, GenerationConfig cfg, Set<Integer> stopIds,
+                                  Consumer<GeneratedToken> onToken, CancellationToken cancel) {
+        Sampler sampler = new Sampler(cfg, prompt, config.vocabSize());
+        StreamDecoder decoder = tokenizer == null ? null : tokenizer.streamDecoder();
+        StopSequences stops = new StopSequences(cfg.stopSequences());
+        int[] generated = new int[cfg.maxNewTokens()];
+        float[] logprobs = cfg.logprobs() ? new float[cfg.maxNewTokens()] : null;
+        StringBuilder text = new StringBuilder();
+        FinishReason reason = FinishReason.LENGTH;
+        int n = 0;
+        try (KvCache cache = transformer.newCache(manager, prompt.length + cfg.maxNewTokens())) {
+            float[] logits = lastLogits(prompt, 0, cache);
+            while (n < cfg.maxNewTokens()) {
+                if ((cancel != null && cancel.isCancelled()) || Thread.currentThread().isInterrupted()) {
+                    reason = FinishReason.CANCELLED;
+                    break;
+                }
+                Sampler.Choice choice = sampler.next(logits);
+                int id = choice.tokenId();
+                generated[n] = id;
+                if (logprobs != null) {
+                    logprobs[n] = choice.logprob();
+                }
+                n++;
+                if (stopIds.contains(id)) {
+                    reason = FinishReason.STOP;
+                    onToken.accept(new GeneratedToken(id, "", choice.logprob()));
+                    break;
+                }
+                String piece = "";
+                if (decoder != null) {
+                    StopSequences.Result r = stops.push(decoder.push(id));
+                    piece = r.text();
+                    text.append(piece);
+                    if (r.stopped()) {
+                        onToken.accept(new GeneratedToken(id, piece, choice.logprob()));
+                        reason = FinishReason.STOP_SEQUENCE;
+                        break;
+                    }
+                }
+                onToken.accept(new GeneratedToken(id, piece, choice.logprob()));
+                if (n < cfg.maxNewTokens()) {
+                    logits = lastLogits(new int[] {id}, prompt.length + n - 1, cache);
+                }
+            }
+        }
+        if (decoder != null && reason != FinishReason.STOP_SEQUENCE) {
+            StopSequences.Result tail = stops.push(decoder.flush());
+            text.append(tail.text());
+            if (tail.stopped()) {
+                reason = FinishReason.STOP_SEQUENCE;
+            } else {
+                text.append(stops.flush());
+            }
+        }
+        return new Generation(text.toString(), java.util.Arrays.copyOf(generated, n), reason, prompt.length, n,
+                logprobs == null ? null : java.util.Arrays.copyOf(logprobs, n));
+    }
+
+    private float[] lastLogits(int[] tokens, int start, KvCache cache) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            return forward(tokens, start, cache, true).toFloatArray();
+        }
+    }
+
+    /** Runs the transformer; every array it creates is registered in the caller's NDScope and freed with it. */
+    private NDArray forward(int[] tokens, int start, KvCache cache, boolean lastOnly) {
+        long[] ids = new long[tokens.length];
+        for (int i = 0; i < tokens.length; i++) {
+            ids[i] = tokens[i];
+        }
+        NDArray input = manager.create(ids, new Shape(1, tokens.length));
+        return transformer.forward(input, start, cache, lastOnly);
+    }
+
+    private void checkTokens(int[] ids, String field) {
+        Objects.requireNonNull(ids, field);
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= config.vocabSize()) {
+                throw new InvalidRequestException(field + "[" + i + "] = " + ids[i] + " is not a token id: must be in [0, "
+                        + config.vocabSize() + ")");
+            }
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the model " + dir + " is closed");
+        }
+    }
+
+    /** Number of native arrays held by the model itself (weights); a generation must leave it unchanged. */
+    public int nativeArrayCount() {
+        return manager.getManagedArrays().size();
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            manager.close();
+            if (tokenizer != null) {
+                tokenizer.close();
+            }
+        }
+    }
+
+    /** Options for {@link LanguageModel}. */
+    public static final class Builder {
+        private Path path;
+        private DeviceType device = DeviceType.AUTO;
+        private Precision precision = Precision.FLOAT32;
+        private int threads;
+
+        private Builder() {
+        }
+
+        /**
+         * PyTorch intra-op threads for CPU inference (default: the engine's, one per core). This is a
+         * process-wide setting: the last model built with it wins.
+         */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new InvalidRequestException("threads must be >= 1, was " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /** The checkpoint directory (required). */
+        public Builder path(Path path) {
+            this.path = path;
+            return this;
+        }
+
+        /** Where to run; {@link DeviceType#AUTO} by default. */
+        public Builder device(DeviceType device) {
+            this.device = Objects.requireNonNull(device, "device");
+            return this;
+        }
+
+        /** {@code "auto"}, {@code "cpu"} or {@code "gpu"}. */
+        public Builder device(String device) {
+            return device(parse(DeviceType.class, "device", device));
+        }
+
+        /** Weight and compute precision; {@link Precision#FLOAT32} by default. */
+        public Builder dtype(Precision precision) {
+            this.precision = Objects.requireNonNull(precision, "dtype");
+            return this;
+        }
+
+        /** {@code "float32"}, {@code "bfloat16"} or {@code "float16"}. */
+        public Builder dtype(String precision) {
+            return dtype(parse(Precision.class, "dtype", precision));
+        }
+
+        private static <E extends Enum<E>> E parse(Class<E> type, String field, String value) {
+            Objects.requireNonNull(value, field);
+            for (E e : type.getEnumConstants()) {
+                if (e.name().equalsIgnoreCase(value.trim())) {
+                    return e;
+                }
+            }
+            throw new InvalidRequestException(field + " must be one of " + java.util.Arrays.toString(type.getEnumConstants())
+                    + " (any case), was '" + value + "'");
+        }
+
+        /** Loads the model. */
+        public LanguageModel build() {
+            if (path == null) {
+                throw new InvalidRequestException("path must be set to a Hugging Face checkpoint directory");
+            }
+            if (!Files.isDirectory(path)) {
+                throw new ModelFormatException(path + ": not a directory (expected a Hugging Face checkpoint directory)");
+            }
+            return new LanguageModel(this);
+        }
+    }
+}
