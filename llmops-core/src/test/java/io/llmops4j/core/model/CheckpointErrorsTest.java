@@ -1,0 +1,139 @@
+package io.llmops4j.core.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.llmops4j.core.InvalidRequestException;
+import io.llmops4j.core.LanguageModel;
+import io.llmops4j.core.ModelFormatException;
+import io.llmops4j.core.testing.TinyCheckpoints;
+import io.llmops4j.core.testing.TinyCheckpoints.Variant;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Broken checkpoint directories: each gives a {@link ModelFormatException} that names the file and the problem. */
+class CheckpointErrorsTest {
+    @TempDir
+    Path tmp;
+
+    private Path checkpoint(Variant v) {
+        Path dir = tmp.resolve(v.name());
+        TinyCheckpoints.write(dir, v, 1);
+        return dir;
+    }
+
+    private void editConfig(Path dir, String from, String to) throws IOException {
+        Path config = dir.resolve("config.json");
+        String json = Files.readString(config);
+        assertThat(json).contains(from);
+        Files.writeString(config, json.replace(from, to));
+    }
+
+    @Test
+    void unknownArchitectureListsTheSupportedOnes() throws IOException {
+        Path dir = checkpoint(Variant.LLAMA);
+        editConfig(dir, "LlamaForCausalLM", "FalconForCausalLM");
+        assertThatThrownBy(() -> LanguageModel.load(dir))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("config.json")
+                .hasMessageContaining("unsupported architecture 'FalconForCausalLM'")
+                .hasMessageContaining("LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, GPT2LMHeadModel");
+    }
+
+    @Test
+    void malformedConfigJson() throws IOException {
+        Path dir = checkpoint(Variant.LLAMA);
+        Files.writeString(dir.resolve("config.json"), "{\"architectures\": [\"LlamaForCausalLM\"], ");
+        assertThatThrownBy(() -> LanguageModel.load(dir))
+                .isInstanceOf(ModelFormatException.class).hasMessageContaining("config.json: not valid JSON");
+    }
+
+    @Test
+    void missingAndInvalidFields() throws IOException {
+        Path dir = checkpoint(Variant.LLAMA);
+        editConfig(dir, "\"hidden_size\"", "\"hidden_sizes\"");
+        assertThatThrownBy(() -> LanguageModel.load(dir))
+                .isInstanceOf(ModelFormatException.class).hasMessageContaining("required field 'hidden_size' is missing");
+
+        Path gqa = checkpoint(Variant.LLAMA_GQA_TIED);
+        editConfig(gqa, "\"num_key_value_heads\": 2", "\"num_key_value_heads\": 3");
+        assertThatThrownBy(() -> LanguageModel.load(gqa))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("'num_key_value_heads' must be a divisor of num_attention_heads (4), found 3");
+
+        Path rope = checkpoint(Variant.LLAMA_ROPE_LINEAR);
+        editConfig(rope, "\"linear\"", "\"yarn-ish\"");
+        assertThatThrownBy(() -> LanguageModel.load(rope))
+                .isInstanceOf(ModelFormatException.class).hasMessageContaining("rope_type 'yarn-ish' is not supported");
+    }
+
+    @Test
+    void missingConfigAndMissingWeights() throws IOException {
+        Path dir = checkpoint(Variant.LLAMA);
+        Files.delete(dir.resolve("config.json"));
+        assertThatThrownBy(() -> LanguageModel.load(dir))
+                .isInstanceOf(ModelFormatException.class).hasMessageContaining("config.json: file not found");
+        assertThatThrownBy(() -> LanguageModel.load(tmp.resolve("nowhere")))
+                .isInstanceOf(ModelFormatException.class).hasMessageContaining("not a directory");
+    }
+
+    @Test
+    void missingTensorIsNamed() throws IOException {
+        Path dir = checkpoint(Variant.LLAMA);
+        // the config now promises a third layer the weights do not have
+        editConfig(dir, "\"num_hidden_layers\": 2", "\"num_hidden_layers\": 3");
+        assertThatThrownBy(() -> LanguageModel.load(dir))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("has no tensor 'model.layers.2.");
+    }
+
+    @Test
+    void wrongShapeIsNamedWithBothShapes() throws IOException {
+        Path dir = checkpoint(Variant.LLAMA);
+        editConfig(dir, "\"intermediate_size\": 64", "\"intermediate_size\": 48");
+        assertThatThrownBy(() -> LanguageModel.load(dir))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("model.safetensors: tensor 'model.layers.0.mlp.gate_proj.weight' has shape [64, 32], expected [48, 32]");
+    }
+
+    @Test
+    void untiedModelWithoutLmHead() throws IOException {
+        Path dir = checkpoint(Variant.LLAMA_GQA_TIED);
+        editConfig(dir, "\"tie_word_embeddings\": true", "\"tie_word_embeddings\": false");
+        assertThatThrownBy(() -> LanguageModel.load(dir))
+                .isInstanceOf(ModelFormatException.class).hasMessageContaining("has no tensor 'lm_head.weight'");
+    }
+
+    @Test
+    void truncatedWeightsFile() throws IOException {
+        Path dir = checkpoint(Variant.LLAMA);
+        Path weights = dir.resolve("model.safetensors");
+        byte[] bytes = Files.readAllBytes(weights);
+        Files.write(weights, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        assertThatThrownBy(() -> LanguageModel.load(dir))
+                .isInstanceOf(ModelFormatException.class).hasMessageContaining("model.safetensors");
+    }
+
+    @Test
+    void malformedTokenizerIsAFormatError() throws IOException {
+        Path dir = checkpoint(Variant.LLAMA);
+        Files.writeString(dir.resolve("tokenizer.json"), "{ not json");
+        assertThatThrownBy(() -> LanguageModel.load(dir))
+                .isInstanceOf(ModelFormatException.class).hasMessageContaining("tokenizer.json");
+    }
+
+    @Test
+    void builderOptionsAreValidated() {
+        assertThatThrownBy(() -> LanguageModel.builder().device("tpu"))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("device must be one of [AUTO, CPU, GPU]");
+        assertThatThrownBy(() -> LanguageModel.builder().dtype("int4"))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("dtype must be one of");
+        assertThatThrownBy(() -> LanguageModel.builder().build())
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("path must be set");
+        assertThatThrownBy(() -> LanguageModel.builder().path(checkpoint(Variant.LLAMA)).device("gpu").build())
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("reports no GPU");
+    }
+}
