@@ -11,7 +11,9 @@ import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import com.hubspot.jinjava.lib.tag.Tag;
 import com.hubspot.jinjava.tree.Node;
+import com.hubspot.jinjava.tree.TagNode;
 import io.llmops4j.core.ChatMessage;
 import jinjava.javax.el.ExpressionFactory;
 import io.llmops4j.core.InvalidRequestException;
@@ -42,12 +44,12 @@ import java.util.Set;
  * {@code lstrip_blocks} on). Templates see {@code messages} (a list of {@code {role, content}} maps),
  * {@code add_generation_prompt}, the special tokens given to {@link #compile} ({@code bos_token},
  * {@code eos_token}, ...) and any extra variables. HF's additions are provided: {@code raise_exception(msg)}
- * (fails the render with a {@link ChatTemplateException} carrying {@code msg}), {@code strftime_now(format)},
- * and the filters {@code tojson} (Python's {@code json.dumps} layout, with {@code indent} and {@code sort_keys})
- * and {@code trim} (Python's {@code str.strip}). Strings have the Python methods templates use: {@code strip},
- * {@code lstrip}, {@code rstrip}, {@code split}, {@code startswith}, {@code endswith}, {@code upper},
- * {@code lower}, {@code title}, {@code capitalize}, {@code replace}, {@code find}, {@code count}, {@code join};
- * maps have {@code items}, {@code keys}, {@code values}, {@code get}. Operator precedence follows Jinja where
+ * (fails the render with a {@link ChatTemplateException} carrying {@code msg}), the {@code generation} block,
+ * {@code strftime_now(format)}, and the filters {@code tojson} (Python's {@code json.dumps} layout, with
+ * {@code indent} and {@code sort_keys}) and {@code trim} (Python's {@code str.strip}). Strings have the Python
+ * methods templates use: {@code strip}, {@code lstrip}, {@code rstrip}, {@code split}, {@code startswith},
+ * {@code endswith}, {@code upper}, {@code lower}, {@code title}, {@code capitalize}, {@code replace},
+ * {@code find}, {@code count}, {@code join}; maps have {@code items}, {@code keys}, {@code values}, {@code get}. Operator precedence follows Jinja where
  * jinjava differs ({@code not x is defined} is {@code not (x is defined)}), {@code {{- -}}} trims like Jinja, and
  * iterating over a map yields its keys. Known differences that real chat templates do not depend on: printing
  * a boolean gives {@code true} (Python: {@code True}), printing none gives an empty string, printing a list or
@@ -245,6 +247,7 @@ public final class ChatTemplate {
         engine.setResourceLocator((name, charset, interpreter) -> {
             throw new IOException("chat templates may not load other templates or files (asked for '" + name + "')");
         });
+        engine.registerTag(new GenerationTag());
         engine.registerFilter(new TrimFilter());
         engine.registerFilter(new ToJsonFilter());
         try {
@@ -290,6 +293,36 @@ public final class ChatTemplate {
         @Override
         public String toString() {
             return MARKER + getMessage();
+        }
+    }
+
+    /**
+     * HF's {@code {% generation %}...{% endgeneration %}} block, which marks assistant text for training masks;
+     * rendering only needs its body, in its own scope as HF's call block has.
+     */
+    private static final class GenerationTag implements Tag {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getName() {
+            return "generation";
+        }
+
+        @Override
+        public String getEndTagName() {
+            return "endgeneration";
+        }
+
+        @Override
+        @SuppressWarnings("try") // the scope is entered and left by the try statement itself
+        public String interpret(TagNode tagNode, JinjavaInterpreter interpreter) {
+            StringBuilder out = new StringBuilder();
+            try (JinjavaInterpreter.InterpreterScopeClosable scope = interpreter.enterScope()) {
+                for (Node child : tagNode.getChildren()) {
+                    out.append(child.render(interpreter).getValue());
+                }
+            }
+            return out.toString();
         }
     }
 

@@ -265,6 +265,13 @@ class ChatTemplateTest {
     }
 
     @Test
+    void generationBlockRendersItsBody() {
+        String template = "{% for m in messages %}{% if m.role == 'assistant' %}{% generation %}"
+                + "{% set inner = 1 %}[{{ m.content }}]{% endgeneration %}{% endif %}{% endfor %}{{ inner is defined }}";
+        assertThat(render(template)).isEqualTo("[Hi! How can I help?]false");
+    }
+
+    @Test
     void pythonStringMethods() {
         assertThat(render("{{ '  a b \\n'.strip() }}|{{ 'xxaxx'.strip('x') }}|{{ 'xxa'.lstrip('x') }}|{{ 'axx'.rstrip('x') }}"))
                 .isEqualTo("a b|a|a|a");
