@@ -90,7 +90,7 @@ class RougeTest {
         for (JsonNode c : cases) {
             Rouge r = c.get("stem").asBoolean() ? stem : plain;
             Map<String, RougeScore> got = r.score(c.get("target").asText(), c.get("prediction").asText());
-            c.get("scores").fields().forEachRemaining(e -> {
+            c.get("scores").properties().forEach(e -> {
                 RougeScore s = got.get(e.getKey());
                 assertClose(e.getValue().get(0).asDouble(), s.precision(), c + " " + e.getKey() + " P");
                 assertClose(e.getValue().get(1).asDouble(), s.recall(), c + " " + e.getKey() + " R");

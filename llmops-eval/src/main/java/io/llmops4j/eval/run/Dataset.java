@@ -122,7 +122,7 @@ public record Dataset(String name, List<Example> examples, String sha256) {
         }
         String id = idNode == null ? String.valueOf(lineNo) : idNode.asText();
         Map<String, Object> metadata = new LinkedHashMap<>();
-        obj.fields().forEachRemaining(e -> {
+        obj.properties().forEach(e -> {
             if (!Set.of("input", "reference", "references", "context", "id").contains(e.getKey())) {
                 metadata.put(e.getKey(), JSON.convertValue(e.getValue(), Object.class));
             }
