@@ -6,6 +6,7 @@ import io.llmops4j.eval.Chrf;
 import io.llmops4j.eval.ChrfOptions;
 import io.llmops4j.eval.InvalidMetricInputException;
 import io.llmops4j.eval.Meteor;
+import io.llmops4j.eval.RagMetrics;
 import io.llmops4j.eval.Rouge;
 import io.llmops4j.eval.text.PythonText;
 import java.util.List;
@@ -52,6 +53,21 @@ public final class Metrics {
             }
             return 0.0;
         });
+    }
+
+    /** Lexical groundedness of the output in the example's {@code context} (see {@link RagMetrics}). */
+    public static ExampleMetric groundedness(RagMetrics rag) {
+        return of("groundedness", (out, ex) -> {
+            if (ex.context() == null) {
+                throw new InvalidMetricInputException("example '" + ex.id() + "' has no context");
+            }
+            return rag.groundedness(out, List.of(ex.context()));
+        });
+    }
+
+    /** Lexical relevance of the output to the example's input (see {@link RagMetrics}). */
+    public static ExampleMetric answerRelevance(RagMetrics rag) {
+        return of("answer_relevance", (out, ex) -> rag.answerRelevance(ex.input(), out));
     }
 
     /** A metric from a name and a function. */
