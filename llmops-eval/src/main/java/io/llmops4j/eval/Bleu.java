@@ -5,6 +5,7 @@ import io.llmops4j.eval.text.PythonText;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,14 +57,7 @@ public final class Bleu {
 
     /** Sentence BLEU: {@code corpus([hypothesis], [[r] for r in references])}. */
     public static BleuScore sentence(String hypothesis, List<String> references, BleuOptions options) {
-        if (references == null) {
-            throw new InvalidMetricInputException("BLEU references must not be null");
-        }
-        List<List<String>> streams = new ArrayList<>();
-        for (String r : references) {
-            streams.add(java.util.Collections.singletonList(r));
-        }
-        return corpus(java.util.Collections.singletonList(hypothesis), streams, options);
+        return corpus(Collections.singletonList(hypothesis), MetricInputs.sentenceStreams(references, "BLEU"), options);
     }
 
     /** The tokens sacreBLEU scores for one string under these options. */

@@ -1,5 +1,6 @@
 package io.llmops4j.eval;
 
+import io.llmops4j.eval.run.Bootstrap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -90,28 +91,12 @@ public final class BootstrapAggregator {
             for (int c = 0; c < 3; c++) {
                 Arrays.sort(means[c]);
                 for (int k = 0; k < 3; k++) {
-                    pct[k][c] = percentile(means[c], q[k]);
+                    pct[k][c] = Bootstrap.percentile(means[c], q[k]);
                 }
             }
             out.put(e.getKey(), new AggregateScore(new RougeScore(pct[0][0], pct[0][1], pct[0][2]),
                     new RougeScore(pct[1][0], pct[1][1], pct[1][2]), new RougeScore(pct[2][0], pct[2][1], pct[2][2])));
         }
         return Collections.unmodifiableMap(out);
-    }
-
-    /** numpy's default ("linear") quantile of sorted data, {@code quantile} in [0, 1]. */
-    static double percentile(double[] sorted, double quantile) {
-        int n = sorted.length;
-        double virtualIndex = (n - 1) * quantile;
-        int lower = (int) Math.floor(virtualIndex);
-        if (lower >= n - 1) {
-            return sorted[n - 1];
-        }
-        double t = virtualIndex - lower;
-        double a = sorted[lower];
-        double b = sorted[lower + 1];
-        double diff = b - a;
-        // numpy's _lerp: a + diff*t, or b - diff*(1-t) when t >= 0.5
-        return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
     }
 }

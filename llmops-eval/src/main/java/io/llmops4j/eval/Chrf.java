@@ -26,14 +26,7 @@ public final class Chrf {
 
     /** Sentence chrF: the corpus score of one segment. */
     public static ChrfScore sentence(String hypothesis, List<String> references, ChrfOptions options) {
-        if (references == null) {
-            throw new InvalidMetricInputException("chrF references must not be null");
-        }
-        List<List<String>> streams = new ArrayList<>();
-        for (String r : references) {
-            streams.add(Collections.singletonList(r));
-        }
-        return corpus(Collections.singletonList(hypothesis), streams, options);
+        return corpus(Collections.singletonList(hypothesis), MetricInputs.sentenceStreams(references, "chrF"), options);
     }
 
     /**

@@ -55,6 +55,18 @@ final class MetricInputs {
         return perSegment;
     }
 
+    /** sacreBLEU's {@code sentence_score} layout: one stream per reference, each holding one segment. */
+    static List<List<String>> sentenceStreams(List<String> references, String metric) {
+        if (references == null) {
+            throw new InvalidMetricInputException(metric + ": references must not be null");
+        }
+        List<List<String>> streams = new ArrayList<>(references.size());
+        for (String r : references) {
+            streams.add(java.util.Collections.singletonList(r));
+        }
+        return streams;
+    }
+
     /** The signature's {@code nrefs}: the common number of references, or {@code var}. */
     static String nrefs(List<List<String>> refsPerSegment) {
         Set<Integer> sizes = new HashSet<>();

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -245,7 +246,7 @@ public final class Rouge {
                             + "'; expected rouge1..rouge9, rougeL or rougeLsum");
                 }
             }
-            return new Rouge(List.copyOf(new java.util.LinkedHashSet<>(types)), useStemmer);
+            return new Rouge(List.copyOf(new LinkedHashSet<>(types)), useStemmer);
         }
     }
 }

@@ -137,8 +137,8 @@ class RougeTest {
         assertThat(b.mid().fmeasure()).isCloseTo(0.5, within(0.1));
         assertThat(twoAgain.aggregate().get("rougeL")).isEqualTo(b);
         // numpy.percentile([1, 2, 3, 4], 25) = 1.75 ; percentile([1, 2, 3, 4], 97.5) = 3.925
-        assertThat(BootstrapAggregator.percentile(new double[] {1, 2, 3, 4}, 0.25)).isEqualTo(1.75);
-        assertThat(BootstrapAggregator.percentile(new double[] {1, 2, 3, 4}, 0.975)).isCloseTo(3.925, within(1e-15));
+        assertThat(io.llmops4j.eval.run.Bootstrap.percentile(new double[] {1, 2, 3, 4}, 0.25)).isEqualTo(1.75);
+        assertThat(io.llmops4j.eval.run.Bootstrap.percentile(new double[] {1, 2, 3, 4}, 0.975)).isCloseTo(3.925, within(1e-15));
         assertThatThrownBy(() -> new BootstrapAggregator(1.0, 10, 1)).hasMessageContaining("confidenceInterval must be in (0, 1)");
         assertThatThrownBy(() -> new BootstrapAggregator(1).aggregate()).hasMessageContaining("no scores");
     }

@@ -65,13 +65,21 @@ public final class Bootstrap {
         return means;
     }
 
-    /** Linear-interpolation percentile of sorted data (numpy's default). */
-    static double percentile(double[] sorted, double q) {
-        double pos = (sorted.length - 1) * q;
-        int lo = (int) Math.floor(pos);
-        if (lo >= sorted.length - 1) {
-            return sorted[sorted.length - 1];
+    /**
+     * numpy's default ("linear") quantile of sorted data, {@code q} in [0, 1], including numpy's interpolation
+     * form ({@code a + (b-a) t}, or {@code b - (b-a)(1-t)} when {@code t >= 0.5}).
+     */
+    public static double percentile(double[] sorted, double q) {
+        int n = sorted.length;
+        double virtualIndex = (n - 1) * q;
+        int lower = (int) Math.floor(virtualIndex);
+        if (lower >= n - 1) {
+            return sorted[n - 1];
         }
-        return sorted[lo] + (sorted[lo + 1] - sorted[lo]) * (pos - lo);
+        double t = virtualIndex - lower;
+        double a = sorted[lower];
+        double b = sorted[lower + 1];
+        double diff = b - a;
+        return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
     }
 }
