@@ -4,7 +4,6 @@ import io.llmops4j.core.Embedder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,6 +57,7 @@ import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.similarities.BM25Similarity;
+import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
@@ -270,7 +270,7 @@ final class LuceneVectorIndex implements VectorIndex {
                     w.addDocument(docs.get(i));
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | AlreadyClosedException e) {
             throw new IndexException("writing to " + location + " failed: " + e.getMessage(), e);
         }
     }
@@ -340,7 +340,7 @@ final class LuceneVectorIndex implements VectorIndex {
     public void deleteWhere(Filter filter) {
         try {
             requireWriter().deleteDocuments(toQuery(filter));
-        } catch (IOException e) {
+        } catch (IOException | AlreadyClosedException e) {
             throw new IndexException("deleting from " + location + " failed: " + e.getMessage(), e);
         }
     }

@@ -38,7 +38,7 @@ class VectorIndexSearchTest {
 
     @Test
     void filtersAreAppliedInsideTheKnnSearchAndNoHitViolatesThem() {
-        int n = 1500;
+        int n = 1000;
         float[][] base = TestVectors.clustered(n, 32, 10, 1);
         Random rnd = new Random(2);
         List<Map<String, String>> meta = new ArrayList<>();
@@ -61,7 +61,7 @@ class VectorIndexSearchTest {
         cases.put(Filter.eq("rare", "yes"), m -> m.get("rare").equals("yes"));
         cases.put(Filter.anyOf(Filter.DOCUMENT_ID, "c5", "c7", "c9"), m -> false);
         try (VectorIndex index = indexWithMetadata(base, meta)) {
-            for (int q = 0; q < 10; q++) {
+            for (int q = 0; q < 5; q++) {
                 float[] query = base[rnd.nextInt(n)];
                 for (Map.Entry<Filter, Predicate<Map<String, String>>> c : cases.entrySet()) {
                     List<SearchHit> hits = index.search(SearchRequest.builder().vector(query).topK(10).efSearch(100)
@@ -77,7 +77,7 @@ class VectorIndexSearchTest {
                             assertThat(c.getValue().test(meta.get(i))).as("%s violates %s", h.id(), c.getKey()).isTrue();
                         }
                     }
-                    // Not post-filtered: even the rare filter (16 of 1500 chunks) still fills topK.
+                    // Not post-filtered: even the rare filter (11 of 1000 chunks) still fills topK.
                     assertThat(hits).hasSize((int) Math.min(10, matching));
                 }
             }
@@ -91,9 +91,9 @@ class VectorIndexSearchTest {
     @ParameterizedTest
     @EnumSource(value = VectorFormat.class, names = "INT8", mode = EnumSource.Mode.EXCLUDE)
     void everyVectorFormatReachesHighRecallAgainstBruteForce(VectorFormat format, @TempDir Path dir) throws Exception {
-        int n = 2000;
-        float[][] base = TestVectors.clustered(n, 64, 30, 3);
-        float[][] queries = TestVectors.clustered(50, 64, 30, 4);
+        int n = 1000;
+        float[][] base = TestVectors.clustered(n, 64, 20, 3);
+        float[][] queries = TestVectors.clustered(30, 64, 20, 4);
         try (VectorIndex index = VectorIndex.builder().directory(dir).dimension(64).vectorFormat(format)
                 .rescoreOversample(format == VectorFormat.FLOAT ? 1 : 3).build()) {
             for (int i = 0; i < n; i++) {
