@@ -24,7 +24,10 @@ import java.util.concurrent.Future;
  * <pre>
  * java --add-modules jdk.incubator.vector -cp benchmarks.jar io.llmops4j.bench.rag.AnnBenchmark \
  *     [datasetDir=target/ann-dataset] [indexRoot=target/ann-index] [formats=FLOAT,INT7,INT4,BINARY] [threads=2]
+ *     [reuse=false]
  * </pre>
+ * With {@code reuse=true} an index already built in {@code indexRoot/<format>} is searched without rebuilding it
+ * (its build time is then not measured).
  */
 public final class AnnBenchmark {
     static final int M = 16;
@@ -46,6 +49,7 @@ public final class AnnBenchmark {
         List<VectorFormat> formats = Arrays.stream((args.length > 2 ? args[2] : "FLOAT,INT7,INT4,BINARY").split(","))
                 .map(VectorFormat::valueOf).toList();
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+        boolean reuse = args.length > 4 && Boolean.parseBoolean(args[4]);
         AnnDataset.Files4 data = AnnDataset.load(datasetDir);
         System.out.printf("%d base, %d queries, M=%d, efConstruction=%d, %d indexing threads, %d cores%n",
                 data.base().length, data.queries().length, M, EF_CONSTRUCTION, threads,
@@ -56,18 +60,28 @@ public final class AnnBenchmark {
                         + "|---|---|---|---|---|---|\n");
         for (VectorFormat format : formats) {
             Path dir = indexRoot.resolve(format.name());
-            deleteRecursively(dir);
+            boolean build = !(reuse && Files.isDirectory(dir));
+            if (build) {
+                deleteRecursively(dir);
+            }
             long t0 = System.nanoTime();
             try (VectorIndex index = open(dir, format, threads)) {
-                addAll(index, data.base(), threads);
-                index.commit();
-                double addS = (System.nanoTime() - t0) / 1e9;
-                long t1 = System.nanoTime();
-                index.forceMerge(1);
-                double mergeS = (System.nanoTime() - t1) / 1e9;
+                double addS = Double.NaN;
+                double mergeS = Double.NaN;
+                if (build) {
+                    addAll(index, data.base(), threads);
+                    index.commit();
+                    addS = (System.nanoTime() - t0) / 1e9;
+                    long t1 = System.nanoTime();
+                    index.forceMerge(1);
+                    mergeS = (System.nanoTime() - t1) / 1e9;
+                    System.out.printf("%s: added in %.1f s, merged to one segment in %.1f s%n", format, addS, mergeS);
+                } else if (index.size() != data.base().length) {
+                    throw new IllegalStateException(dir + " holds " + index.size() + " vectors, expected "
+                            + data.base().length + "; rebuild without reuse");
+                }
                 double buildS = addS + mergeS;
                 double perThread = data.base().length / buildS / threads;
-                System.out.printf("%s: added in %.1f s, merged to one segment in %.1f s%n", format, addS, mergeS);
                 for (int ef : EF_SEARCH) {
                     double recall = recall(index, data, ef);
                     double qps = qps(index, data.queries(), ef);
