@@ -54,6 +54,25 @@ class MeteorTest {
     }
 
     @Test
+    void nltkDoctests() {
+        // nltk/test/meteor.doctest (3.8) and meteor_score docstrings; inputs are word_tokenize output, which for
+        // these sentences equals the whitespace split
+        Meteor m = Meteor.builder().synonyms(wordNetOrSkip()).build();
+        assertThat(m.score(List.of("The candidate has no alignment to any of the references"), "John loves Mary")).isZero();
+        assertThat(Math.abs(m.score(List.of("The cat sat on the mat"), "The cat sat on the mat") - 0.9977)).isLessThan(1e-2);
+        assertThat(m.score(List.of("The cat sat on the mat"), "on the mat sat the cat")).isEqualTo(0.5);
+        assertThat(Math.round(m.score(List.of("The cat sat on the mat"), "The cat was sat on the mat") * 1e4) / 1e4).isEqualTo(0.9654);
+        assertThat(Math.round(m.score(List.of("create or update a vm set"), "creates or updates a virtual machine scale set") * 1e4) / 1e4)
+                .isEqualTo(0.7806);
+        String h1 = "It is a guide to action which ensures that the military always obeys the commands of the party";
+        List<String> refs = List.of("It is a guide to action that ensures that the military will forever heed Party commands",
+                "It is the guiding principle which guarantees the military forces always being under the command of the Party",
+                "It is the practical guide for the army always to heed the directions of the party");
+        assertThat(Math.round(m.score(refs, h1) * 1e4) / 1e4).isEqualTo(0.6944);
+        assertThat(m.score(List.of("this is a cat"), "non matching hypothesis")).isZero();
+    }
+
+    @Test
     void handComputed() {
         Meteor m = Meteor.builder().build();
         // "on the mat sat the cat" vs "the cat sat on the mat": NLTK's greedy scan from the last hypothesis word
