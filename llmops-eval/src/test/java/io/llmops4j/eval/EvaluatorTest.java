@@ -108,6 +108,34 @@ class EvaluatorTest {
     }
 
     @Test
+    void interruptingTheCallerCancelsTheRun() throws Exception {
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        Evaluator slow = Evaluator.builder().dataset(dataset()).system(in -> {
+            started.countDown();
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "x";
+        }).metrics(Metrics.exactMatch()).build();
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                slow.run();
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        });
+        t.start();
+        started.await();
+        t.interrupt();
+        t.join(10_000);
+        assertThat(t.isAlive()).isFalse();
+        assertThat(thrown.get()).isInstanceOf(java.util.concurrent.CancellationException.class).hasMessageContaining("interrupted");
+    }
+
+    @Test
     void storeErrors(@TempDir Path dir) {
         RunStore store = RunStore.open(dir);
         assertThatThrownBy(() -> store.load("nope")).isInstanceOf(RunStoreException.class).hasMessageContaining("no run 'nope'");

@@ -14,6 +14,13 @@ import java.util.Map;
  */
 public record Example(String id, String input, List<String> references, String context, Map<String, Object> metadata) {
     public Example {
+        if (id == null || input == null || references == null || metadata == null) {
+            throw new io.llmops4j.eval.InvalidMetricInputException("Example: id, input, references and metadata must not be null (id "
+                    + id + ")");
+        }
+        if (references.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new io.llmops4j.eval.InvalidMetricInputException("Example '" + id + "': a reference is null");
+        }
         references = List.copyOf(references);
         metadata = Map.copyOf(metadata);
     }
