@@ -1,5 +1,7 @@
 package io.llmops4j.eval;
 
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.interpret.RenderResult;
 import io.llmops4j.eval.run.Bootstrap;
 import io.llmops4j.eval.run.Dataset;
 import io.llmops4j.eval.run.Example;
@@ -58,6 +60,8 @@ public final class Evaluator {
     private final int bootstrapSamples;
     private final long seed;
     private final Listener listener;
+    private final String promptTemplate;
+    private final Jinjava jinjava;
 
     private Evaluator(Builder b) {
         this.name = b.name;
@@ -70,6 +74,8 @@ public final class Evaluator {
         this.bootstrapSamples = b.bootstrapSamples;
         this.seed = b.seed;
         this.listener = b.listener;
+        this.promptTemplate = b.promptTemplate;
+        this.jinjava = b.promptTemplate == null ? null : new Jinjava();
     }
 
     /** A builder. */
@@ -125,6 +131,10 @@ public final class Evaluator {
         p.put("dataset_size", String.valueOf(examples.size()));
         p.put("dataset_sha256", dataset.sha256());
         p.put("concurrency", String.valueOf(concurrency));
+        if (promptTemplate != null) {
+            p.put("prompt_template", promptTemplate);
+            p.put("prompt_template_sha256", Dataset.sha256(promptTemplate.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
         String id = Instant.now().toString().replace(":", "").replace("-", "").replace(".", "") + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
         RunInfo info = new RunInfo(id, name, Instant.now().toString(), p, tags, summaries, examples.size(), failures,
@@ -136,7 +146,7 @@ public final class Evaluator {
         long t0 = System.nanoTime();
         String output;
         try {
-            output = system.apply(ex.input());
+            output = system.apply(prompt(ex));
             if (output == null) {
                 throw new EvalException("the system returned null");
             }
@@ -152,6 +162,20 @@ public final class Evaluator {
         return new ExampleResult(ex.id(), ex.input(), ex.references(), output, scores, latency, null);
     }
 
+    /** The text given to the system: the input, or the prompt template rendered for this example. */
+    private String prompt(Example ex) {
+        if (promptTemplate == null) {
+            return ex.input();
+        }
+        Map<String, Object> vars = new LinkedHashMap<>();
+        vars.put("input", ex.input());
+        vars.put("id", ex.id());
+        vars.put("context", ex.context() == null ? "" : ex.context());
+        vars.put("references", ex.references());
+        vars.put("metadata", ex.metadata());
+        return jinjava.render(promptTemplate, vars);
+    }
+
     /** Builder of {@link Evaluator}; {@link #build()} validates. */
     public static final class Builder {
         private String name = "run";
@@ -164,6 +188,7 @@ public final class Evaluator {
         private int bootstrapSamples = 1000;
         private long seed = 12345;
         private Listener listener = (done, total) -> { };
+        private String promptTemplate;
 
         private Builder() {
         }
@@ -218,6 +243,16 @@ public final class Evaluator {
             return this;
         }
 
+        /**
+         * A Jinja prompt template (jinjava) rendered per example and given to the system instead of the raw input;
+         * variables: {@code input}, {@code id}, {@code context}, {@code references}, {@code metadata}. The template
+         * and its SHA-256 are recorded in the run parameters, so prompt variants are easy to tell apart.
+         */
+        public Builder promptTemplate(String template) {
+            this.promptTemplate = template;
+            return this;
+        }
+
         public Builder listener(Listener listener) {
             this.listener = listener;
             return this;
@@ -249,6 +284,14 @@ public final class Evaluator {
             }
             if (bootstrapSamples < 1 || bootstrapSamples > 1_000_000) {
                 throw new InvalidMetricInputException("Evaluator.bootstrapSamples must be in 1..1000000, found " + bootstrapSamples);
+            }
+            if (promptTemplate != null) {
+                RenderResult check = new Jinjava().renderForResult(promptTemplate, Map.of("input", "", "id", "", "context", "",
+                        "references", List.of(), "metadata", Map.of()));
+                if (check.hasErrors()) {
+                    throw new InvalidMetricInputException("Evaluator.promptTemplate is not a valid Jinja template: "
+                            + check.getErrors().get(0).getMessage() + " (line " + check.getErrors().get(0).getLineno() + ")");
+                }
             }
             if (listener == null) {
                 throw new InvalidMetricInputException("Evaluator.listener must not be null");

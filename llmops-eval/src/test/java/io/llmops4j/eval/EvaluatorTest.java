@@ -136,6 +136,23 @@ class EvaluatorTest {
     }
 
     @Test
+    void promptTemplateIsRenderedAndRecorded() {
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        String template = "Q: {{ input }}{% if context %} C: {{ context }}{% endif %} ({{ id }})";
+        Run r = Evaluator.builder().dataset(Dataset.of("d", List.of(new Example("e1", "why?", List.of("because"), "ctx", Map.of()))))
+                .system(p -> {
+                    seen.add(p);
+                    return "because";
+                }).promptTemplate(template).metrics(Metrics.exactMatch()).build().run();
+        assertThat(seen).containsExactly("Q: why? C: ctx (e1)");
+        assertThat(r.info().params()).containsEntry("prompt_template", template).containsKey("prompt_template_sha256");
+        assertThat(r.examples().get(0).input()).isEqualTo("why?");
+        assertThatThrownBy(() -> Evaluator.builder().dataset(dataset()).system(x -> x).metrics(Metrics.bleu())
+                .promptTemplate("{% if %}").build()).isInstanceOf(InvalidMetricInputException.class)
+                .hasMessageContaining("promptTemplate is not a valid Jinja template");
+    }
+
+    @Test
     void storeErrors(@TempDir Path dir) {
         RunStore store = RunStore.open(dir);
         assertThatThrownBy(() -> store.load("nope")).isInstanceOf(RunStoreException.class).hasMessageContaining("no run 'nope'");

@@ -131,7 +131,8 @@ public record Dataset(String name, List<Example> examples, String sha256) {
         return new Example(id, input.asText(), refs, ctx == null || ctx.isNull() ? null : ctx.asText(), metadata);
     }
 
-    static String sha256(byte[] bytes) {
+    /** Lower-case hex SHA-256 of bytes: the content hash recorded for datasets and prompt templates. */
+    public static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
