@@ -61,7 +61,9 @@ import java.util.Set;
  * everything), cannot call Java methods (only the Python-style methods above exist; {@code getClass()} and the
  * like are errors), cannot re-render strings as templates, and is bounded: at most {@value #MAX_OUTPUT_CHARS}
  * characters of output and of any intermediate string, {@value #MAX_RENDER_MILLIS} ms of render time, no
- * recursive macros. Every violation is a {@link ChatTemplateException} naming the problem. Variables passed in
+ * recursive macros; the source is at most {@value #MAX_TEMPLATE_CHARS} characters with brackets nested at most
+ * {@value #MAX_BRACKET_DEPTH} deep (jinjava's expression parser slows down steeply with nesting, outside the
+ * render-time limit). Every violation is a {@link ChatTemplateException} naming the problem. Variables passed in
  * must be plain data (maps with string keys, lists, strings, numbers, booleans, null); they are copied.
  *
  * <p>Instances are immutable and thread-safe.
@@ -72,6 +74,11 @@ public final class ChatTemplate {
     public static final int MAX_OUTPUT_CHARS = 1 << 20;
     /** Maximum wall-clock time of one render. */
     public static final long MAX_RENDER_MILLIS = 2_000;
+
+    /** Maximum length of a template's source. */
+    public static final int MAX_TEMPLATE_CHARS = 256 * 1024;
+    /** Maximum nesting of brackets inside one tag or expression. */
+    public static final int MAX_BRACKET_DEPTH = 64;
 
     private static final int MAX_COLLECTION_SIZE = 100_000;
     private static final Set<String> RESERVED = Set.of("messages", "add_generation_prompt");
@@ -100,10 +107,13 @@ public final class ChatTemplate {
         Objects.requireNonNull(template, "template");
         Objects.requireNonNull(specialTokens, "specialTokens");
         Map<String, Object> tokens = copyVariables(specialTokens);
+        checkSize(template);
         JinjavaInterpreter interpreter = ENGINE.newInterpreter();
         try (AutoCloseableSupplier.AutoCloseableImpl<JinjavaInterpreter> current =
                      JinjavaInterpreter.closeablePushCurrent(interpreter).get()) {
             current.value().parse(template);
+        } catch (StackOverflowError e) {
+            throw new ChatTemplateException("chat template nests blocks too deeply to parse");
         }
         List<TemplateError> errors = interpreter.getErrors().stream()
                 .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL).toList();
@@ -164,6 +174,8 @@ public final class ChatTemplate {
         RenderResult result;
         try {
             result = ENGINE.renderForResult(template, context);
+        } catch (StackOverflowError e) {
+            throw new ChatTemplateException("chat template nests blocks or calls too deeply to render");
         } finally {
             DEADLINE.remove();
         }
@@ -186,6 +198,53 @@ public final class ChatTemplate {
             }
         }
         return result.getOutput();
+    }
+
+    /**
+     * Rejects templates whose size or bracket nesting could make jinjava's expression parser, which is not
+     * covered by the render-time limit and slows down steeply with nesting depth, run for minutes.
+     */
+    private static void checkSize(String template) {
+        if (template.length() > MAX_TEMPLATE_CHARS) {
+            throw new ChatTemplateException("chat template has " + template.length()
+                    + " characters, more than the limit of " + MAX_TEMPLATE_CHARS);
+        }
+        int depth = 0;
+        int line = 1;
+        char quote = 0;
+        boolean inTag = false;
+        for (int i = 0; i < template.length(); i++) {
+            char c = template.charAt(i);
+            char next = i + 1 < template.length() ? template.charAt(i + 1) : 0;
+            if (c == '\n') {
+                line++;
+            }
+            if (!inTag) {
+                if (c == '{' && (next == '{' || next == '%')) {
+                    inTag = true;
+                    depth = 0;
+                    i++;
+                }
+            } else if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '(' || c == '[' || c == '{') {
+                if (++depth > MAX_BRACKET_DEPTH) {
+                    throw new ChatTemplateException("chat template nests brackets more than " + MAX_BRACKET_DEPTH
+                            + " deep (line " + line + ")");
+                }
+            } else if (c == ')' || c == ']' || (c == '}' && !(depth == 0 && next == '}'))) {
+                depth = Math.max(0, depth - 1);
+            } else if ((c == '}' || c == '%') && next == '}' && depth == 0) {
+                inTag = false;
+                i++;
+            }
+        }
     }
 
     /** The exception of a {@code raise_exception(...)} call, if this error comes from one. */

@@ -429,6 +429,37 @@ class ChatTemplateTest {
     }
 
     @Test
+    @Timeout(60)
+    void pathologicalSourcesAreRejectedQuickly() {
+        // jinjava's expression parser needs minutes for 20000 nested parentheses: refused before parsing
+        String parens = "{{ " + "(".repeat(20_000) + "1" + ")".repeat(20_000) + " }}";
+        assertThatThrownBy(() -> ChatTemplate.compile(parens, Map.of()))
+                .isInstanceOf(ChatTemplateException.class).hasMessage("chat template nests brackets more than 64 deep (line 1)");
+        // brackets in plain text and in string literals do not count
+        assertThat(render("[[[[" + "[".repeat(100) + "{{ '((((' + '[[' * 0 if false else '(((' }}")).startsWith("[[[[");
+        assertThatThrownBy(() -> ChatTemplate.compile("x".repeat(ChatTemplate.MAX_TEMPLATE_CHARS + 1), Map.of()))
+                .isInstanceOf(ChatTemplateException.class).hasMessageContaining("more than the limit of 262144");
+    }
+
+    @Test
+    void blocksNestedDeeperThanTheStackFailCleanly() throws InterruptedException {
+        // 9000 nested ifs (216 kB of source) on a thread with a 256 kB stack: a StackOverflowError inside jinjava
+        // becomes a ChatTemplateException
+        String ifs = "{% if true %}".repeat(9_000) + "x" + "{% endif %}".repeat(9_000);
+        Throwable[] thrown = new Throwable[1];
+        Thread small = new Thread(null, () -> {
+            try {
+                ChatTemplate.compile(ifs, Map.of()).render(CONVERSATION, false);
+            } catch (Throwable t) {
+                thrown[0] = t;
+            }
+        }, "small-stack", 256 * 1024);
+        small.start();
+        small.join();
+        assertThat(thrown[0]).isInstanceOf(ChatTemplateException.class).hasMessageContaining("too deeply");
+    }
+
+    @Test
     void recursiveMacrosAreRejected() {
         assertThatThrownBy(() -> render("{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}"))
                 .isInstanceOf(ChatTemplateException.class).hasMessageContaining("macro");
