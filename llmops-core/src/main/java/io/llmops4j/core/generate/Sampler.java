@@ -62,7 +62,7 @@ public final class Sampler {
     private int[] generatedIds = new int[16];
     private int generatedDistinct;
 
-    /* Sampling buffers, allocated only when temperature > 0. */
+    /* Sampling buffers, allocated only when temperature > 0 (keys for top-k/top-p, bucketMass for top-p). */
     private final double[] weight;
     private final int[] kept;
     private final long[] keys;
@@ -105,7 +105,7 @@ public final class Sampler {
         boolean sampling = !cfg.greedy();
         this.weight = sampling ? new double[vocabSize] : null;
         this.kept = sampling ? new int[vocabSize] : null;
-        this.keys = sampling ? new long[vocabSize] : null;
+        this.keys = sampling && (cfg.topK() > 0 || cfg.topP() < 1.0) ? new long[vocabSize] : null;
         this.bucketMass = sampling && cfg.topP() < 1.0 ? new double[BUCKETS] : null;
     }
 
