@@ -54,7 +54,10 @@ final class PyStrings {
         return s.substring(0, end);
     }
 
-    /** {@code s.split(sep, maxsplit)}: {@code sep == null} splits on runs of whitespace and drops empty ends. */
+    /**
+     * {@code s.split(sep, maxsplit)}: {@code sep == null} splits on runs of whitespace and drops empty ends;
+     * {@code maxsplit < 0} means no limit.
+     */
     static List<String> split(String s, String sep, long maxsplit) {
         List<String> parts = new ArrayList<>();
         if (sep == null) {
@@ -68,7 +71,7 @@ final class PyStrings {
                     return parts;
                 }
                 if (maxsplit >= 0 && parts.size() == maxsplit) {
-                    parts.add(rstrip(s.substring(i), null));
+                    parts.add(s.substring(i)); // Python keeps the remainder's trailing whitespace
                     return parts;
                 }
                 int start = i;
