@@ -392,6 +392,11 @@ class ChatTemplateTest {
         }
         assertThatThrownBy(() -> render("{% for m in messages %}{{ loop.getClass() }}{% endfor %}"))
                 .isInstanceOf(ChatTemplateException.class).hasMessageContaining("getClass() is not available");
+        // jinjava's hidden interpreter variable gives no access either
+        assertThatThrownBy(() -> render("{{ ____int3rpr3t3r____.getContext() }}"))
+                .isInstanceOf(ChatTemplateException.class).hasMessageContaining("getContext() is not available");
+        assertThat(render("[{{ ____int3rpr3t3r____.config }}{{ 'x' | attr('class') }}{{ messages | attr('class') }}]"))
+                .isEqualTo("[]");
         // bean-style properties are plain (missing) map keys, not getters
         assertThat(render("[{{ messages[0].class }}{{ messages.class }}{{ 'x'.class }}{{ loop.class }}]")).isEqualTo("[]");
     }
