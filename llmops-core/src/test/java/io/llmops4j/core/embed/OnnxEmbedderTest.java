@@ -66,9 +66,12 @@ class OnnxEmbedderTest {
 
     @Test
     void batchedEqualsOneByOneInInputOrder() {
+        String longText = "a long paragraph that repeats itself to fill many word pieces. ".repeat(15);
         List<String> texts = List.of("short", "a considerably longer sentence with many more word pieces in it",
-                "", "medium length text here", "x y z", "Another one, of middling length.", "end");
-        float[][] batched = embedder.embed(texts); // batch size 4: two batches, sorted and padded
+                "", longText, "medium length text here", "x y z", longText + " with a different end",
+                "Another one, of middling length.", "end");
+        // batch size 4 and, on the CPU, 512 padded tokens: the two long texts run alone, the rest in padded batches
+        float[][] batched = embedder.embed(texts);
         for (int i = 0; i < texts.size(); i++) {
             float[] single = embedder.embed(texts.get(i));
             for (int d = 0; d < single.length; d++) {
