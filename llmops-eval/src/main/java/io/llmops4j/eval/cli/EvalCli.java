@@ -13,7 +13,6 @@ import io.llmops4j.eval.EvalException;
 import io.llmops4j.eval.InvalidMetricInputException;
 import io.llmops4j.eval.Meteor;
 import io.llmops4j.eval.Rouge;
-import io.llmops4j.eval.RougeScore;
 import io.llmops4j.eval.RunStore;
 import io.llmops4j.eval.Smoothing;
 import io.llmops4j.eval.SynonymSource;
