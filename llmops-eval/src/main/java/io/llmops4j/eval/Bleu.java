@@ -60,6 +60,35 @@ public final class Bleu {
         return corpus(Collections.singletonList(hypothesis), MetricInputs.sentenceStreams(references, "BLEU"), options);
     }
 
+    /**
+     * sacreBLEU's sufficient statistics of one segment, {@code [hyp_len, ref_len, correct_1..N, total_1..N]};
+     * element-wise sums over segments give {@link #fromStatistics} the corpus score (useful for bootstrap
+     * resampling without re-tokenizing).
+     */
+    public static long[] segmentStatistics(String hypothesis, List<String> references, BleuOptions options) {
+        if (options == null) {
+            throw new InvalidMetricInputException("BLEU options must not be null");
+        }
+        List<List<String>> refs = MetricInputs.transpose(Collections.singletonList(hypothesis),
+                MetricInputs.sentenceStreams(references, "BLEU"), "BLEU");
+        long[] stats = new long[2 + 2 * options.maxNgramOrder()];
+        addSegment(stats, hypothesis, refs.get(0), options);
+        return stats;
+    }
+
+    /**
+     * BLEU from summed {@link #segmentStatistics} (sacreBLEU's {@code _compute_score_from_stats}).
+     *
+     * @param nrefs references per segment for the signature; 0 or less means "var"
+     */
+    public static BleuScore fromStatistics(long[] stats, BleuOptions options, int nrefs) {
+        if (options == null || stats == null || stats.length != 2 + 2 * options.maxNgramOrder()) {
+            throw new InvalidMetricInputException("BLEU statistics must have 2 + 2 * maxNgramOrder elements, found "
+                    + (stats == null ? "null" : stats.length));
+        }
+        return compute(stats, options, nrefs > 0 ? String.valueOf(nrefs) : "var");
+    }
+
     /** The tokens sacreBLEU scores for one string under these options. */
     static List<String> tokens(String s, BleuOptions options) {
         if (options.lowercase()) {

@@ -42,13 +42,17 @@ public final class Chrf {
         int orders = options.charOrder() + options.wordOrder();
         long[] total = new long[3 * orders];
         for (int i = 0; i < hypotheses.size(); i++) {
-            long[] seg = segmentStatistics(hypotheses.get(i), refsPerSegment.get(i), options);
+            long[] seg = bestStatistics(hypotheses.get(i), refsPerSegment.get(i), options);
             for (int j = 0; j < total.length; j++) {
                 total[j] += seg[j];
             }
         }
+        return score(total, options, MetricInputs.nrefs(refsPerSegment));
+    }
+
+    private static ChrfScore score(long[] total, ChrfOptions options, String nrefs) {
         String name = "chrF" + options.beta() + "+".repeat(options.wordOrder());
-        String signature = "nrefs:" + MetricInputs.nrefs(refsPerSegment) + "|case:" + (options.lowercase() ? "lc" : "mixed")
+        String signature = "nrefs:" + nrefs + "|case:" + (options.lowercase() ? "lc" : "mixed")
                 + "|eff:" + (options.epsSmoothing() ? "no" : "yes") + "|nc:" + options.charOrder() + "|nw:"
                 + options.wordOrder() + "|space:" + (options.whitespace() ? "yes" : "no") + "|version:"
                 + Bleu.SACREBLEU_VERSION;
@@ -99,7 +103,34 @@ public final class Chrf {
         return out;
     }
 
-    private static long[] segmentStatistics(String hypothesis, List<String> references, ChrfOptions options) {
+    /**
+     * sacreBLEU's chrF statistics of one segment: {@code [hyp, ref, match]} per order (characters, then words),
+     * taken from the first strictly best reference. Sums over segments give {@link #fromStatistics} the corpus
+     * score.
+     */
+    public static long[] segmentStatistics(String hypothesis, List<String> references, ChrfOptions options) {
+        if (options == null) {
+            throw new InvalidMetricInputException("chrF options must not be null");
+        }
+        List<List<String>> refs = MetricInputs.transpose(Collections.singletonList(hypothesis),
+                MetricInputs.sentenceStreams(references, "chrF"), "chrF");
+        return bestStatistics(hypothesis, refs.get(0), options);
+    }
+
+    /**
+     * chrF from summed {@link #segmentStatistics}.
+     *
+     * @param nrefs references per segment for the signature; 0 or less means "var"
+     */
+    public static ChrfScore fromStatistics(long[] stats, ChrfOptions options, int nrefs) {
+        if (options == null || stats == null || stats.length != 3 * (options.charOrder() + options.wordOrder())) {
+            throw new InvalidMetricInputException("chrF statistics must have 3 * (charOrder + wordOrder) elements, found "
+                    + (stats == null ? "null" : stats.length));
+        }
+        return score(stats, options, nrefs > 0 ? String.valueOf(nrefs) : "var");
+    }
+
+    private static long[] bestStatistics(String hypothesis, List<String> references, ChrfOptions options) {
         List<Map<String, Integer>> hyp = ngrams(hypothesis, options);
         long[] best = null;
         double bestF = -1.0;

@@ -3,6 +3,7 @@ package io.llmops4j.eval;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.interpret.RenderResult;
 import io.llmops4j.eval.run.Bootstrap;
+import io.llmops4j.eval.run.CorpusMetric;
 import io.llmops4j.eval.run.Dataset;
 import io.llmops4j.eval.run.Example;
 import io.llmops4j.eval.run.ExampleMetric;
@@ -54,6 +55,7 @@ public final class Evaluator {
     private final Dataset dataset;
     private final Function<String, String> system;
     private final List<ExampleMetric> metrics;
+    private final List<CorpusMetric> corpusMetrics;
     private final int concurrency;
     private final Map<String, String> params;
     private final List<String> tags;
@@ -68,6 +70,7 @@ public final class Evaluator {
         this.dataset = b.dataset;
         this.system = b.system;
         this.metrics = List.copyOf(b.metrics);
+        this.corpusMetrics = List.copyOf(b.corpusMetrics);
         this.concurrency = b.concurrency;
         this.params = new LinkedHashMap<>(b.params);
         this.tags = List.copyOf(b.tags);
@@ -123,6 +126,15 @@ public final class Evaluator {
             double[] values = results.stream().filter(r -> r.scores().containsKey(m.name()))
                     .mapToDouble(r -> r.scores().get(m.name())).toArray();
             summaries.put(m.name(), Bootstrap.meanInterval(values, bootstrapSamples, seed));
+        }
+        for (CorpusMetric m : corpusMetrics) {
+            List<long[]> stats = new ArrayList<>();
+            for (int i = 0; i < results.size(); i++) {
+                if (results.get(i).error() == null) {
+                    stats.add(m.statistics(results.get(i).output(), examples.get(i)));
+                }
+            }
+            summaries.put(m.name(), Bootstrap.corpusInterval(stats, m::score, bootstrapSamples, seed));
         }
         int failures = (int) results.stream().filter(r -> r.error() != null).count();
         double meanLatency = results.stream().mapToDouble(ExampleResult::latencyMillis).average().orElse(0);
@@ -182,6 +194,7 @@ public final class Evaluator {
         private Dataset dataset;
         private Function<String, String> system;
         private final List<ExampleMetric> metrics = new ArrayList<>();
+        private final List<CorpusMetric> corpusMetrics = new ArrayList<>();
         private int concurrency = 1;
         private final Map<String, String> params = new LinkedHashMap<>();
         private final List<String> tags = new ArrayList<>();
@@ -212,6 +225,12 @@ public final class Evaluator {
 
         public Builder metrics(ExampleMetric... metrics) {
             this.metrics.addAll(List.of(metrics));
+            return this;
+        }
+
+        /** Corpus-level metrics (e.g. corpus BLEU), computed once over the run with a bootstrap interval. */
+        public Builder corpusMetrics(CorpusMetric... metrics) {
+            this.corpusMetrics.addAll(List.of(metrics));
             return this;
         }
 
@@ -269,13 +288,19 @@ public final class Evaluator {
             if (system == null) {
                 throw new InvalidMetricInputException("Evaluator.system is required");
             }
-            if (metrics.isEmpty()) {
+            if (metrics.isEmpty() && corpusMetrics.isEmpty()) {
                 throw new InvalidMetricInputException("Evaluator.metrics: at least one metric is required");
             }
             LinkedHashSet<String> names = new LinkedHashSet<>();
             for (ExampleMetric m : metrics) {
                 if (m == null || !names.add(m.name())) {
                     throw new InvalidMetricInputException("Evaluator.metrics: null or duplicate metric "
+                            + (m == null ? "null" : "'" + m.name() + "'"));
+                }
+            }
+            for (CorpusMetric m : corpusMetrics) {
+                if (m == null || !names.add(m.name())) {
+                    throw new InvalidMetricInputException("Evaluator.corpusMetrics: null or duplicate metric "
                             + (m == null ? "null" : "'" + m.name() + "'"));
                 }
             }

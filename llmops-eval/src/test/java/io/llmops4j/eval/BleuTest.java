@@ -185,6 +185,29 @@ class BleuTest {
     }
 
     @Test
+    void segmentStatisticsSumToTheCorpusScore() {
+        BleuOptions o = BleuOptions.defaults();
+        long[] sum = new long[2 + 2 * 4];
+        for (int i = 0; i < HYPS.size(); i++) {
+            long[] s = Bleu.segmentStatistics(HYPS.get(i), List.of(REFS.get(0).get(i), REFS.get(1).get(i)), o);
+            for (int j = 0; j < sum.length; j++) {
+                sum[j] += s[j];
+            }
+        }
+        assertThat(Bleu.fromStatistics(sum, o, 2)).isEqualTo(Bleu.corpus(HYPS, REFS, o));
+        ChrfOptions c = ChrfOptions.builder().wordOrder(2).build();
+        long[] csum = new long[3 * 8];
+        for (int i = 0; i < HYPS.size(); i++) {
+            long[] s = Chrf.segmentStatistics(HYPS.get(i), List.of(REFS.get(0).get(i), REFS.get(1).get(i)), c);
+            for (int j = 0; j < csum.length; j++) {
+                csum[j] += s[j];
+            }
+        }
+        assertThat(Chrf.fromStatistics(csum, c, 2)).isEqualTo(Chrf.corpus(HYPS, REFS, c));
+        assertThatThrownBy(() -> Bleu.fromStatistics(new long[3], o, 1)).hasMessageContaining("2 + 2 * maxNgramOrder elements, found 3");
+    }
+
+    @Test
     void signatures() {
         assertThat(Bleu.sentence("a", List.of("a", "b", "c"), opts().lowercase(true).effectiveOrder(true)
                 .tokenize(BleuTokenizer.INTL).smoothing(Smoothing.FLOOR).build()).signature())

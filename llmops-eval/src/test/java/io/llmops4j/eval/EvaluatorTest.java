@@ -153,6 +153,22 @@ class EvaluatorTest {
     }
 
     @Test
+    void corpusMetricsEqualTheCorpusScoreOfAllOutputs() {
+        Run r = Evaluator.builder().dataset(dataset()).system(EvaluatorTest::mostlyRight).metrics(Metrics.exactMatch())
+                .corpusMetrics(Metrics.corpusBleu(), Metrics.corpusChrf(2)).bootstrapSamples(300).build().run();
+        List<String> outputs = r.examples().stream().map(e -> e.output()).toList();
+        List<String> refs = dataset().examples().stream().map(e -> e.references().get(0)).toList();
+        double bleu = Bleu.corpus(outputs, List.of(refs), BleuOptions.defaults()).score();
+        double chrf = Chrf.corpus(outputs, List.of(refs), ChrfOptions.builder().wordOrder(2).build()).score();
+        assertThat(r.info().metrics().get("corpus_bleu").mean()).isEqualTo(bleu);
+        assertThat(r.info().metrics().get("corpus_chrf++").mean()).isEqualTo(chrf);
+        assertThat(r.info().metrics().get("corpus_bleu").low()).isLessThanOrEqualTo(bleu);
+        assertThat(r.info().metrics().get("corpus_bleu").high()).isGreaterThanOrEqualTo(bleu);
+        // compare pairs the per-example metrics only
+        assertThat(Comparison.of(r, r, 100, 1, 3).deltas()).extracting(Comparison.MetricDelta::metric).containsExactly("exact_match");
+    }
+
+    @Test
     void storeErrors(@TempDir Path dir) {
         RunStore store = RunStore.open(dir);
         assertThatThrownBy(() -> store.load("nope")).isInstanceOf(RunStoreException.class).hasMessageContaining("no run 'nope'");

@@ -21,6 +21,38 @@ public final class Bootstrap {
     }
 
     /**
+     * A corpus score of summed per-example statistics with the 2.5 / 97.5 percentiles of the score over
+     * {@code samples} resamples of the examples.
+     */
+    public static MetricSummary corpusInterval(java.util.List<long[]> statistics, java.util.function.ToDoubleFunction<long[]> score,
+                                               int samples, long seed) {
+        int n = statistics.size();
+        if (n == 0) {
+            return new MetricSummary(Double.NaN, Double.NaN, Double.NaN, 0);
+        }
+        int width = statistics.get(0).length;
+        long[] total = new long[width];
+        statistics.forEach(s -> add(total, s));
+        SplittableRandom random = new SplittableRandom(seed);
+        double[] scores = new double[samples];
+        for (int b = 0; b < samples; b++) {
+            long[] sum = new long[width];
+            for (int i = 0; i < n; i++) {
+                add(sum, statistics.get(random.nextInt(n)));
+            }
+            scores[b] = score.applyAsDouble(sum);
+        }
+        Arrays.sort(scores);
+        return new MetricSummary(score.applyAsDouble(total), percentile(scores, 0.025), percentile(scores, 0.975), n);
+    }
+
+    private static void add(long[] into, long[] s) {
+        for (int j = 0; j < into.length; j++) {
+            into[j] += s[j];
+        }
+    }
+
+    /**
      * Paired bootstrap of {@code mean(b) - mean(a)} over the same examples.
      *
      * @return {delta, low, high, p} where p is the two-sided bootstrap p-value of "no difference":

@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
  *
  * @param runA id of the baseline run
  * @param runB id of the candidate run
- * @param deltas one entry per metric the two runs share
+ * @param deltas one entry per per-example metric the two runs share (corpus-level metrics have no per-example
+ *     scores to pair and are left out)
  * @param changes per metric, the examples with the largest |delta| (largest first)
  */
 public record Comparison(String runA, String runB, List<MetricDelta> deltas, List<ExampleChange> changes) {
@@ -68,8 +69,7 @@ public record Comparison(String runA, String runB, List<MetricDelta> deltas, Lis
                 metricChanges.add(new ExampleChange(metric, ea.id(), sa, sb, ea.output(), eb.output()));
             }
             if (pairs.isEmpty()) {
-                throw new InvalidMetricInputException("compare: runs " + a.id() + " and " + b.id()
-                        + " have no example scored on '" + metric + "' in common");
+                continue; // a corpus-level metric, or no example scored by both runs
             }
             double[] xa = pairs.stream().mapToDouble(p -> p[0]).toArray();
             double[] xb = pairs.stream().mapToDouble(p -> p[1]).toArray();
@@ -77,6 +77,10 @@ public record Comparison(String runA, String runB, List<MetricDelta> deltas, Lis
             deltas.add(new MetricDelta(metric, Bootstrap.mean(xa), Bootstrap.mean(xb), r[0], r[1], r[2], r[3], pairs.size()));
             metricChanges.sort(Comparator.comparingDouble((ExampleChange c) -> -Math.abs(c.delta())).thenComparing(ExampleChange::id));
             metricChanges.stream().filter(c -> c.delta() != 0).limit(topChanges).forEach(changes::add);
+        }
+        if (deltas.isEmpty()) {
+            throw new InvalidMetricInputException("compare: runs " + a.id() + " and " + b.id()
+                    + " have no per-example metric scored on the same examples");
         }
         return new Comparison(a.id(), b.id(), List.copyOf(deltas), List.copyOf(changes));
     }

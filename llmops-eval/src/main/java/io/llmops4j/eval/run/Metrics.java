@@ -70,6 +70,48 @@ public final class Metrics {
         return of("answer_relevance", (out, ex) -> rag.answerRelevance(ex.input(), out));
     }
 
+    /** Corpus BLEU (sacreBLEU defaults, 0-100) over the run, from per-example statistics. */
+    public static CorpusMetric corpusBleu() {
+        BleuOptions options = BleuOptions.defaults();
+        return new CorpusMetric() {
+            @Override
+            public String name() {
+                return "corpus_bleu";
+            }
+
+            @Override
+            public long[] statistics(String output, Example example) {
+                return Bleu.segmentStatistics(output, references(example), options);
+            }
+
+            @Override
+            public double score(long[] summed) {
+                return Bleu.fromStatistics(summed, options, 0).score();
+            }
+        };
+    }
+
+    /** Corpus chrF2 (0-100; {@code wordOrder} 2 = chrF++) over the run, from per-example statistics. */
+    public static CorpusMetric corpusChrf(int wordOrder) {
+        ChrfOptions options = ChrfOptions.builder().wordOrder(wordOrder).build();
+        return new CorpusMetric() {
+            @Override
+            public String name() {
+                return wordOrder == 0 ? "corpus_chrf" : "corpus_chrf" + "+".repeat(wordOrder);
+            }
+
+            @Override
+            public long[] statistics(String output, Example example) {
+                return Chrf.segmentStatistics(output, references(example), options);
+            }
+
+            @Override
+            public double score(long[] summed) {
+                return Chrf.fromStatistics(summed, options, 0).score();
+            }
+        };
+    }
+
     /** A metric from a name and a function. */
     public static ExampleMetric of(String name, java.util.function.ToDoubleBiFunction<String, Example> fn) {
         return new ExampleMetric() {
