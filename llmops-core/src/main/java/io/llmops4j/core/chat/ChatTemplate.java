@@ -254,11 +254,6 @@ public final class ChatTemplate {
                 return t;
             }
         }
-        if (error.getMessage() != null && error.getMessage().contains(RaisedByTemplate.MARKER)) {
-            String m = error.getMessage();
-            return new RaisedByTemplate(m.substring(m.indexOf(RaisedByTemplate.MARKER)
-                    + RaisedByTemplate.MARKER.length()));
-        }
         return null;
     }
 
@@ -326,7 +321,7 @@ public final class ChatTemplate {
         long[] deadline = DEADLINE.get();
         if (deadline != null && System.nanoTime() > deadline[0]) {
             deadline[1] = 1;
-            throw new RaisedByTemplate("time limit of " + MAX_RENDER_MILLIS + " ms exceeded");
+            throw new RenderTimeout();
         }
     }
 
@@ -340,18 +335,21 @@ public final class ChatTemplate {
         return com.hubspot.jinjava.objects.date.StrftimeFormatter.format(ZonedDateTime.now(), format, Locale.US);
     }
 
-    /** Thrown inside the render by {@code raise_exception} and by the time limit; reported as-is. */
+    /** Thrown inside the render by {@code raise_exception}; its message becomes the ChatTemplateException's. */
     private static final class RaisedByTemplate extends RuntimeException {
         private static final long serialVersionUID = 1L;
-        static final String MARKER = "[chat template] ";
 
         RaisedByTemplate(String message) {
             super(message, null, false, false);
         }
+    }
 
-        @Override
-        public String toString() {
-            return MARKER + getMessage();
+    /** Thrown before each template node once the deadline has passed, so that the render winds down quickly. */
+    private static final class RenderTimeout extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RenderTimeout() {
+            super("render time limit exceeded", null, false, false);
         }
     }
 
