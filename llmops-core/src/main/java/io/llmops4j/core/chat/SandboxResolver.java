@@ -90,7 +90,7 @@ final class SandboxResolver extends CompositeELResolver {
                 } else {
                     result = null;
                 }
-            } catch (IllegalArgumentException | ClassCastException e) {
+            } catch (IllegalArgumentException e) {
                 throw new MethodNotFoundException(name + "() on a " + PyStrings.typeName(base) + ": "
                         + e.getMessage());
             }
