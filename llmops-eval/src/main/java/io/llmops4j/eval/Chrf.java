@@ -1,11 +1,10 @@
 package io.llmops4j.eval;
 
-import io.llmops4j.eval.text.Ngrams;
+import io.llmops4j.eval.text.NgramCounter;
 import io.llmops4j.eval.text.PythonText;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 
 /**
  * chrF and chrF++ exactly as sacreBLEU 2.x ({@code sacrebleu.metrics.CHRF}), on its 0-100 scale.
@@ -60,20 +59,20 @@ public final class Chrf {
     }
 
     /** Per-order n-gram counters of one string: character orders first, then word orders. */
-    private static List<Map<String, Integer>> ngrams(String s, ChrfOptions options) {
+    private static List<NgramCounter> ngrams(String s, ChrfOptions options) {
         if (options.lowercase()) {
             s = PythonText.lower(s);
         }
         String chars = options.whitespace() ? s : String.join("", PythonText.split(s));
         int[] cps = chars.codePoints().toArray();
-        List<Map<String, Integer>> out = new ArrayList<>(options.charOrder() + options.wordOrder());
+        List<NgramCounter> out = new ArrayList<>(options.charOrder() + options.wordOrder());
         for (int n = 1; n <= options.charOrder(); n++) {
-            out.add(Ngrams.chars(cps, n));
+            out.add(NgramCounter.chars(cps, n));
         }
         if (options.wordOrder() > 0) {
             List<String> words = removePunctuation(s);
             for (int n = 1; n <= options.wordOrder(); n++) {
-                out.add(Ngrams.words(words, n));
+                out.add(NgramCounter.words(words, n));
             }
         }
         return out;
@@ -131,27 +130,18 @@ public final class Chrf {
     }
 
     private static long[] bestStatistics(String hypothesis, List<String> references, ChrfOptions options) {
-        List<Map<String, Integer>> hyp = ngrams(hypothesis, options);
+        List<NgramCounter> hyp = ngrams(hypothesis, options);
         long[] best = null;
         double bestF = -1.0;
         for (String reference : references) {
-            List<Map<String, Integer>> ref = ngrams(reference, options);
+            List<NgramCounter> ref = ngrams(reference, options);
             long[] stats = new long[3 * hyp.size()];
             for (int o = 0; o < hyp.size(); o++) {
-                Map<String, Integer> h = hyp.get(o);
-                Map<String, Integer> r = ref.get(o);
-                int match = 0;
-                int hypCount = 0;
-                for (Map.Entry<String, Integer> e : h.entrySet()) {
-                    hypCount += e.getValue();
-                    Integer rc = r.get(e.getKey());
-                    if (rc != null) {
-                        match += Math.min(e.getValue(), rc);
-                    }
-                }
-                stats[3 * o] = r.isEmpty() ? 0 : hypCount; // no hits counted when the reference has no n-grams
-                stats[3 * o + 1] = Ngrams.total(r);
-                stats[3 * o + 2] = match;
+                NgramCounter h = hyp.get(o);
+                NgramCounter r = ref.get(o);
+                stats[3 * o] = r.isEmpty() ? 0 : h.total(); // no hits counted when the reference has no n-grams
+                stats[3 * o + 1] = r.total();
+                stats[3 * o + 2] = h.overlap(r);
             }
             double f = fScore(stats, options);
             if (f > bestF) {

@@ -83,6 +83,19 @@ class ChrfTest {
     }
 
     @Test
+    void charOrderAboveSixUsesStringKeys() {
+        // "abcdefgh" vs "abcdefgx", charOrder 8: order n has 9-n n-grams on each side and 8-n of them match
+        // (all but the one containing the last character): P = R = (8-n)/(9-n) for n = 1..8 (order 8: 0/1).
+        double avg = 0;
+        for (int n = 1; n <= 8; n++) {
+            avg += (8.0 - n) / (9 - n);
+        }
+        avg /= 8;
+        double expected = 100 * ((1 + 4) * avg * avg) / (4 * avg + avg);
+        assertClose(expected, Chrf.sentence("abcdefgh", List.of("abcdefgx"), ChrfOptions.builder().charOrder(8).build()).score(), "nc=8");
+    }
+
+    @Test
     void firstStrictlyBestReferenceWins() {
         // the second reference is identical to the hypothesis, the first is worse: the second's stats are used
         assertClose(100.0, Chrf.sentence("abc", List.of("abd", "abc"), ChrfOptions.defaults()).score(), "best ref");
