@@ -7,6 +7,7 @@ import java.util.Objects;
 /**
  * The contextual vectors of one text, one row per token the model saw, special tokens included (for BERT-style
  * models {@code [CLS]} first and {@code [SEP]} last). Rows are the model's last hidden states, not normalised.
+ * Like any record holding an array, equality compares the array by identity; compare rows element-wise.
  *
  * @param tokens the token strings, in order
  * @param vectors {@code vectors[i]} is the hidden state of {@code tokens.get(i)}

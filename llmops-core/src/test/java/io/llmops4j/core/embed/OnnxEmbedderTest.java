@@ -81,6 +81,30 @@ class OnnxEmbedderTest {
     }
 
     @Test
+    void concurrentCallsGiveTheSequentialResults() throws Exception {
+        List<String> texts = List.of("first thread text", "second thread, a bit longer text", "third", "fourth one");
+        float[][] expected = embedder.embed(texts);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<float[]>> futures = new ArrayList<>();
+            for (int round = 0; round < 5; round++) {
+                for (String text : texts) {
+                    futures.add(pool.submit(() -> embedder.embed(text)));
+                }
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                float[] got = futures.get(i).get();
+                float[] want = expected[i % texts.size()];
+                for (int d = 0; d < want.length; d++) {
+                    assertEquals(want[d], got[d], 1e-5);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void longTextIsTruncatedAt256WordPieces() {
         List<String> words = new ArrayList<>();
         for (int i = 0; i < 400; i++) {
@@ -138,7 +162,10 @@ class OnnxEmbedderTest {
                 () -> OnnxEmbedder.builder().modelFile(dir.resolve("m.onnx")).build());
         assertTrue(e.getMessage().contains("tokenizerFile"), e.getMessage());
 
-        ModelFormatException m = assertThrows(ModelFormatException.class, () -> Embedder.load(dir));
+        ModelFormatException m = assertThrows(ModelFormatException.class, () -> OnnxEmbedder.builder()
+                .modelFile(dir.resolve("absent.onnx")).tokenizerFile(dir.resolve("tokenizer.json")).build());
+        assertTrue(m.getMessage().contains("absent.onnx") && m.getMessage().contains("not found"), m.getMessage());
+        m = assertThrows(ModelFormatException.class, () -> Embedder.load(dir));
         assertTrue(m.getMessage().contains("model.onnx"), m.getMessage());
         Files.writeString(dir.resolve("model.onnx"), "this is not an ONNX protobuf");
         Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": {\"type\": \"WordPiece\", \"vocab\": {}}");
