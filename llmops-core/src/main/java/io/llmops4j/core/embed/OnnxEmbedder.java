@@ -120,7 +120,8 @@ public final class OnnxEmbedder implements Embedder {
         }
         this.feedTokenTypeIds = inputs.contains(TOKEN_TYPE_IDS);
         Map<String, NodeInfo> outputs = session.getOutputInfo();
-        this.outputName = outputs.containsKey(LAST_HIDDEN_STATE) ? LAST_HIDDEN_STATE : outputs.keySet().iterator().next();
+        this.outputName = outputs.containsKey(LAST_HIDDEN_STATE)
+                ? LAST_HIDDEN_STATE : outputs.keySet().iterator().next();
         long[] shape = outputs.get(outputName).getInfo() instanceof TensorInfo t ? t.getShape() : new long[0];
         if (shape.length != 3) {
             throw new ModelFormatException("ONNX model " + id + ": expected output '" + outputName

@@ -72,8 +72,10 @@ public final class Tokenizer implements AutoCloseable {
         this.modelMaxLength = config.modelMaxLength;
         int[] probeWith = nativeEncode("a", true);
         int[] probeWithout = nativeEncode("a", false);
-        this.bosPolicy = edgePolicy(config.addBos, bos.id, startsWith(probeWith, bos.id) && !startsWith(probeWithout, bos.id));
-        this.eosPolicy = edgePolicy(config.addEos, eos.id, endsWith(probeWith, eos.id) && !endsWith(probeWithout, eos.id));
+        boolean postProcessorAddsBos = startsWith(probeWith, bos.id) && !startsWith(probeWithout, bos.id);
+        boolean postProcessorAddsEos = endsWith(probeWith, eos.id) && !endsWith(probeWithout, eos.id);
+        this.bosPolicy = edgePolicy(config.addBos, bos.id, postProcessorAddsBos);
+        this.eosPolicy = edgePolicy(config.addEos, eos.id, postProcessorAddsEos);
     }
 
     /**
@@ -91,7 +93,8 @@ public final class Tokenizer implements AutoCloseable {
         }
         Path tokenizerFile = dir.resolve(TOKENIZER_JSON);
         if (!Files.isRegularFile(tokenizerFile)) {
-            throw new ModelFormatException(tokenizerFile + ": file not found (a tokenizer needs " + TOKENIZER_JSON + ")");
+            throw new ModelFormatException(
+                    tokenizerFile + ": file not found (a tokenizer needs " + TOKENIZER_JSON + ")");
         }
         String tokenizerText = readText(tokenizerFile);
         Vocabulary vocabulary = Vocabulary.of(HfTokenizers.parseJson(tokenizerText, tokenizerFile.toString()),
