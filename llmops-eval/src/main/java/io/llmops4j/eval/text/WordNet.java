@@ -3,13 +3,10 @@ package io.llmops4j.eval.text;
 import io.llmops4j.eval.DatasetFormatException;
 import io.llmops4j.eval.SynonymSource;
 import java.io.IOException;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -25,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code WordNetCorpusReader.synsets(word)} finds them (for each of noun, verb, adjective, adverb: exception
  * list, else morphological substitutions applied until a form in the index is found).
  *
- * <p>Index and exception files are loaded at {@link #open}; data files are memory-mapped and synsets parsed
- * on demand and cached. Thread-safe.
+ * <p>Everything is read into the heap at {@link #open} (about 30 MB; no file stays open, so there is nothing
+ * to close); synset lines are parsed on demand and cached. Thread-safe.
  */
 public final class WordNet implements SynonymSource {
     private static final String[] POS = {"n", "v", "a", "r"};
@@ -43,11 +40,11 @@ public final class WordNet implements SynonymSource {
     /** lemma -> offsets per POS index (null when the lemma lacks that POS). */
     private final Map<String, int[][]> index;
     private final List<Map<String, List<String>>> exceptions;
-    private final MappedByteBuffer[] data;
+    private final byte[][] data;
     private final Map<Long, List<String>> synsetCache = new ConcurrentHashMap<>();
 
     private WordNet(Path directory, Map<String, int[][]> index, List<Map<String, List<String>>> exceptions,
-                    MappedByteBuffer[] data) {
+                    byte[][] data) {
         this.directory = directory;
         this.index = index;
         this.exceptions = exceptions;
@@ -66,7 +63,7 @@ public final class WordNet implements SynonymSource {
         }
         Map<String, int[][]> index = new HashMap<>(200_000);
         List<Map<String, List<String>>> exceptions = new ArrayList<>();
-        MappedByteBuffer[] data = new MappedByteBuffer[POS.length];
+        byte[][] data = new byte[POS.length][];
         for (int p = 0; p < POS.length; p++) {
             Path indexFile = directory.resolve("index." + FILE_SUFFIX[p]);
             List<String> lines = readLines(indexFile);
@@ -87,8 +84,10 @@ public final class WordNet implements SynonymSource {
             }
             exceptions.add(exc);
             Path dataFile = directory.resolve("data." + FILE_SUFFIX[p]);
-            try (FileChannel ch = FileChannel.open(dataFile, StandardOpenOption.READ)) {
-                data[p] = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+            try {
+                data[p] = Files.readAllBytes(dataFile);
+            } catch (NoSuchFileException e) {
+                throw new DatasetFormatException("WordNet file missing: " + dataFile, e);
             } catch (IOException e) {
                 throw new DatasetFormatException("cannot read WordNet data file " + dataFile + ": " + e, e);
             }
@@ -198,18 +197,16 @@ public final class WordNet implements SynonymSource {
     }
 
     private List<String> parseSynset(int p, int offset) {
-        MappedByteBuffer buf = data[p];
+        byte[] buf = data[p];
         Path file = directory.resolve("data." + FILE_SUFFIX[p]);
-        if (offset < 0 || offset >= buf.limit()) {
+        if (offset < 0 || offset >= buf.length) {
             throw new DatasetFormatException("WordNet " + file + ": synset offset " + offset + " is outside the file");
         }
         int end = offset;
-        while (end < buf.limit() && buf.get(end) != '\n') {
+        while (end < buf.length && buf[end] != '\n') {
             end++;
         }
-        byte[] bytes = new byte[end - offset];
-        buf.get(offset, bytes);
-        String line = new String(bytes, StandardCharsets.UTF_8);
+        String line = new String(buf, offset, end - offset, StandardCharsets.UTF_8);
         int bar = line.indexOf('|');
         List<String> f = PythonText.split(bar >= 0 ? line.substring(0, bar) : line);
         try {
