@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * rouge-score. Thread-safe.
  */
 public final class Rouge {
-    private static final Pattern ROUGE_N = Pattern.compile("rouge[0-9]");
+    private static final Pattern ROUGE_N = Pattern.compile("rouge[1-9]");
 
     private final List<String> types;
     private final boolean useStemmer;
@@ -241,7 +241,7 @@ public final class Rouge {
                 if (t == null) {
                     throw new InvalidMetricInputException("Rouge.types must not contain null");
                 }
-                if (!(t.equals("rougeL") || t.equals("rougeLsum") || (ROUGE_N.matcher(t).matches() && t.charAt(5) != '0'))) {
+                if (!(t.equals("rougeL") || t.equals("rougeLsum") || ROUGE_N.matcher(t).matches())) {
                     throw new InvalidMetricInputException("Rouge.types: invalid type '" + t
                             + "'; expected rouge1..rouge9, rougeL or rougeLsum");
                 }
