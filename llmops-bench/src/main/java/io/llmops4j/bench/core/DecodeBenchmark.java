@@ -1,0 +1,79 @@
+package io.llmops4j.bench.core;
+
+import io.llmops4j.core.GenerationConfig;
+import io.llmops4j.core.LanguageModel;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Single-stream decode and prefill speed of a random-weight Llama of about 110M parameters (dim 768,
+ * 12 layers, 12 heads, MLP 2048, vocab 32000, tied embeddings) in float32, at 1 and 2 PyTorch threads.
+ * Scores are tokens per second. {@link MemoryBandwidthBenchmark} measures the bound decode is compared with.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true"})
+@Warmup(iterations = 2, time = 10)
+@Measurement(iterations = 3, time = 10)
+public class DecodeBenchmark {
+    static final int DECODE_TOKENS = 64;
+    static final int PREFILL_TOKENS = 128;
+
+    @Param({"1", "2"})
+    public int threads;
+
+    private Path dir;
+    private LanguageModel model;
+    private int[] shortPrompt;
+    private int[] longPrompt;
+    private GenerationConfig decode;
+    private GenerationConfig prefill;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        dir = RandomCheckpoint.llama(768, 12, 12, 2048, 32000, 2048, 42);
+        model = LanguageModel.builder().path(dir).device("cpu").threads(threads).build();
+        shortPrompt = new int[] {1, 450, 4996, 17354, 1701, 432, 14687, 975};
+        longPrompt = new int[PREFILL_TOKENS];
+        for (int i = 0; i < longPrompt.length; i++) {
+            longPrompt[i] = 1 + (i * 7919) % 31999;
+        }
+        decode = GenerationConfig.builder().maxNewTokens(DECODE_TOKENS).build();
+        prefill = GenerationConfig.builder().maxNewTokens(1).build();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        model.close();
+        RandomCheckpoint.delete(dir);
+    }
+
+    /** Greedy decoding of 64 tokens after an 8-token prompt; score = generated tokens/s (prefill included, 8 of 72 positions). */
+    @Benchmark
+    @OperationsPerInvocation(DECODE_TOKENS)
+    public int decode() {
+        return model.generate(shortPrompt, decode).generatedTokens();
+    }
+
+    /** One forward pass over a 128-token prompt (plus one sampled token); score = prompt tokens/s. */
+    @Benchmark
+    @OperationsPerInvocation(PREFILL_TOKENS)
+    public int prefill() {
+        return model.generate(longPrompt, prefill).generatedTokens();
+    }
+}
