@@ -6,7 +6,8 @@
  *   <li>{@link io.llmops4j.eval.Bleu} and {@link io.llmops4j.eval.Chrf}: sacreBLEU 2.x (0-100, with sacreBLEU's
  *       signatures); {@link io.llmops4j.eval.Rouge}: Google rouge-score 0.1.2 (0-1), with
  *       {@link io.llmops4j.eval.BootstrapAggregator}; {@link io.llmops4j.eval.Meteor}: NLTK 3.8 (0-1), optionally
- *       with WordNet 3.0 synonyms ({@link io.llmops4j.eval.SynonymSource}).</li>
+ *       with WordNet 3.0 synonyms ({@link io.llmops4j.eval.SynonymSource}); {@link io.llmops4j.eval.BertScore}:
+ *       {@code bert_score}'s greedy matching over an ONNX model's token embeddings.</li>
  *   <li>{@link io.llmops4j.eval.Classification} (scikit-learn definitions), {@link io.llmops4j.eval.Retrieval}
  *       (trec_eval definitions) and {@link io.llmops4j.eval.RagMetrics} (lexical groundedness and relevance).</li>
  *   <li>{@link io.llmops4j.eval.Evaluator} runs a dataset through any {@code Function<String, String>} and

@@ -1,5 +1,6 @@
 package io.llmops4j.eval.run;
 
+import io.llmops4j.eval.BertScore;
 import io.llmops4j.eval.Bleu;
 import io.llmops4j.eval.BleuOptions;
 import io.llmops4j.eval.Chrf;
@@ -40,6 +41,11 @@ public final class Metrics {
     /** METEOR (0..1) with the given scorer. */
     public static ExampleMetric meteor(Meteor meteor) {
         return of("meteor", (out, ex) -> meteor.score(references(ex), out));
+    }
+
+    /** BERTScore F1, best over the references (see {@link BertScore}); the caller closes the scorer. */
+    public static ExampleMetric bertScore(BertScore bertScore) {
+        return of("bertscore_f1", (out, ex) -> bertScore.scoreMulti(out, references(ex)).f1());
     }
 
     /** 1 if the whitespace-normalised output equals a whitespace-normalised reference, else 0. */
