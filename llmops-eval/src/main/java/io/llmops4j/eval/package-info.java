@@ -10,6 +10,7 @@
  *       {@code bert_score}'s greedy matching over an ONNX model's token embeddings.</li>
  *   <li>{@link io.llmops4j.eval.Classification} (scikit-learn definitions), {@link io.llmops4j.eval.Retrieval}
  *       (trec_eval definitions) and {@link io.llmops4j.eval.RagMetrics} (lexical groundedness and relevance).</li>
+ *   <li>{@link io.llmops4j.eval.Perplexity} of a {@code LanguageModel}, with Hugging Face's sliding window.</li>
  *   <li>{@link io.llmops4j.eval.Evaluator} runs a dataset through any {@code Function<String, String>} and
  *       produces a {@link io.llmops4j.eval.run.Run}; {@link io.llmops4j.eval.RunStore} keeps runs on disk and
  *       compares them with a paired bootstrap; {@link io.llmops4j.eval.report} renders them.</li>
