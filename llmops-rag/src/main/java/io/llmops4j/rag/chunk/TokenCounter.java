@@ -1,5 +1,8 @@
 package io.llmops4j.rag.chunk;
 
+import io.llmops4j.core.tokenizer.Tokenizer;
+import io.llmops4j.rag.RagConfigException;
+
 /**
  * Counts the tokens of a text as a model's tokenizer would, e.g. {@code text -> tokenizer.encode(text).length}.
  * Chunkers call it on whole candidate chunks, so the limit they enforce is exactly the tokenizer's.
@@ -7,6 +10,20 @@ package io.llmops4j.rag.chunk;
 @FunctionalInterface
 public interface TokenCounter {
     int count(String text);
+
+    /**
+     * Exact counts from a Hugging Face tokenizer, special tokens included as {@link Tokenizer#encode(String)} adds
+     * them: the length of the sequence the model sees, which is what an embedder's
+     * {@link io.llmops4j.core.Embedder#maxSequenceLength()} limits. For an embedder loaded with
+     * {@code Embedder.load(dir)}, {@code TokenCounter.of(Tokenizer.load(dir))} counts with its own tokenizer.
+     * The counter uses the tokenizer without owning it: close the tokenizer after the last count.
+     */
+    static TokenCounter of(Tokenizer tokenizer) {
+        if (tokenizer == null) {
+            throw new RagConfigException("tokenizer must not be null");
+        }
+        return text -> tokenizer.encode(text).length;
+    }
 
     /**
      * Counts whitespace-separated words. An approximation for when no tokenizer is at hand: WordPiece and BPE

@@ -387,8 +387,9 @@ public final class Ingestor {
         }
 
         /**
-         * Counts tokens for the default chunkers; pass the embedder's tokenizer ({@code t -> tok.encode(t).length}).
-         * Default: whitespace words, an approximation (hence the conservative default of 128 max tokens).
+         * Counts tokens for the default chunkers; pass the embedder's tokenizer, e.g.
+         * {@code TokenCounter.of(Tokenizer.load(embedderDir))}. Default: whitespace words, an approximation (hence
+         * the conservative default of 128 max tokens).
          */
         public Builder tokenCounter(TokenCounter tokenCounter) {
             this.tokenCounter = tokenCounter;
