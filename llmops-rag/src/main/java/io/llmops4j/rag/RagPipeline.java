@@ -1,5 +1,11 @@
 package io.llmops4j.rag;
 
+import io.llmops4j.core.ChatMessage;
+import io.llmops4j.core.Generation;
+import io.llmops4j.core.GenerationConfig;
+import io.llmops4j.core.LanguageModel;
+import io.llmops4j.core.chat.ChatTemplate;
+import io.llmops4j.core.tokenizer.Tokenizer;
 import io.llmops4j.rag.SearchRequest.Mode;
 import io.llmops4j.rag.chunk.TokenCounter;
 import java.util.ArrayList;
@@ -14,14 +20,26 @@ import java.util.regex.Pattern;
  * prompt as numbered sources within the model's context window (keeping room for the answer), generate, and return
  * the answer with its citations.
  *
+ * <p>With a local {@link LanguageModel}, everything the packing needs comes from the model:
  * <pre>{@code
- * RagPipeline rag = RagPipeline.builder().index(index).generator(prompt -> callMyModel(prompt))
- *         .tokenCounter(t -> tokenizer.encode(t).length).contextWindow(4096).build();
+ * RagPipeline rag = RagPipeline.builder().index(index).model(languageModel)
+ *         .promptTemplate("Sources:\n{context}\nQuestion: {question}").topK(4).mode(Mode.HYBRID).build();
  * Answer a = rag.ask("How do heat pumps work?");
  * }</pre>
+ * The context window is the model's context length, tokens are counted with its tokenizer on the exact text it is
+ * fed, decoding is greedy unless {@link Builder#model(LanguageModel, GenerationConfig)} says otherwise, and
+ * {@link Answer#usage()} holds the prompt and generated token counts the model reports. When the checkpoint has a
+ * chat template, the filled prompt template becomes a single user message rendered with it (generation prompt
+ * included), and that rendering is encoded as {@link LanguageModel#chat} encodes it: without adding special
+ * tokens, since the template writes BOS itself.
  *
- * The generator is any function from prompt to text, so remote models work too. A chat model's template is applied
- * through {@link Builder#chatFormatter}, and the token budget is measured on the formatted prompt.
+ * <p>Any other model, a remote one for example, is a generator function plus a token counter:
+ * <pre>{@code
+ * RagPipeline rag = RagPipeline.builder().index(index).generator(prompt -> callMyModel(prompt))
+ *         .tokenCounter(TokenCounter.of(tokenizer)).contextWindow(4096).build();
+ * }</pre>
+ * Its chat template, if any, is applied through {@link Builder#chatFormatter}, and the token budget is measured on
+ * the formatted prompt.
  */
 public final class RagPipeline {
     /** Default prompt: numbered sources, then the question. */
@@ -41,8 +59,18 @@ public final class RagPipeline {
         String generate(String prompt, int maxNewTokens);
     }
 
+    /** The answer to a final prompt and the tokens it took. */
+    private record Completion(String text, TokenUsage usage) {
+    }
+
+    /** Generates the answer to a final prompt (template filled and chat-formatted). */
+    @FunctionalInterface
+    private interface Completer {
+        Completion complete(String prompt, int maxNewTokens);
+    }
+
     private final VectorIndex index;
-    private final Generator generator;
+    private final Completer completer;
     private final TokenCounter counter;
     private final int contextWindow;
     private final int maxAnswerTokens;
@@ -53,14 +81,15 @@ public final class RagPipeline {
     private final Mode mode;
     private final Filter filter;
 
-    private RagPipeline(Builder b) {
+    private RagPipeline(Builder b, Completer completer, TokenCounter counter, UnaryOperator<String> chatFormatter,
+                        int contextWindow, int maxAnswerTokens) {
         this.index = b.index;
-        this.generator = b.generator;
-        this.counter = b.tokenCounter;
-        this.contextWindow = b.contextWindow;
-        this.maxAnswerTokens = b.maxAnswerTokens;
+        this.completer = completer;
+        this.counter = counter;
+        this.contextWindow = contextWindow;
+        this.maxAnswerTokens = maxAnswerTokens;
         this.template = b.template;
-        this.chatFormatter = b.chatFormatter;
+        this.chatFormatter = chatFormatter;
         this.topK = b.topK;
         this.candidates = b.candidates == 0 ? Math.max(3 * b.topK, 10) : b.candidates;
         this.mode = b.mode;
@@ -113,12 +142,61 @@ public final class RagPipeline {
             citations.add(c);
             finalPrompt = candidate;
         }
-        String text = generator.generate(finalPrompt, maxAnswerTokens);
-        if (text == null) {
-            throw new RagException("the generator returned null for a prompt of " + counter.count(finalPrompt) + " tokens");
+        Completion answer = completer.complete(finalPrompt, maxAnswerTokens);
+        return new Answer(answer.text(), citations, retrieved, packed, finalPrompt, answer.usage());
+    }
+
+    /** A generator function, with token usage counted by {@code counter}. */
+    private static Completer counting(Generator generator, TokenCounter counter) {
+        return (prompt, maxNewTokens) -> {
+            String text = generator.generate(prompt, maxNewTokens);
+            if (text == null) {
+                throw new RagException("the generator returned null for a prompt of " + counter.count(prompt) + " tokens");
+            }
+            return new Completion(text, new TokenUsage(counter.count(prompt), counter.count(text)));
+        };
+    }
+
+    /**
+     * A {@link LanguageModel} as the pipeline's chat formatter, token counter and generator. Counting and generation
+     * encode the prompt with the same {@link #promptIds}, so the budget is measured on exactly the tokens fed.
+     */
+    private static final class ModelCompleter implements Completer {
+        private final LanguageModel model;
+        private final GenerationConfig config;
+        private final Tokenizer tokenizer;
+        private final ChatTemplate chatTemplate;
+
+        ModelCompleter(LanguageModel model, GenerationConfig config) {
+            if (!model.hasTokenizer()) {
+                throw new RagConfigException("model has no tokenizer.json; RagPipeline needs a model that reads and "
+                        + "writes text");
+            }
+            this.model = model;
+            this.config = config;
+            this.tokenizer = model.tokenizer();
+            this.chatTemplate = tokenizer.chatTemplate().isPresent() ? model.chatTemplate() : null;
         }
-        return new Answer(text, citations, retrieved, packed, finalPrompt,
-                new TokenUsage(counter.count(finalPrompt), counter.count(text)));
+
+        /** The filled prompt template as a single user turn of the chat template, if the checkpoint has one. */
+        String format(String filledTemplate) {
+            return chatTemplate == null ? filledTemplate
+                    : chatTemplate.render(List.of(ChatMessage.user(filledTemplate)), true);
+        }
+
+        /**
+         * The ids the model is fed: special tokens added as {@link LanguageModel#generate(String, GenerationConfig)}
+         * adds them, or, for a chat rendering, none added, as {@link LanguageModel#chat} does.
+         */
+        int[] promptIds(String prompt) {
+            return tokenizer.encode(prompt, chatTemplate == null);
+        }
+
+        @Override
+        public Completion complete(String prompt, int maxNewTokens) {
+            Generation g = model.generate(promptIds(prompt), config.toBuilder().maxNewTokens(maxNewTokens).build());
+            return new Completion(g.text(), new TokenUsage(g.promptTokens(), g.generatedTokens()));
+        }
     }
 
     private static boolean overlapsPacked(SearchHit hit, List<SearchHit> packed) {
@@ -143,12 +221,14 @@ public final class RagPipeline {
     /** Configuration of a {@link RagPipeline}; validated in {@link #build()}. */
     public static final class Builder {
         private VectorIndex index;
+        private LanguageModel model;
+        private GenerationConfig generationConfig = GenerationConfig.defaults();
         private Generator generator;
         private TokenCounter tokenCounter;
-        private int contextWindow = 2048;
-        private int maxAnswerTokens = 256;
+        private Integer contextWindow;
+        private Integer maxAnswerTokens;
         private String template = DEFAULT_TEMPLATE;
-        private UnaryOperator<String> chatFormatter = UnaryOperator.identity();
+        private UnaryOperator<String> chatFormatter;
         private int topK = 4;
         private int candidates;
         private Mode mode = Mode.HYBRID;
@@ -163,7 +243,26 @@ public final class RagPipeline {
             return this;
         }
 
-        /** The model: prompt and answer budget in, answer out (required, or {@link #generator(Function)}). */
+        /**
+         * A local model, decoding greedily: sets the generator, the token counter (the model's tokenizer), the chat
+         * formatting (the checkpoint's chat template, if any) and the default context window (the model's context
+         * length). Exclusive with {@link #generator}, {@link #tokenCounter} and {@link #chatFormatter}.
+         */
+        public Builder model(LanguageModel model) {
+            return model(model, GenerationConfig.defaults());
+        }
+
+        /**
+         * A local model generating with {@code config} (sampling, penalties, stops); {@link #maxAnswerTokens}
+         * defaults to its {@code maxNewTokens} and, when set, replaces it.
+         */
+        public Builder model(LanguageModel model, GenerationConfig config) {
+            this.model = model;
+            this.generationConfig = config;
+            return this;
+        }
+
+        /** The model: prompt and answer budget in, answer out (this, {@link #generator(Function)} or {@link #model}). */
         public Builder generator(Generator generator) {
             this.generator = generator;
             return this;
@@ -175,19 +274,22 @@ public final class RagPipeline {
             return this;
         }
 
-        /** Counts tokens as the model's tokenizer does (required). */
+        /** Counts tokens as the model's tokenizer does (required with a generator). */
         public Builder tokenCounter(TokenCounter tokenCounter) {
             this.tokenCounter = tokenCounter;
             return this;
         }
 
-        /** The model's context window in tokens, 16..10,000,000 (default 2048). */
+        /**
+         * The model's context window in tokens, 16..10,000,000 (default 2048); with {@link #model}, at most and by
+         * default the model's context length.
+         */
         public Builder contextWindow(int contextWindow) {
             this.contextWindow = contextWindow;
             return this;
         }
 
-        /** Tokens reserved for the answer, 1..contextWindow-1 (default 256). */
+        /** Tokens reserved for the answer, 1..contextWindow-1 (default: the generation config's maxNewTokens, 256). */
         public Builder maxAnswerTokens(int maxAnswerTokens) {
             this.maxAnswerTokens = maxAnswerTokens;
             return this;
@@ -231,12 +333,35 @@ public final class RagPipeline {
 
         public RagPipeline build() {
             RagConfigException.requireNonNull("index", index);
-            RagConfigException.requireNonNull("generator", generator);
-            RagConfigException.requireNonNull("tokenCounter", tokenCounter);
-            RagConfigException.requireNonNull("chatFormatter", chatFormatter);
             RagConfigException.requireNonNull("mode", mode);
-            RagConfigException.requireRange("contextWindow", contextWindow, 16, 10_000_000);
-            RagConfigException.requireRange("maxAnswerTokens", maxAnswerTokens, 1, contextWindow - 1);
+            RagConfigException.requireNonNull("generationConfig", generationConfig);
+            int maxContext = 10_000_000;
+            Completer completer;
+            TokenCounter counter;
+            UnaryOperator<String> formatter;
+            if (model != null) {
+                if (generator != null || tokenCounter != null || chatFormatter != null) {
+                    throw new RagConfigException("model sets the generator, tokenCounter and chatFormatter; "
+                            + "set either model or those, not both");
+                }
+                ModelCompleter m = new ModelCompleter(model, generationConfig);
+                completer = m;
+                counter = text -> m.promptIds(text).length;
+                formatter = m::format;
+                maxContext = model.config().contextLength();
+            } else {
+                if (generator == null) {
+                    throw new RagConfigException("set a model or a generator");
+                }
+                RagConfigException.requireNonNull("tokenCounter", tokenCounter);
+                completer = counting(generator, tokenCounter);
+                counter = tokenCounter;
+                formatter = chatFormatter == null ? UnaryOperator.identity() : chatFormatter;
+            }
+            int window = contextWindow != null ? contextWindow : model != null ? maxContext : 2048;
+            RagConfigException.requireRange("contextWindow", window, 16, maxContext);
+            int answerTokens = maxAnswerTokens != null ? maxAnswerTokens : generationConfig.maxNewTokens();
+            RagConfigException.requireRange("maxAnswerTokens", answerTokens, 1, window - 1);
             RagConfigException.requireRange("topK", topK, 1, 100);
             if (candidates != 0) {
                 RagConfigException.requireRange("candidates", candidates, topK, 10_000);
@@ -248,7 +373,7 @@ public final class RagPipeline {
                     throw new RagConfigException("promptTemplate must contain " + slot + " exactly once");
                 }
             }
-            return new RagPipeline(this);
+            return new RagPipeline(this, completer, counter, formatter, window, answerTokens);
         }
     }
 }
