@@ -2,12 +2,15 @@ package io.llmops4j.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.Map;
 
 /**
  * One pre-norm decoder layer: {@code h = x + attention(norm1(x))}, {@code out = h + mlp(norm2(h))}.
@@ -27,6 +30,11 @@ final class DecoderLayer extends AbstractBlock {
     private final Projection gate;
     private final Projection up;
     private final Projection down;
+    private String prefix;
+    // q, k and v projections as one matrix [(heads + 2 kvHeads) * headDim, hidden] (and bias), so that one
+    // matrix-vector product serves all three; the q/k/v parameters are views of it (see packWeights)
+    private NDArray qkvWeight;
+    private NDArray qkvBias;
 
     DecoderLayer(ModelConfig cfg) {
         this.cfg = cfg;
@@ -56,6 +64,7 @@ final class DecoderLayer extends AbstractBlock {
     }
 
     void register(Transformer model, String prefix) {
+        this.prefix = prefix;
         if (gpt2) {
             attentionNorm.register(model, prefix + "ln_1");
             mlpNorm.register(model, prefix + "ln_2");
@@ -83,37 +92,60 @@ final class DecoderLayer extends AbstractBlock {
         }
     }
 
-    NDArray forward(NDArray x, int layer, int start, KvCache cache, NDArray[] cosSin, NDArray mask) {
-        NDArray h = x.add(attention(attentionNorm.apply(x), layer, start, cache, cosSin, mask));
+    /**
+     * Takes this layer's loaded weights from {@code arrays} (keyed by Hugging Face name) before they are set on the
+     * parameters. The Llama family's separate q/k/v weights (and biases) are concatenated into one tensor and
+     * replaced in {@code arrays} by views of it, so parameters and the fused product share one copy of the weights;
+     * GPT-2's c_attn is fused already.
+     */
+    void packWeights(Map<String, NDArray> arrays) {
+        if (gpt2) {
+            qkvWeight = arrays.get(prefix + "attn.c_attn.weight");
+            qkvBias = arrays.get(prefix + "attn.c_attn.bias");
+            return;
+        }
+        qkvWeight = concatAsViews(arrays, ".weight");
+        qkvBias = cfg.qkvBias() ? concatAsViews(arrays, ".bias") : null;
+    }
+
+    private NDArray concatAsViews(Map<String, NDArray> arrays, String suffix) {
+        String[] names = {prefix + "self_attn.q_proj" + suffix, prefix + "self_attn.k_proj" + suffix,
+                prefix + "self_attn.v_proj" + suffix};
+        NDList parts = new NDList(names.length);
+        for (String name : names) {
+            parts.add(arrays.get(name));
+        }
+        long qRows = parts.get(0).getShape().get(0);
+        long kRows = parts.get(1).getShape().get(0);
+        NDArray fused = NDArrays.concat(parts, 0);
+        parts.close(); // the separate copies; peak memory is one layer's q/k/v twice
+        NDList views = fused.split(new long[] {qRows, qRows + kRows}, 0);
+        for (int i = 0; i < names.length; i++) {
+            arrays.put(names[i], views.get(i));
+        }
+        return fused;
+    }
+
+    NDArray forward(NDArray x, int layer, int start, KvCache cache, RotaryTables.Tables rope, NDArray mask) {
+        NDArray h = x.add(attention(attentionNorm.apply(x), layer, start, cache, rope, mask));
         return h.add(mlp(mlpNorm.apply(h)));
     }
 
-    private NDArray attention(NDArray x, int layer, int start, KvCache cache, NDArray[] cosSin, NDArray mask) {
+    private NDArray attention(NDArray x, int layer, int start, KvCache cache, RotaryTables.Tables rope, NDArray mask) {
         int t = (int) x.getShape().get(1);
         int heads = cfg.numHeads();
         int kvHeads = cfg.numKvHeads();
         int d = cfg.headDim();
-        NDArray qs;
-        NDArray ks;
-        NDArray vs;
-        if (gpt2) {
-            NDList parts = qkv.apply(x).split(3, 2);
-            qs = parts.get(0);
-            ks = parts.get(1);
-            vs = parts.get(2);
-        } else {
-            qs = q.apply(x);
-            ks = k.apply(x);
-            vs = v.apply(x);
-        }
-        // [1, t, heads*d] -> [1, heads, t, d]
-        qs = qs.reshape(1, t, heads, d).transpose(0, 2, 1, 3);
-        ks = ks.reshape(1, t, kvHeads, d).transpose(0, 2, 1, 3);
-        vs = vs.reshape(1, t, kvHeads, d).transpose(0, 2, 1, 3);
-        if (cosSin != null) {
-            qs = RotaryTables.apply(qs, cosSin[0], cosSin[1]);
-            ks = RotaryTables.apply(ks, cosSin[0], cosSin[1]);
-        }
+        // [1, t, (heads + 2 kvHeads) * d] -> [1, t, heads + 2 kvHeads, d]; queries and keys are rotated together
+        NDArray projected = Linear.linear(x, qkvWeight, qkvBias).singletonOrThrow()
+                .reshape(1, t, heads + 2L * kvHeads, d);
+        NDList qkAndV = projected.split(new long[] {heads + kvHeads}, 2);
+        NDArray qk = rope == null ? qkAndV.get(0) : RotaryTables.apply(qkAndV.get(0), rope);
+        NDList qAndK = qk.split(new long[] {heads}, 2);
+        // -> [1, heads, t, d]
+        NDArray qs = qAndK.get(0).transpose(0, 2, 1, 3);
+        NDArray ks = qAndK.get(1).transpose(0, 2, 1, 3);
+        NDArray vs = qkAndV.get(1).transpose(0, 2, 1, 3);
         NDArray[] kv = cache.append(layer, start, ks, vs);
         NDArray out = scaledDotProduct(qs, kv[0], kv[1], mask, t, heads, kvHeads, d);
         return o.apply(out);
@@ -135,7 +167,10 @@ final class DecoderLayer extends AbstractBlock {
         DataType dtype = scores.getDataType();
         NDArray probs = dtype == DataType.FLOAT32 ? scores.softmax(-1)
                 : scores.toType(DataType.FLOAT32, false).softmax(-1).toType(dtype, false);
-        NDArray ctx = probs.matMul(values); // [1, kvHeads, groups*t, d]
+        NDArray ctx = probs.matMul(values); // [1, kvHeads, groups*t, d] = [1, heads, t, d]
+        if (t == 1) {
+            return ctx.reshape(1, 1, (long) heads * d); // one position: head-major order is already the output order
+        }
         return ctx.reshape(1, heads, t, d).transpose(0, 2, 1, 3).reshape(1, t, (long) heads * d);
     }
 

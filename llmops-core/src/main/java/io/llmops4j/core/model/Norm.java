@@ -35,7 +35,7 @@ final class Norm {
         DataType in = x.getDataType();
         NDArray xf = in == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
         NDArray variance = xf.square().mean(new int[] {-1}, true);
-        NDArray normed = xf.mul(variance.add(eps).sqrt().pow(-1f));
+        NDArray normed = xf.div(variance.add(eps).sqrt());
         if (in != DataType.FLOAT32) {
             normed = normed.toType(in, false);
         }

@@ -6,8 +6,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Cos/sin tables of rotary position embeddings in Hugging Face's rotate_half layout: channel {@code i} and
- * {@code i + dim/2} of a head form one rotating pair, and both halves use the same frequency.
+ * Rotary position embeddings in Hugging Face's rotate_half layout: channel {@code i} and {@code i + dim/2} of a
+ * head form one rotating pair, and both halves use the same frequency. {@link #tables} builds, once per forward
+ * pass, the cos/sin tables of the positions and the signed permutation matrix that performs rotate_half, so that
+ * {@link #apply} is four tensor operations for all heads of all positions.
  */
 final class RotaryTables {
     private final RopeConfig rope;
@@ -16,8 +18,12 @@ final class RotaryTables {
         this.rope = rope;
     }
 
-    /** {@code [cos, sin]}, each {@code [t, dim]}, for positions {@code start .. end-1}. */
-    NDArray[] cosSin(NDManager mgr, int start, int end, DataType dtype) {
+    /**
+     * Tables for positions {@code start .. end-1}: {@code cos} and {@code sin} of shape {@code [t, 1, dim]}
+     * (broadcast over heads) and {@code rotateHalf}, the {@code [dim, dim]} matrix with
+     * {@code x @ rotateHalf == cat(-x[dim/2:], x[:dim/2])}.
+     */
+    Tables tables(NDManager mgr, int start, int end, DataType dtype) {
         float[] inv = rope.inverseFrequencies(end);
         int half = inv.length;
         int dim = 2 * half;
@@ -36,21 +42,29 @@ final class RotaryTables {
                 sin[p * dim + i + half] = s;
             }
         }
-        NDArray cosArr = mgr.create(cos, new Shape(t, dim));
-        NDArray sinArr = mgr.create(sin, new Shape(t, dim));
-        if (dtype != DataType.FLOAT32) {
-            cosArr = cosArr.toType(dtype, false);
-            sinArr = sinArr.toType(dtype, false);
+        float[] rotate = new float[dim * dim];
+        for (int j = 0; j < half; j++) {
+            rotate[(j + half) * dim + j] = -1f; // out[j] = -x[j + half]
+            rotate[j * dim + j + half] = 1f; // out[j + half] = x[j]
         }
-        return new NDArray[] {cosArr, sinArr};
+        return new Tables(cast(mgr.create(cos, new Shape(t, 1, dim)), dtype),
+                cast(mgr.create(sin, new Shape(t, 1, dim)), dtype),
+                cast(mgr.create(rotate, new Shape(dim, dim)), dtype));
     }
 
-    /** x * cos + rotate_half(x) * sin for {@code x} of shape {@code [1, heads, t, dim]}. */
-    static NDArray apply(NDArray x, NDArray cos, NDArray sin) {
-        long dim = x.getShape().get(3);
-        NDArray first = x.get(":, :, :, :{}", dim / 2);
-        NDArray second = x.get(":, :, :, {}:", dim / 2);
-        NDArray rotated = second.neg().concat(first, 3);
-        return x.mul(cos).add(rotated.mul(sin));
+    private static NDArray cast(NDArray a, DataType dtype) {
+        return dtype == DataType.FLOAT32 ? a : a.toType(dtype, false);
+    }
+
+    /**
+     * {@code x * cos + rotate_half(x) * sin} for {@code x} of shape {@code [1, t, heads, dim]}. The matrix product
+     * is exact: each output channel is one input channel times -1 or +1.
+     */
+    static NDArray apply(NDArray x, Tables tables) {
+        return x.mul(tables.cos).add(x.matMul(tables.rotateHalf).mul(tables.sin));
+    }
+
+    /** The per-forward-pass tables; see {@link RotaryTables#tables}. */
+    record Tables(NDArray cos, NDArray sin, NDArray rotateHalf) {
     }
 }

@@ -71,6 +71,16 @@ public final class Transformer extends AbstractBlock {
         return Collections.unmodifiableMap(byName);
     }
 
+    /**
+     * Lets the layers take the loaded weights (keyed by Hugging Face name) before they are set on the parameters,
+     * replacing entries by views of packed tensors where one product serves several projections.
+     */
+    void packWeights(Map<String, NDArray> arrays) {
+        for (DecoderLayer layer : layers) {
+            layer.packWeights(arrays);
+        }
+    }
+
     /** The shape parameter {@code name} has in this model. */
     Shape shapeOf(String name) {
         return shapes.get(name);
@@ -109,10 +119,10 @@ public final class Transformer extends AbstractBlock {
         if (positionEmbedding != null) {
             x = x.add(positionEmbedding.getArray().get(mgr, new NDIndex("{}:{}", start, end)));
         }
-        NDArray[] cosSin = rotary == null ? null : rotary.cosSin(mgr, start, end, x.getDataType());
+        RotaryTables.Tables rope = rotary == null ? null : rotary.tables(mgr, start, end, x.getDataType());
         NDArray mask = AttentionMask.causal(mgr, start, t, cfg.slidingWindow(), x.getDataType());
         for (int i = 0; i < layers.size(); i++) {
-            x = layers.get(i).forward(x, i, start, cache, cosSin, mask);
+            x = layers.get(i).forward(x, i, start, cache, rope, mask);
         }
         cache.advanceTo(end);
         if (lastOnly && t > 1) {

@@ -11,6 +11,7 @@ import io.llmops4j.core.safetensors.SafetensorsCheckpoint;
 import io.llmops4j.core.safetensors.TensorInfo;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -34,15 +35,19 @@ public final class WeightLoader {
             }
             ckpt.requireShape(stored, expected);
         }
-        for (Map.Entry<String, Parameter> e : params.entrySet()) {
-            String stored = storedName(ckpt, e.getKey());
-            NDArray array = read(ckpt, stored, manager, dtype);
-            if (model.isStoredTransposed(e.getKey())) {
+        Map<String, NDArray> arrays = new LinkedHashMap<>();
+        for (String name : params.keySet()) {
+            NDArray array = read(ckpt, storedName(ckpt, name), manager, dtype);
+            if (model.isStoredTransposed(name)) {
                 NDArray transposed = array.transpose().duplicate();
                 array.close();
                 array = transposed;
             }
-            e.getValue().setArray(array);
+            arrays.put(name, array);
+        }
+        model.packWeights(arrays);
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            e.getValue().setArray(arrays.get(e.getKey()));
             e.getValue().freeze(true);
         }
     }

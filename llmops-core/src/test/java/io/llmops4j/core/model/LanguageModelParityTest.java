@@ -74,6 +74,35 @@ class LanguageModelParityTest {
         }
     }
 
+    /**
+     * The q/k/v parameters (packed into one tensor for the forward pass) are views of the weights the forward pass
+     * reads: an in-place change through a parameter, as an adapter merge would make, gives the logits of a
+     * checkpoint that stored the changed weights.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Variant.class, names = {"QWEN2", "LLAMA_GQA_TIED"})
+    void inPlaceChangesThroughTheParametersReachTheForwardPass(Variant variant) {
+        TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve(variant.name()), variant, 5);
+        java.util.Map<String, float[]> scaled = new java.util.LinkedHashMap<>(ckpt.weights());
+        try (LanguageModel lm = LanguageModel.load(ckpt.dir())) {
+            lm.transformer().parametersByName().forEach((name, p) -> {
+                if (name.contains(".k_proj.") || name.contains(".v_proj.")) {
+                    p.getArray().muli(name.contains(".k_proj.") ? 0.5f : 3f);
+                    float[] w = scaled.get(name).clone();
+                    for (int i = 0; i < w.length; i++) {
+                        w[i] *= name.contains(".k_proj.") ? 0.5f : 3f;
+                    }
+                    scaled.put(name, w);
+                }
+            });
+            TinyCheckpoint changed = new TinyCheckpoint(ckpt.dir(), ckpt.architecture(), ckpt.config(), scaled,
+                    ckpt.shapes());
+            double[][] expected = ReferenceModel.logits(changed, TOKENS);
+            assertThat(maxAbsDiff(lm.logits(TOKENS), expected)).isLessThanOrEqualTo(1e-4);
+            assertThat(maxAbsDiff(lm.logits(TOKENS), ReferenceModel.logits(ckpt, TOKENS))).isGreaterThan(1e-2);
+        }
+    }
+
     @Test
     void everyVariantIsCovered() {
         // the parity test above runs all variants; this guards against a variant list that silently shrinks
