@@ -219,10 +219,7 @@ public final class BertScore implements AutoCloseable {
     }
 
     private static <T> T nonNull(T value, String what) {
-        if (value == null) {
-            throw new InvalidMetricInputException("BERTScore: " + what + " must not be null");
-        }
-        return value;
+        return MetricInputs.nonNull(value, "BERTScore", what);
     }
 
     /** Builder of {@link BertScore}; {@link #build()} validates and computes the idf weights. */

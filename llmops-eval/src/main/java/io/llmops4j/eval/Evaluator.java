@@ -1,7 +1,5 @@
 package io.llmops4j.eval;
 
-import com.hubspot.jinjava.Jinjava;
-import com.hubspot.jinjava.interpret.RenderResult;
 import io.llmops4j.eval.run.Bootstrap;
 import io.llmops4j.eval.run.CorpusMetric;
 import io.llmops4j.eval.run.Dataset;
@@ -40,7 +38,9 @@ import java.util.function.Function;
  * }</pre>
  *
  * <p>The system is called once per example, {@code concurrency} calls at a time; an exception from it is recorded
- * on that example (no scores) and the run continues. Each metric's aggregate is the mean over the scored
+ * on that example (no scores) and the run continues. A {@link JudgeException} from a metric (a judge's invalid
+ * reply) is recorded on the example as that metric's error and leaves the metric unscored there; any other
+ * exception from a metric ends the run. Each metric's aggregate is the mean over the scored
  * examples with a percentile-bootstrap 95% interval. The run parameters always include the dataset name, size
  * and SHA-256. Interrupting the calling thread cancels the run ({@link CancellationException}).
  */
@@ -63,7 +63,6 @@ public final class Evaluator {
     private final long seed;
     private final Listener listener;
     private final String promptTemplate;
-    private final Jinjava jinjava;
 
     private Evaluator(Builder b) {
         this.name = b.name;
@@ -78,7 +77,6 @@ public final class Evaluator {
         this.seed = b.seed;
         this.listener = b.listener;
         this.promptTemplate = b.promptTemplate;
-        this.jinjava = b.promptTemplate == null ? null : new Jinjava();
     }
 
     /** A builder. */
@@ -163,15 +161,20 @@ public final class Evaluator {
                 throw new EvalException("the system returned null");
             }
         } catch (RuntimeException e) {
-            return new ExampleResult(ex.id(), ex.input(), ex.references(), null, Map.of(), (System.nanoTime() - t0) / 1e6,
+            return new ExampleResult(ex.id(), ex.input(), ex.references(), null, Map.of(), Map.of(), (System.nanoTime() - t0) / 1e6,
                     e.getClass().getSimpleName() + ": " + e.getMessage());
         }
         double latency = (System.nanoTime() - t0) / 1e6;
         Map<String, Double> scores = new LinkedHashMap<>();
+        Map<String, String> metricErrors = new LinkedHashMap<>();
         for (ExampleMetric m : metrics) {
-            scores.put(m.name(), m.score(output, ex));
+            try {
+                scores.put(m.name(), m.score(output, ex));
+            } catch (JudgeException e) {
+                metricErrors.put(m.name(), e.getMessage());
+            }
         }
-        return new ExampleResult(ex.id(), ex.input(), ex.references(), output, scores, latency, null);
+        return new ExampleResult(ex.id(), ex.input(), ex.references(), output, scores, metricErrors, latency, null);
     }
 
     /** The text given to the system: the input, or the prompt template rendered for this example. */
@@ -185,7 +188,7 @@ public final class Evaluator {
         vars.put("context", ex.context() == null ? "" : ex.context());
         vars.put("references", ex.references());
         vars.put("metadata", ex.metadata());
-        return jinjava.render(promptTemplate, vars);
+        return JinjaTemplates.render(promptTemplate, vars);
     }
 
     /** Builder of {@link Evaluator}; {@link #build()} validates. */
@@ -311,12 +314,8 @@ public final class Evaluator {
                 throw new InvalidMetricInputException("Evaluator.bootstrapSamples must be in 1..1000000, found " + bootstrapSamples);
             }
             if (promptTemplate != null) {
-                RenderResult check = new Jinjava().renderForResult(promptTemplate, Map.of("input", "", "id", "", "context", "",
+                JinjaTemplates.check(promptTemplate, "Evaluator.promptTemplate", Map.of("input", "", "id", "", "context", "",
                         "references", List.of(), "metadata", Map.of()));
-                if (check.hasErrors()) {
-                    throw new InvalidMetricInputException("Evaluator.promptTemplate is not a valid Jinja template: "
-                            + check.getErrors().get(0).getMessage() + " (line " + check.getErrors().get(0).getLineno() + ")");
-                }
             }
             if (listener == null) {
                 throw new InvalidMetricInputException("Evaluator.listener must not be null");

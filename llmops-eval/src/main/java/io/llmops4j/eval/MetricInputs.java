@@ -67,6 +67,18 @@ final class MetricInputs {
         return streams;
     }
 
+    /**
+     * Returns {@code value}, or throws if it is null.
+     *
+     * @throws InvalidMetricInputException "{@code metric}: {@code what} must not be null"
+     */
+    static <T> T nonNull(T value, String metric, String what) {
+        if (value == null) {
+            throw new InvalidMetricInputException(metric + ": " + what + " must not be null");
+        }
+        return value;
+    }
+
     /** The signature's {@code nrefs}: the common number of references, or {@code var}. */
     static String nrefs(List<List<String>> refsPerSegment) {
         Set<Integer> sizes = new HashSet<>();

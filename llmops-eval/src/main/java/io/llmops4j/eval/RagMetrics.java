@@ -122,10 +122,7 @@ public final class RagMetrics {
     }
 
     private static <T> T nonNull(T value, String what) {
-        if (value == null) {
-            throw new InvalidMetricInputException("RAG metrics: " + what + " must not be null");
-        }
-        return value;
+        return MetricInputs.nonNull(value, "RAG metrics", what);
     }
 
     /** Builder of {@link RagMetrics}. */

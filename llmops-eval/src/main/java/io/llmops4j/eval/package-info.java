@@ -9,7 +9,9 @@
  *       with WordNet 3.0 synonyms ({@link io.llmops4j.eval.SynonymSource}); {@link io.llmops4j.eval.BertScore}:
  *       {@code bert_score}'s greedy matching over an ONNX model's token embeddings.</li>
  *   <li>{@link io.llmops4j.eval.Classification} (scikit-learn definitions), {@link io.llmops4j.eval.Retrieval}
- *       (trec_eval definitions) and {@link io.llmops4j.eval.RagMetrics} (lexical groundedness and relevance).</li>
+ *       (trec_eval definitions) and {@link io.llmops4j.eval.RagMetrics} (lexical groundedness and relevance), with
+ *       embedding-based relevance in {@link io.llmops4j.eval.SemanticRagMetrics} and LLM-as-judge scores with
+ *       validated replies in {@link io.llmops4j.eval.RagJudge}.</li>
  *   <li>{@link io.llmops4j.eval.Perplexity} of a {@code LanguageModel}, with Hugging Face's sliding window.</li>
  *   <li>{@link io.llmops4j.eval.Evaluator} runs a dataset through any {@code Function<String, String>} and
  *       produces a {@link io.llmops4j.eval.run.Run}; {@link io.llmops4j.eval.RunStore} keeps runs on disk and

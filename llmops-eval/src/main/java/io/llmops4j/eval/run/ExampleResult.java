@@ -11,13 +11,15 @@ import java.util.Map;
  * @param references the references
  * @param output the system's output ({@code null} if it failed)
  * @param scores metric name -> score (empty if the system failed)
+ * @param metricErrors metric name -> why that metric gave no score here (a judge's invalid reply); usually empty
  * @param latencyMillis wall time of the system call
  * @param error the failure message, or {@code null}
  */
 public record ExampleResult(String id, String input, List<String> references, String output, Map<String, Double> scores,
-                            double latencyMillis, String error) {
+                            Map<String, String> metricErrors, double latencyMillis, String error) {
     public ExampleResult {
         references = List.copyOf(references);
         scores = Map.copyOf(scores);
+        metricErrors = metricErrors == null ? Map.of() : Map.copyOf(metricErrors); // absent in runs stored before it
     }
 }

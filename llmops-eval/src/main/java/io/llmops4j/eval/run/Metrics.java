@@ -7,8 +7,10 @@ import io.llmops4j.eval.Chrf;
 import io.llmops4j.eval.ChrfOptions;
 import io.llmops4j.eval.InvalidMetricInputException;
 import io.llmops4j.eval.Meteor;
+import io.llmops4j.eval.RagJudge;
 import io.llmops4j.eval.RagMetrics;
 import io.llmops4j.eval.Rouge;
+import io.llmops4j.eval.SemanticRagMetrics;
 import io.llmops4j.eval.text.PythonText;
 import java.util.List;
 
@@ -63,17 +65,37 @@ public final class Metrics {
 
     /** Lexical groundedness of the output in the example's {@code context} (see {@link RagMetrics}). */
     public static ExampleMetric groundedness(RagMetrics rag) {
-        return of("groundedness", (out, ex) -> {
-            if (ex.context() == null) {
-                throw new InvalidMetricInputException("example '" + ex.id() + "' has no context");
-            }
-            return rag.groundedness(out, List.of(ex.context()));
-        });
+        return of("groundedness", (out, ex) -> rag.groundedness(out, context(ex)));
     }
 
     /** Lexical relevance of the output to the example's input (see {@link RagMetrics}). */
     public static ExampleMetric answerRelevance(RagMetrics rag) {
         return of("answer_relevance", (out, ex) -> rag.answerRelevance(ex.input(), out));
+    }
+
+    /** Embedding similarity of the output and the example's input (see {@link SemanticRagMetrics}). */
+    public static ExampleMetric answerRelevance(SemanticRagMetrics semantic) {
+        return of("semantic_answer_relevance", (out, ex) -> semantic.answerRelevance(ex.input(), out));
+    }
+
+    /** Share of the example's context sentences similar to its input (see {@link SemanticRagMetrics}). */
+    public static ExampleMetric contextRelevance(SemanticRagMetrics semantic) {
+        return of("semantic_context_relevance", (out, ex) -> semantic.contextRelevance(ex.input(), context(ex)));
+    }
+
+    /** The judge's groundedness (0..1) of the output in the example's context; invalid replies are recorded. */
+    public static ExampleMetric groundedness(RagJudge judge) {
+        return of("judge_groundedness", (out, ex) -> judge.groundedness(out, context(ex)).score());
+    }
+
+    /** The judge's relevance (0..1) of the output to the example's input. */
+    public static ExampleMetric answerRelevance(RagJudge judge) {
+        return of("judge_answer_relevance", (out, ex) -> judge.answerRelevance(ex.input(), out).score());
+    }
+
+    /** The judge's relevance (0..1) of the example's context to its input (the output is not used). */
+    public static ExampleMetric contextRelevance(RagJudge judge) {
+        return of("judge_context_relevance", (out, ex) -> judge.contextRelevance(ex.input(), context(ex)).score());
     }
 
     /** Corpus BLEU (sacreBLEU defaults, 0-100) over the run, from per-example statistics. */
@@ -131,6 +153,13 @@ public final class Metrics {
                 return fn.applyAsDouble(output, example);
             }
         };
+    }
+
+    private static List<String> context(Example ex) {
+        if (ex.context() == null) {
+            throw new InvalidMetricInputException("example '" + ex.id() + "' has no context");
+        }
+        return List.of(ex.context());
     }
 
     private static List<String> references(Example ex) {
