@@ -26,6 +26,12 @@ public interface Embedder extends AutoCloseable {
     /** Longest input in tokens; longer inputs are truncated. */
     int maxSequenceLength();
 
+    /**
+     * Tokens the model's tokenizer makes of {@code text} before truncation, special tokens included, so that a
+     * chunker can keep texts within {@link #maxSequenceLength()}.
+     */
+    int countTokens(String text);
+
     @Override
     void close();
 

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -715,6 +716,11 @@ final class LuceneVectorIndex implements VectorIndex {
     @Override
     public int dimension() {
         return dimension;
+    }
+
+    @Override
+    public Optional<Embedder> embedder() {
+        return Optional.ofNullable(embedder);
     }
 
     private IndexWriter requireWriter() {

@@ -4,6 +4,7 @@ import io.llmops4j.core.Embedder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
@@ -88,6 +89,9 @@ public interface VectorIndex extends AutoCloseable {
 
     /** Vector dimension. */
     int dimension();
+
+    /** The embedder that turns chunk and query texts into vectors, if the index was built with one. */
+    Optional<Embedder> embedder();
 
     /** Closes files and threads; uncommitted writes are discarded. Closing twice is harmless. */
     @Override

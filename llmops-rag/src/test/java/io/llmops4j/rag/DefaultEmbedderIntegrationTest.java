@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.llmops4j.core.Embedder;
+import io.llmops4j.core.tokenizer.Tokenizer;
 import io.llmops4j.rag.SearchRequest.Mode;
+import io.llmops4j.rag.ingest.Ingestor;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -62,5 +66,36 @@ class DefaultEmbedderIntegrationTest {
         assertThat(embedder.dimension()).isEqualTo(384);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> VectorIndex.open(dir, new HashEmbedder(384, "other")))
                 .isInstanceOf(EmbedderMismatchException.class);
+    }
+
+    /**
+     * Without a token counter, the ingestor measures chunks with the index's embedder. Checked with a separately
+     * loaded copy of the model's tokenizer.json: every chunk fits (word counts, the fallback, undercount
+     * the word pieces of this text, which splits "chlorophyll's" and "photosynthesis" into several).
+     */
+    @Test
+    void ingestionMeasuresChunksWithTheEmbeddersTokenizer(@TempDir Path dir) throws Exception {
+        assumeTrue(embedder != null, "default embedder not available");
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            text.append("Sentence ").append(i).append(" explains chlorophyll's role in photosynthesis, step by step. ");
+        }
+        Path docs = Files.createDirectories(dir.resolve("docs"));
+        Files.writeString(docs.resolve("plants.txt"), text);
+        Path tokenizerDir = Files.createDirectories(dir.resolve("tokenizer"));
+        try (InputStream in = Embedder.class.getResourceAsStream("/all-minilm-l6-v2-tokenizer.json")) {
+            Files.copy(in, tokenizerDir.resolve("tokenizer.json"));
+        }
+        int maxTokens = 48;
+        try (VectorIndex index = VectorIndex.inMemory(embedder);
+             Tokenizer reference = Tokenizer.load(tokenizerDir)) {
+            Ingestor.builder().index(index).maxTokens(maxTokens).overlapTokens(0).build().ingest(docs);
+            index.refresh();
+            List<SearchHit> chunks = index.search(SearchRequest.of("photosynthesis", Mode.KEYWORD, 1000));
+            assertThat(chunks).hasSizeGreaterThan(10);
+            for (SearchHit chunk : chunks) {
+                assertThat(reference.encode(chunk.text()).length).as(chunk.text()).isLessThanOrEqualTo(maxTokens);
+            }
+        }
     }
 }

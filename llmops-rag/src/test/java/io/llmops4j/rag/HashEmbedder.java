@@ -72,6 +72,16 @@ public final class HashEmbedder implements Embedder {
         return 512;
     }
 
+    /** One token per word, the units this embedder hashes. */
+    @Override
+    public int countTokens(String text) {
+        int n = 0;
+        for (String w : text.toLowerCase(Locale.ROOT).split("[^a-z0-9]+")) {
+            n += w.isEmpty() ? 0 : 1;
+        }
+        return n;
+    }
+
     @Override
     public void close() {
     }

@@ -92,6 +92,7 @@ public final class OnnxEmbedder implements Embedder {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final HuggingFaceTokenizer tokenizer;
+    private final HuggingFaceTokenizer untruncated; // the same tokenizer without truncation, for countTokens
     private final String id;
     private final int maxSequenceLength;
     private final int batchSize;
@@ -102,11 +103,13 @@ public final class OnnxEmbedder implements Embedder {
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
 
-    private OnnxEmbedder(OrtEnvironment env, OrtSession session, HuggingFaceTokenizer tokenizer, String id,
-                         int maxSequenceLength, int batchSize, String executionProvider) throws OrtException {
+    private OnnxEmbedder(OrtEnvironment env, OrtSession session, HuggingFaceTokenizer tokenizer,
+                         HuggingFaceTokenizer untruncated, String id, int maxSequenceLength, int batchSize,
+                         String executionProvider) throws OrtException {
         this.env = env;
         this.session = session;
         this.tokenizer = tokenizer;
+        this.untruncated = untruncated;
         this.id = id;
         this.maxSequenceLength = maxSequenceLength;
         this.batchSize = batchSize;
@@ -250,6 +253,19 @@ public final class OnnxEmbedder implements Embedder {
         return maxSequenceLength;
     }
 
+    @Override
+    public int countTokens(String text) {
+        Objects.requireNonNull(text, "text");
+        var lock = lifecycle.readLock();
+        lock.lock();
+        try {
+            checkOpen();
+            return untruncated.encode(text, true, false).getIds().length;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Texts per model run. */
     public int batchSize() {
         return batchSize;
@@ -275,6 +291,7 @@ public final class OnnxEmbedder implements Embedder {
                 LOG.warn("closing the ONNX session of {} failed: {}", id, e.getMessage());
             } finally {
                 tokenizer.close();
+                untruncated.close();
             }
         } finally {
             lock.unlock();
@@ -529,6 +546,8 @@ public final class OnnxEmbedder implements Embedder {
             HuggingFaceTokenizer tokenizer = HfTokenizers.open(tokenizerJson, tokenizerSource, Map.of(
                     "addSpecialTokens", "true", "truncation", "true", "maxLength", length,
                     "modelMaxLength", length, "padding", "false"));
+            HuggingFaceTokenizer untruncated = HfTokenizers.open(tokenizerJson, tokenizerSource, Map.of(
+                    "addSpecialTokens", "true", "truncation", "false", "padding", "false"));
             OrtEnvironment env = OrtEnvironment.getEnvironment();
             OrtSession session = null;
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
@@ -544,12 +563,12 @@ public final class OnnxEmbedder implements Embedder {
                 session = factory.open(env, options);
                 LOG.info("embedder {} runs on ONNX Runtime's {} execution provider{}", id, provider,
                         provider.equals("CPU") ? " with " + threads + " intra-op threads" : "");
-                return new OnnxEmbedder(env, session, tokenizer, id, max, batchSize, provider);
+                return new OnnxEmbedder(env, session, tokenizer, untruncated, id, max, batchSize, provider);
             } catch (OrtException e) {
-                closeQuietly(session, tokenizer);
+                closeQuietly(session, tokenizer, untruncated);
                 throw new ModelFormatException("ONNX Runtime cannot load model " + id + ": " + e.getMessage(), e);
             } catch (RuntimeException e) {
-                closeQuietly(session, tokenizer);
+                closeQuietly(session, tokenizer, untruncated);
                 throw e;
             }
         }
@@ -580,7 +599,7 @@ public final class OnnxEmbedder implements Embedder {
             return "CPU";
         }
 
-        private static void closeQuietly(OrtSession session, HuggingFaceTokenizer tokenizer) {
+        private static void closeQuietly(OrtSession session, HuggingFaceTokenizer... tokenizers) {
             try {
                 if (session != null) {
                     session.close();
@@ -588,7 +607,9 @@ public final class OnnxEmbedder implements Embedder {
             } catch (OrtException e) {
                 LOG.warn("closing a half-built ONNX session failed: {}", e.getMessage());
             } finally {
-                tokenizer.close();
+                for (HuggingFaceTokenizer t : tokenizers) {
+                    t.close();
+                }
             }
         }
 

@@ -121,6 +121,16 @@ class OnnxEmbedderTest {
         assertEquals(1.0, dot(a, b), 1e-6);
     }
 
+    /** "hello" and "world" are whole words of BERT's uncased vocabulary, so n repetitions are 2n + 2 word pieces. */
+    @Test
+    void countTokensIsTheUntruncatedLengthWithSpecialTokens() {
+        assertEquals(4, embedder.countTokens("Hello world"));
+        String long300 = "hello world ".repeat(300);
+        assertEquals(602, embedder.countTokens(long300));
+        assertEquals(256, embedder.tokenEmbeddings(long300).size());
+        assertEquals(2, embedder.countTokens(""));
+    }
+
     @Test
     void tokenEmbeddingsMeanPoolToTheSentenceEmbedding() {
         String text = "Token vectors pool to the sentence vector.";
@@ -213,6 +223,7 @@ class OnnxEmbedderTest {
         e.close();
         LlmOpsException x = assertThrows(LlmOpsException.class, () -> e.embed("after close"));
         assertTrue(x.getMessage().contains("closed"), x.getMessage());
+        assertThrows(LlmOpsException.class, () -> e.countTokens("after close"));
         e.close();
     }
 

@@ -1,5 +1,6 @@
 package io.llmops4j.rag.chunk;
 
+import io.llmops4j.core.Embedder;
 import io.llmops4j.core.tokenizer.Tokenizer;
 import io.llmops4j.rag.RagConfigException;
 
@@ -23,6 +24,17 @@ public interface TokenCounter {
             throw new RagConfigException("tokenizer must not be null");
         }
         return text -> tokenizer.encode(text).length;
+    }
+
+    /**
+     * Exact counts from an embedder's own tokenizer, before truncation and with special tokens, so that chunks kept
+     * within {@link Embedder#maxSequenceLength()} are embedded whole. The counter uses the embedder without owning it.
+     */
+    static TokenCounter of(Embedder embedder) {
+        if (embedder == null) {
+            throw new RagConfigException("embedder must not be null");
+        }
+        return embedder::countTokens;
     }
 
     /**

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -57,7 +58,8 @@ public final class Ingestor {
 
     private Ingestor(Builder b) {
         this.index = b.index;
-        TokenCounter counter = b.tokenCounter;
+        TokenCounter counter = b.tokenCounter != null ? b.tokenCounter
+                : b.index.embedder().map(TokenCounter::of).orElseGet(TokenCounter::whitespace);
         this.chunker = b.chunker != null ? b.chunker : Chunker.recursive(counter, b.maxTokens, b.overlapTokens);
         this.markupChunker = b.markupChunker != null ? b.markupChunker
                 : Chunker.markdown(counter, b.maxTokens, b.overlapTokens);
@@ -363,7 +365,7 @@ public final class Ingestor {
     /** Configuration of an {@link Ingestor}; validated in {@link #build()}. */
     public static final class Builder {
         private VectorIndex index;
-        private TokenCounter tokenCounter = TokenCounter.whitespace();
+        private TokenCounter tokenCounter;
         private int maxTokens = 128;
         private int overlapTokens = 16;
         private Chunker chunker;
@@ -387,12 +389,12 @@ public final class Ingestor {
         }
 
         /**
-         * Counts tokens for the default chunkers; pass the embedder's tokenizer, e.g.
-         * {@code TokenCounter.of(Tokenizer.load(embedderDir))}. Default: whitespace words, an approximation (hence
-         * the conservative default of 128 max tokens).
+         * Counts tokens for the default chunkers. Default: the index's embedder's own tokenizer
+         * ({@link TokenCounter#of(io.llmops4j.core.Embedder)}), or whitespace words, an approximation, when the
+         * index has no embedder.
          */
         public Builder tokenCounter(TokenCounter tokenCounter) {
-            this.tokenCounter = tokenCounter;
+            this.tokenCounter = Objects.requireNonNull(tokenCounter, "tokenCounter");
             return this;
         }
 
@@ -471,8 +473,8 @@ public final class Ingestor {
             if (index == null) {
                 throw new RagConfigException("index must be set");
             }
-            if (tokenCounter == null || listener == null) {
-                throw new RagConfigException("tokenCounter and listener must not be null");
+            if (listener == null) {
+                throw new RagConfigException("listener must not be null");
             }
             if (maxTokens < 1 || maxTokens > 100_000) {
                 throw new RagConfigException("maxTokens must be in [1, 100000], got " + maxTokens);

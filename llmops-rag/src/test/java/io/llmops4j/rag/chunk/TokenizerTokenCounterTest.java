@@ -59,8 +59,10 @@ class TokenizerTokenCounterTest {
     }
 
     @Test
-    void nullTokenizerIsRefused() {
-        assertThatThrownBy(() -> TokenCounter.of(null)).isInstanceOf(RagConfigException.class)
-                .hasMessageContaining("tokenizer");
+    void nullTokenizerOrEmbedderIsRefused() {
+        assertThatThrownBy(() -> TokenCounter.of((io.llmops4j.core.tokenizer.Tokenizer) null))
+                .isInstanceOf(RagConfigException.class).hasMessageContaining("tokenizer");
+        assertThatThrownBy(() -> TokenCounter.of((io.llmops4j.core.Embedder) null))
+                .isInstanceOf(RagConfigException.class).hasMessageContaining("embedder");
     }
 }
