@@ -1,5 +1,8 @@
 package io.llmops4j.eval;
 
+import io.llmops4j.core.Generation;
+import io.llmops4j.core.GenerationConfig;
+import io.llmops4j.core.LanguageModel;
 import io.llmops4j.eval.run.Bootstrap;
 import io.llmops4j.eval.run.CorpusMetric;
 import io.llmops4j.eval.run.Dataset;
@@ -9,6 +12,7 @@ import io.llmops4j.eval.run.ExampleResult;
 import io.llmops4j.eval.run.MetricSummary;
 import io.llmops4j.eval.run.Run;
 import io.llmops4j.eval.run.RunInfo;
+import io.llmops4j.eval.run.TokenUsage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * Runs a dataset through a system under test, scores every output and records a {@link Run}.
+ * Runs a dataset through a system under test (any {@code Function<String, String>}, or a {@link LanguageModel} with
+ * a generation config, whose token usage is then recorded), scores every output and records a {@link Run}.
  *
  * <pre>{@code
  * Run run = Evaluator.builder()
@@ -53,7 +58,8 @@ public final class Evaluator {
 
     private final String name;
     private final Dataset dataset;
-    private final Function<String, String> system;
+    private final Function<String, Reply> system;
+    private final Map<String, String> systemParams;
     private final List<ExampleMetric> metrics;
     private final List<CorpusMetric> corpusMetrics;
     private final int concurrency;
@@ -68,6 +74,7 @@ public final class Evaluator {
         this.name = b.name;
         this.dataset = b.dataset;
         this.system = b.system;
+        this.systemParams = new LinkedHashMap<>(b.systemParams);
         this.metrics = List.copyOf(b.metrics);
         this.corpusMetrics = List.copyOf(b.corpusMetrics);
         this.concurrency = b.concurrency;
@@ -136,7 +143,10 @@ public final class Evaluator {
         }
         int failures = (int) results.stream().filter(r -> r.error() != null).count();
         double meanLatency = results.stream().mapToDouble(ExampleResult::latencyMillis).average().orElse(0);
-        Map<String, String> p = new LinkedHashMap<>(params);
+        TokenUsage tokens = results.stream().map(ExampleResult::tokens).filter(java.util.Objects::nonNull)
+                .reduce(TokenUsage::plus).orElse(null);
+        Map<String, String> p = new LinkedHashMap<>(systemParams);
+        p.putAll(params);
         p.put("dataset", dataset.name());
         p.put("dataset_size", String.valueOf(examples.size()));
         p.put("dataset_sha256", dataset.sha256());
@@ -148,22 +158,23 @@ public final class Evaluator {
         String id = Instant.now().toString().replace(":", "").replace("-", "").replace(".", "") + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
         RunInfo info = new RunInfo(id, name, Instant.now().toString(), p, tags, summaries, examples.size(), failures,
-                durationMillis, meanLatency);
+                durationMillis, meanLatency, tokens);
         return new Run(info, results);
     }
 
     private ExampleResult evaluate(Example ex) {
         long t0 = System.nanoTime();
-        String output;
+        Reply reply;
         try {
-            output = system.apply(prompt(ex));
-            if (output == null) {
+            reply = system.apply(prompt(ex));
+            if (reply.text() == null) {
                 throw new EvalException("the system returned null");
             }
         } catch (RuntimeException e) {
             return new ExampleResult(ex.id(), ex.input(), ex.references(), null, Map.of(), Map.of(), (System.nanoTime() - t0) / 1e6,
-                    e.getClass().getSimpleName() + ": " + e.getMessage());
+                    null, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+        String output = reply.text();
         double latency = (System.nanoTime() - t0) / 1e6;
         Map<String, Double> scores = new LinkedHashMap<>();
         Map<String, String> metricErrors = new LinkedHashMap<>();
@@ -174,7 +185,12 @@ public final class Evaluator {
                 metricErrors.put(m.name(), e.getMessage());
             }
         }
-        return new ExampleResult(ex.id(), ex.input(), ex.references(), output, scores, metricErrors, latency, null);
+        return new ExampleResult(ex.id(), ex.input(), ex.references(), output, scores, metricErrors, latency, reply.tokens(),
+                null);
+    }
+
+    /** What the system under test returned for one prompt; {@code tokens} is null if it does not report usage. */
+    private record Reply(String text, TokenUsage tokens) {
     }
 
     /** The text given to the system: the input, or the prompt template rendered for this example. */
@@ -195,7 +211,8 @@ public final class Evaluator {
     public static final class Builder {
         private String name = "run";
         private Dataset dataset;
-        private Function<String, String> system;
+        private Function<String, Reply> system;
+        private final Map<String, String> systemParams = new LinkedHashMap<>();
         private final List<ExampleMetric> metrics = new ArrayList<>();
         private final List<CorpusMetric> corpusMetrics = new ArrayList<>();
         private int concurrency = 1;
@@ -222,7 +239,28 @@ public final class Evaluator {
 
         /** The system under test: input text to output text. Must be thread-safe if concurrency > 1. */
         public Builder system(Function<String, String> system) {
-            this.system = system;
+            this.system = system == null ? null : prompt -> new Reply(system.apply(prompt), null);
+            this.systemParams.clear();
+            return this;
+        }
+
+        /**
+         * A local model as the system under test: each prompt (the input, or the {@link #promptTemplate rendered
+         * template}) goes through the checkpoint's chat template as a user message when it has one, else it is
+         * continued as plain text. Token usage is recorded per example and for the run; the run parameters get the
+         * model's architecture and size, the generation config and the prompt format. The caller closes the model.
+         */
+        public Builder system(LanguageModel model, GenerationConfig config) {
+            LanguageModels.check(model, config, "Evaluator.system");
+            this.system = prompt -> {
+                Generation g = LanguageModels.complete(model, prompt, config);
+                return new Reply(g.text(), new TokenUsage(g.promptTokens(), g.generatedTokens()));
+            };
+            this.systemParams.clear();
+            systemParams.put("model_architecture", model.config().architecture().hfName());
+            systemParams.put("model_parameters", String.valueOf(model.config().parameterCount()));
+            systemParams.put("generation_config", config.toString());
+            systemParams.put("prompt_format", LanguageModels.usesChatTemplate(model) ? "chat_template" : "raw");
             return this;
         }
 

@@ -66,6 +66,10 @@ class EvaluatorTest {
         assertThat(r.examples().get(3).error()).isEqualTo("IllegalStateException: model crashed");
         assertThat(r.examples().get(3).scores()).isEmpty();
         assertThat(progress.get()).isEqualTo(4);
+        // a plain function reports no token usage: nothing is made up
+        assertThat(r.examples()).allSatisfy(e -> assertThat(e.tokens()).isNull());
+        assertThat(info.tokens()).isNull();
+        assertThat(Reports.markdown(List.of(info))).doesNotContain("tokens");
     }
 
     @Test

@@ -3,40 +3,17 @@ package io.llmops4j.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
-import io.llmops4j.core.LanguageModel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Perplexity of the real stories260K checkpoint (skipped when ../shared is absent). */
-class PerplexityTest {
-    static final Path STORIES = Path.of(System.getProperty("llmops.shared.dir", "../shared"), "models", "stories260K");
+class PerplexityTest extends WithStoriesModel {
     static final String STORY = "Once upon a time, there was a little girl named Lily. She loved to play outside in the park. "
             + "One day, she saw a big red ball under a tree. She ran to the ball and kicked it high into the sky. "
             + "Her friend Tom laughed and clapped his hands.";
     static final String SHORT_STORY = "Tom had a small dog. The dog liked to run and jump.";
-
-    private static LanguageModel model;
-
-    @BeforeAll
-    static void load() {
-        assumeThat(Files.isRegularFile(STORIES.resolve("model.safetensors"))).as("stories260K not found at " + STORIES).isTrue();
-        // one PyTorch thread: on a busy 2-core machine more threads contend and each logits call takes ~30x longer
-        model = LanguageModel.builder().path(STORIES).device("cpu").threads(1).build();
-    }
-
-    @AfterAll
-    static void close() {
-        if (model != null) {
-            model.close();
-        }
-    }
 
     /** Sum over positions p of log(sum_v exp(logits[p][v])) - logits[p][ids[p + 1]], from one logits call. */
     private static double sumNll(int[] ids) {

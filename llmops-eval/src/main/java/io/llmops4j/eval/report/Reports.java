@@ -14,7 +14,10 @@ public final class Reports {
     private Reports() {
     }
 
-    /** A Markdown table: one row per metric, one column per run, cells {@code mean [low, high]}. */
+    /**
+     * A Markdown table: one row per metric, one column per run, cells {@code mean [low, high]}; then the number of
+     * examples and failures, and the token usage when a run has it.
+     */
     public static String markdown(List<RunInfo> runs) {
         requireRuns(runs);
         StringBuilder sb = new StringBuilder("| metric |");
@@ -33,6 +36,13 @@ public final class Reports {
         sb.append("| examples (failed) |");
         for (RunInfo r : runs) {
             sb.append(' ').append(r.examples()).append(" (").append(r.failures()).append(") |");
+        }
+        if (runs.stream().anyMatch(r -> r.tokens() != null)) {
+            sb.append("\n| tokens (prompt + generated) |");
+            for (RunInfo r : runs) {
+                sb.append(' ').append(r.tokens() == null ? "–" : r.tokens().promptTokens() + " + " + r.tokens().generatedTokens())
+                        .append(" |");
+            }
         }
         return sb.append('\n').toString();
     }

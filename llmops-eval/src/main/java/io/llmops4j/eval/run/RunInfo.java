@@ -16,10 +16,11 @@ import java.util.Map;
  * @param failures number of examples whose system call failed
  * @param durationMillis wall time of the whole run
  * @param meanLatencyMillis mean latency per example
+ * @param tokens token usage summed over the examples, or {@code null} if the system does not report it
  */
 public record RunInfo(String id, String name, String createdAt, Map<String, String> params, List<String> tags,
                       Map<String, MetricSummary> metrics, int examples, int failures, double durationMillis,
-                      double meanLatencyMillis) {
+                      double meanLatencyMillis, TokenUsage tokens) {
     public RunInfo {
         params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
         tags = List.copyOf(tags);
@@ -28,6 +29,7 @@ public record RunInfo(String id, String name, String createdAt, Map<String, Stri
 
     /** The same header with other tags. */
     public RunInfo withTags(List<String> newTags) {
-        return new RunInfo(id, name, createdAt, params, newTags, metrics, examples, failures, durationMillis, meanLatencyMillis);
+        return new RunInfo(id, name, createdAt, params, newTags, metrics, examples, failures, durationMillis, meanLatencyMillis,
+                tokens);
     }
 }
