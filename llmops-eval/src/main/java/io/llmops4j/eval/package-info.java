@@ -13,8 +13,8 @@
  *       embedding-based relevance in {@link io.llmops4j.eval.SemanticRagMetrics} and LLM-as-judge scores with
  *       validated replies in {@link io.llmops4j.eval.RagJudge}.</li>
  *   <li>{@link io.llmops4j.eval.Perplexity} of a {@code LanguageModel}, with Hugging Face's sliding window.</li>
- *   <li>{@link io.llmops4j.eval.Evaluator} runs a dataset through any {@code Function<String, String>} and
- *       produces a {@link io.llmops4j.eval.run.Run}; {@link io.llmops4j.eval.RunStore} keeps runs on disk and
+ *   <li>{@link io.llmops4j.eval.Evaluator} runs a dataset through any {@code Function<String, String>} or a
+ *       {@code LanguageModel} (recording its token usage) and produces a {@link io.llmops4j.eval.run.Run}; {@link io.llmops4j.eval.RunStore} keeps runs on disk and
  *       compares them with a paired bootstrap; {@link io.llmops4j.eval.report} renders them.</li>
  * </ul>
  *
