@@ -14,5 +14,7 @@
  * {@code RagPipeline.Builder.model(LanguageModel)} takes the context window, token counting and chat template from
  * the model, so the packed prompt is measured on exactly what the model reads; {@code generator(...)} with
  * {@code tokenCounter(...)} serves any other model, a remote one for example.
+ *
+ * <p>The same from a shell: {@code llmops-rag ingest|search|versions|rollback} ({@link io.llmops4j.rag.cli.RagCli}).
  */
 package io.llmops4j.rag;
