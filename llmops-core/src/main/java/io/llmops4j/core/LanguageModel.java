@@ -74,6 +74,7 @@ public final class LanguageModel implements AutoCloseable {
         try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(dir)) {
             Transformer t = new Transformer(config);
             WeightLoader.load(t, ckpt, mgr, dtype);
+            t.prepare(device.isGpu() ? 1 : ai.djl.pytorch.jni.JniUtils.getNumThreads());
             if (Files.isRegularFile(dir.resolve("tokenizer.json"))) {
                 tok = Tokenizer.load(dir);
             }

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Map;
@@ -35,6 +34,7 @@ final class DecoderLayer extends AbstractBlock {
     // matrix-vector product serves all three; the q/k/v parameters are views of it (see packWeights)
     private NDArray qkvWeight;
     private NDArray qkvBias;
+    private DenseWeight qkvDense;
 
     DecoderLayer(ModelConfig cfg) {
         this.cfg = cfg;
@@ -126,6 +126,16 @@ final class DecoderLayer extends AbstractBlock {
         return fused;
     }
 
+    /** Readies the projections for inference once the weights are set; see {@link DenseWeight} for {@code ways}. */
+    void prepare(int ways) {
+        qkvDense = new DenseWeight(qkvWeight, qkvBias, ways);
+        for (Projection p : new Projection[] {o, gate, up, down}) {
+            if (p != null) {
+                p.prepare(ways);
+            }
+        }
+    }
+
     NDArray forward(NDArray x, int layer, int start, KvCache cache, RotaryTables.Tables rope, NDArray mask) {
         NDArray h = x.add(attention(attentionNorm.apply(x), layer, start, cache, rope, mask));
         return h.add(mlp(mlpNorm.apply(h)));
@@ -137,8 +147,7 @@ final class DecoderLayer extends AbstractBlock {
         int kvHeads = cfg.numKvHeads();
         int d = cfg.headDim();
         // [1, t, (heads + 2 kvHeads) * d] -> [1, t, heads + 2 kvHeads, d]; queries and keys are rotated together
-        NDArray projected = Linear.linear(x, qkvWeight, qkvBias).singletonOrThrow()
-                .reshape(1, t, heads + 2L * kvHeads, d);
+        NDArray projected = qkvDense.apply(x).reshape(1, t, heads + 2L * kvHeads, d);
         NDList qkAndV = projected.split(new long[] {heads + kvHeads}, 2);
         NDArray qk = rope == null ? qkAndV.get(0) : RotaryTables.apply(qkAndV.get(0), rope);
         NDList qAndK = qk.split(new long[] {heads}, 2);

@@ -20,6 +20,7 @@ public final class Projection extends AbstractBlock {
     private final long out;
     private final Parameter weight;
     private final Parameter bias;
+    private DenseWeight dense;
 
     Projection(long in, long out, boolean hasBias) {
         this.in = in;
@@ -43,8 +44,13 @@ public final class Projection extends AbstractBlock {
         return bias;
     }
 
+    /** Prepares {@link #apply} for inference with the loaded weights; see {@link DenseWeight}. */
+    void prepare(int ways) {
+        dense = new DenseWeight(weight.getArray(), bias == null ? null : bias.getArray(), ways);
+    }
+
     NDArray apply(NDArray x) {
-        return Linear.linear(x, weight.getArray(), bias == null ? null : bias.getArray()).singletonOrThrow();
+        return dense.apply(x);
     }
 
     @Override

@@ -36,6 +36,7 @@ public final class Transformer extends AbstractBlock {
     private final Norm finalNorm;
     private final Projection lmHead;
     private final RotaryTables rotary;
+    private DenseWeight head;
 
     /** Builds the (uninitialised) block tree for {@code cfg}; load weights with {@link WeightLoader}. */
     public Transformer(ModelConfig cfg) {
@@ -79,6 +80,17 @@ public final class Transformer extends AbstractBlock {
         for (DecoderLayer layer : layers) {
             layer.packWeights(arrays);
         }
+    }
+
+    /**
+     * Readies the loaded model for inference: projections for single positions are split into {@code ways} row
+     * blocks (PyTorch's intra-op thread count on the CPU; 1 keeps plain products). See {@link DenseWeight}.
+     */
+    public void prepare(int ways) {
+        for (DecoderLayer layer : layers) {
+            layer.prepare(ways);
+        }
+        head = new DenseWeight(lmHead == null ? tokenEmbedding.getArray() : lmHead.weight().getArray(), null, ways);
     }
 
     /** The shape parameter {@code name} has in this model. */
@@ -129,8 +141,7 @@ public final class Transformer extends AbstractBlock {
             x = x.get(new NDIndex(":, -1:, :"));
         }
         x = finalNorm.apply(x);
-        NDArray headWeight = lmHead == null ? tokenEmbedding.getArray() : lmHead.weight().getArray();
-        NDArray logits = ai.djl.nn.core.Linear.linear(x, headWeight).singletonOrThrow();
+        NDArray logits = head.apply(x);
         return logits.getDataType() == DataType.FLOAT32 ? logits : logits.toType(DataType.FLOAT32, false);
     }
 
