@@ -401,10 +401,10 @@ public final class LanguageModel implements AutoCloseable {
 
         /**
          * PyTorch intra-op threads for CPU inference (default: the engine's, one per core). This is a
-         * process-wide setting: the last model built with it wins. Single-stream decoding is bound by PyTorch's
-         * single-threaded matrix-vector product, so 1 thread decodes as fast as more (see docs/BENCHMARKS.md) while
-         * prefill gains from more; and when other work shares the cores, spinning OpenMP workers stall, so
-         * prefer 1 thread there (measured up to 10x faster than 2 on a busy 2-core machine).
+         * process-wide setting: the last model built with it wins, and a model splits its single-position products
+         * into as many row blocks as there are threads when it loads (see docs/BENCHMARKS.md). When other work
+         * shares the cores, spinning OpenMP workers stall, so prefer 1 thread there (measured up to 10x faster
+         * than 2 on a busy 2-core machine).
          */
         public Builder threads(int threads) {
             if (threads < 1) {
