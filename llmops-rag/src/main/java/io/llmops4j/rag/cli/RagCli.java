@@ -28,6 +28,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.lucene.index.DirectoryReader;
@@ -207,12 +209,33 @@ public final class RagCli implements Runnable {
             if (overlap != null) {
                 b.overlapTokens(overlap);
             }
-            IngestReport r;
-            try (Embedder embedder = cli.embedders.get();
-                 VectorIndex idx = VectorIndex.open(dir, embedder);
-                 ProgressBarListener bar = cli.progressBars.get()) {
-                r = b.index(idx).listener(bar).build().ingest(source);
+            b.validate(); // before an index directory is created for a run that cannot start
+            CountDownLatch finished = new CountDownLatch(1);
+            try {
+                IngestReport r;
+                try (Embedder embedder = cli.embedders.get();
+                     VectorIndex idx = VectorIndex.open(dir, embedder);
+                     ProgressBarListener bar = cli.progressBars.get()) {
+                    Ingestor ingestor = b.index(idx).listener(bar).build();
+                    // Ctrl-C / SIGTERM: stop after the current batch, commit what is done, report it, then exit
+                    Thread onSignal = new Thread(() -> {
+                        ingestor.cancel();
+                        awaitQuietly(finished);
+                    }, "llmops-rag-ingest-cancel");
+                    Runtime.getRuntime().addShutdownHook(onSignal);
+                    try {
+                        r = ingestor.ingest(source);
+                    } finally {
+                        removeQuietly(onSignal);
+                    }
+                }
+                return report(r);
+            } finally {
+                finished.countDown();
             }
+        }
+
+        private int report(IngestReport r) {
             PrintWriter out = out();
             out.printf(Locale.ROOT, "files: %d seen, %d indexed, %d unchanged, %d removed%n", r.filesSeen(),
                     r.filesIndexed(), r.filesUnchanged(), r.filesRemoved());
@@ -229,9 +252,28 @@ public final class RagCli implements Runnable {
                     out.println("  " + shown + ": " + reason);
                 }
             }
+            if (r.cancelled()) {
+                out.println("cancelled: the files done so far are committed");
+            }
             out.println("committed " + describe(r.version()));
             out.flush();
             return r.problems().isEmpty() ? 0 : PROBLEMS_REPORTED;
+        }
+
+        private static void awaitQuietly(CountDownLatch latch) {
+            try {
+                latch.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private static void removeQuietly(Thread hook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is exiting because of a signal; the hook is already running
+            }
         }
     }
 

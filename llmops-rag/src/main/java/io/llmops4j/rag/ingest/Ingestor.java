@@ -473,6 +473,17 @@ public final class Ingestor {
             if (index == null) {
                 throw new RagConfigException("index must be set");
             }
+            validate();
+            return new Ingestor(this);
+        }
+
+        /**
+         * Checks every setting except the index, so that a caller can refuse a run before it opens or creates an
+         * index for it; {@link #build()} checks them again.
+         *
+         * @throws RagConfigException naming the first setting out of range
+         */
+        public Builder validate() {
             if (listener == null) {
                 throw new RagConfigException("listener must not be null");
             }
@@ -491,7 +502,7 @@ public final class Ingestor {
             if (maxInMemoryBytes < 1 || maxInMemoryBytes > Integer.MAX_VALUE) {
                 throw new RagConfigException("maxInMemoryBytes must be in [1, 2^31-1], got " + maxInMemoryBytes);
             }
-            return new Ingestor(this);
+            return this;
         }
     }
 }

@@ -234,6 +234,10 @@ class RagCliTest {
         assertOneLineError(run("search", "--index", idx), RagCli.USAGE, "QUERY");
         assertOneLineError(run("ingest", "--index", idx, "--max-tokens", "10", "--overlap", "10", docs.toString()),
                 RagCli.FAILED, "overlapTokens must be in [0, 9], got 10");
+        Path fresh = tmp.resolve("fresh-index");
+        assertOneLineError(run("ingest", "--index", fresh.toString(), "--max-tokens", "0", docs.toString()),
+                RagCli.FAILED, "maxTokens must be in [1, 100000], got 0");
+        assertThat(fresh).as("no index is created for a run that cannot start").doesNotExist();
         assertOneLineError(run(() -> new HashEmbedder(32, "other-32"), "search", "--index", idx, "x"), RagCli.FAILED,
                 "dimension 64", "other-32");
         assertOneLineError(run(), RagCli.USAGE, "a subcommand is required");
