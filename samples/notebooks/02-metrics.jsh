@@ -14,8 +14,9 @@ ChrfScore chrf = Chrf.corpus(sys, refs, ChrfOptions.defaults());
 System.out.printf("chrF2 %.2f%n", chrf.score());
 if (Math.abs(chrf.score() - 59.73) > 0.005) throw new AssertionError("chrF " + chrf.score());
 
-Map<String, RougeScore> rouge = Rouge.builder().types("rouge1", "rougeL").useStemmer(true).build()
-        .score("The quick brown fox jumps over the lazy dog", "The quick brown dog jumps on the log.");
+Rouge scorer = Rouge.builder().types("rouge1", "rougeL").useStemmer(true).build();
+Map<String, RougeScore> rouge = scorer.score("The quick brown fox jumps over the lazy dog",
+        "The quick brown dog jumps on the log.");
 System.out.println(rouge);
 double meteor = Meteor.builder().build().score(List.of("the cat sat on the mat"), "on the mat sat the cat");
 System.out.printf("METEOR %.4f%n", meteor);

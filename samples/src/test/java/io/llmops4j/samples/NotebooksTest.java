@@ -51,19 +51,27 @@ class NotebooksTest {
         }
     }
 
-    /** Splits a notebook into complete snippets the way the jshell tool does. */
+    /**
+     * Splits a notebook into snippets as the jshell tool reads a file: line by line, evaluating as soon as the lines
+     * read so far form a complete snippet (so a line that continues the previous one with a leading {@code .} is a
+     * separate, broken snippet here too).
+     */
     private static List<String> snippets(JShell shell, String text) {
         SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
         List<String> out = new ArrayList<>();
-        String rest = text;
-        while (!rest.isBlank()) {
-            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(rest);
-            if (!info.completeness().isComplete()) {
-                out.add(rest);
-                break;
+        StringBuilder pending = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            pending.append(line).append('\n');
+            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(pending.toString());
+            if (info.completeness() == SourceCodeAnalysis.Completeness.EMPTY) {
+                pending.setLength(0);
+            } else if (info.completeness().isComplete() && info.remaining().isBlank()) {
+                out.add(pending.toString());
+                pending.setLength(0);
             }
-            out.add(info.source());
-            rest = info.remaining();
+        }
+        if (!pending.toString().isBlank()) {
+            out.add(pending.toString());
         }
         return out;
     }
