@@ -31,10 +31,14 @@ final class DecoderLayer extends AbstractBlock {
     private final Projection down;
     private String prefix;
     // q, k and v projections as one matrix [(heads + 2 kvHeads) * headDim, hidden] (and bias), so that one
-    // matrix-vector product serves all three; the q/k/v parameters are views of it (see packWeights)
+    // product serves all three; the q/k/v parameters are views of it (see packWeights)
     private NDArray qkvWeight;
     private NDArray qkvBias;
     private DenseWeight qkvDense;
+    // gate and up projections as one matrix [2 * intermediate, hidden], the same way
+    private NDArray gateUpWeight;
+    private NDArray gateUpBias;
+    private DenseWeight gateUpDense;
 
     DecoderLayer(ModelConfig cfg) {
         this.cfg = cfg;
@@ -94,9 +98,9 @@ final class DecoderLayer extends AbstractBlock {
 
     /**
      * Takes this layer's loaded weights from {@code arrays} (keyed by Hugging Face name) before they are set on the
-     * parameters. The Llama family's separate q/k/v weights (and biases) are concatenated into one tensor and
-     * replaced in {@code arrays} by views of it, so parameters and the fused product share one copy of the weights;
-     * GPT-2's c_attn is fused already.
+     * parameters. The Llama family's separate q/k/v weights (and biases), and its gate/up weights, are each
+     * concatenated into one tensor and replaced in {@code arrays} by views of it, so parameters and the fused
+     * products share one copy of the weights; GPT-2's c_attn is fused already.
      */
     void packWeights(Map<String, NDArray> arrays) {
         if (gpt2) {
@@ -104,24 +108,32 @@ final class DecoderLayer extends AbstractBlock {
             qkvBias = arrays.get(prefix + "attn.c_attn.bias");
             return;
         }
-        qkvWeight = concatAsViews(arrays, ".weight");
-        qkvBias = cfg.qkvBias() ? concatAsViews(arrays, ".bias") : null;
+        String[] qkv = {prefix + "self_attn.q_proj", prefix + "self_attn.k_proj", prefix + "self_attn.v_proj"};
+        qkvWeight = concatAsViews(arrays, qkv, ".weight");
+        qkvBias = cfg.qkvBias() ? concatAsViews(arrays, qkv, ".bias") : null;
+        String[] gateUp = {prefix + "mlp.gate_proj", prefix + "mlp.up_proj"};
+        gateUpWeight = concatAsViews(arrays, gateUp, ".weight");
+        gateUpBias = cfg.mlpBias() ? concatAsViews(arrays, gateUp, ".bias") : null;
     }
 
-    private NDArray concatAsViews(Map<String, NDArray> arrays, String suffix) {
-        String[] names = {prefix + "self_attn.q_proj" + suffix, prefix + "self_attn.k_proj" + suffix,
-                prefix + "self_attn.v_proj" + suffix};
-        NDList parts = new NDList(names.length);
-        for (String name : names) {
-            parts.add(arrays.get(name));
+    /** Stacks the tensors {@code prefixes[i] + suffix} along rows into one and puts views of it in their place. */
+    private static NDArray concatAsViews(Map<String, NDArray> arrays, String[] prefixes, String suffix) {
+        NDList parts = new NDList(prefixes.length);
+        long[] ends = new long[prefixes.length - 1];
+        long rows = 0;
+        for (int i = 0; i < prefixes.length; i++) {
+            NDArray part = arrays.get(prefixes[i] + suffix);
+            parts.add(part);
+            rows += part.getShape().get(0);
+            if (i < ends.length) {
+                ends[i] = rows;
+            }
         }
-        long qRows = parts.get(0).getShape().get(0);
-        long kRows = parts.get(1).getShape().get(0);
         NDArray fused = NDArrays.concat(parts, 0);
-        parts.close(); // the separate copies; peak memory is one layer's q/k/v twice
-        NDList views = fused.split(new long[] {qRows, qRows + kRows}, 0);
-        for (int i = 0; i < names.length; i++) {
-            arrays.put(names[i], views.get(i));
+        parts.close(); // the separate copies; peak memory is one group of a layer twice
+        NDList views = fused.split(ends, 0);
+        for (int i = 0; i < prefixes.length; i++) {
+            arrays.put(prefixes[i] + suffix, views.get(i));
         }
         return fused;
     }
@@ -129,10 +141,9 @@ final class DecoderLayer extends AbstractBlock {
     /** Readies the projections for inference once the weights are set; see {@link DenseWeight} for {@code ways}. */
     void prepare(int ways) {
         qkvDense = new DenseWeight(qkvWeight, qkvBias, ways);
-        for (Projection p : new Projection[] {o, gate, up, down}) {
-            if (p != null) {
-                p.prepare(ways);
-            }
+        gateUpDense = gpt2 ? null : new DenseWeight(gateUpWeight, gateUpBias, ways);
+        for (Projection p : gpt2 ? new Projection[] {o, up, down} : new Projection[] {o, down}) {
+            p.prepare(ways);
         }
     }
 
@@ -187,7 +198,8 @@ final class DecoderLayer extends AbstractBlock {
         if (gpt2) {
             return down.apply(Activation.apply(cfg.activation(), up.apply(x)));
         }
-        return down.apply(Activation.apply(cfg.activation(), gate.apply(x)).mul(up.apply(x)));
+        NDList gateAndUp = gateUpDense.apply(x).split(2, 2);
+        return down.apply(Activation.apply(cfg.activation(), gateAndUp.get(0)).mul(gateAndUp.get(1)));
     }
 
     @Override

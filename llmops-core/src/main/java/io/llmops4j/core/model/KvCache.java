@@ -43,10 +43,10 @@ public final class KvCache implements AutoCloseable {
     /** Writes {@code k, v} ({@code [1, kvHeads, t, headDim]}) at {@code start} and returns views of all positions so far. */
     NDArray[] append(int layer, int start, NDArray k, NDArray v) {
         int end = start + (int) k.getShape().get(2);
-        NDIndex slot = new NDIndex(":, :, {}:{}", start, end);
+        NDIndex slot = new NDIndex().addAllDim(2).addSliceDim(start, end); // [:, :, start:end], built without parsing
         keys[layer].set(slot, k);
         values[layer].set(slot, v);
-        NDIndex upTo = new NDIndex(":, :, :{}", end);
+        NDIndex upTo = new NDIndex().addAllDim(2).addSliceDim(0, end);
         return new NDArray[] {keys[layer].get(upTo), values[layer].get(upTo)};
     }
 

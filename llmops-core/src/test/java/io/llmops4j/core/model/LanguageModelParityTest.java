@@ -75,7 +75,7 @@ class LanguageModelParityTest {
     }
 
     /**
-     * The q/k/v parameters (packed into one tensor for the forward pass) are views of the weights the forward pass
+     * The q/k/v and gate/up parameters (packed for the forward pass) are views of the weights the forward pass
      * reads: an in-place change through a parameter, as an adapter merge would make, gives the logits of a
      * checkpoint that stored the changed weights.
      */
@@ -86,7 +86,7 @@ class LanguageModelParityTest {
         java.util.Map<String, float[]> scaled = new java.util.LinkedHashMap<>(ckpt.weights());
         try (LanguageModel lm = LanguageModel.load(ckpt.dir())) {
             lm.transformer().parametersByName().forEach((name, p) -> {
-                if (name.contains(".k_proj.") || name.contains(".v_proj.")) {
+                if (name.contains(".k_proj.") || name.contains(".v_proj.") || name.contains(".up_proj.")) {
                     p.getArray().muli(name.contains(".k_proj.") ? 0.5f : 3f);
                     float[] w = scaled.get(name).clone();
                     for (int i = 0; i < w.length; i++) {
