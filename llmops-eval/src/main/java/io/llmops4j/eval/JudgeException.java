@@ -1,9 +1,10 @@
 package io.llmops4j.eval;
 
 /**
- * A judge gave no valid score: its reply held no score in the required form, the score was outside the scale or
- * not an integer, or the judge call itself failed. The {@link Evaluator} records it on the example (the example
- * gets no score for that metric) instead of failing the run.
+ * A judge gave no valid score: it replied nothing, or its reply held no score in the required form, or the score
+ * was outside the scale or not an integer. The {@link Evaluator} records it on the example (the example gets no
+ * score for that metric) instead of failing the run. A judge call that fails (an exception from the judge) is not
+ * a JudgeException: it propagates and ends the evaluation.
  */
 public class JudgeException extends EvalException {
     private static final long serialVersionUID = 1L;
@@ -15,12 +16,7 @@ public class JudgeException extends EvalException {
         this.reply = reply;
     }
 
-    public JudgeException(String message, Throwable cause) {
-        super(message, cause);
-        this.reply = null;
-    }
-
-    /** The judge's reply, or {@code null} if the call failed before replying. */
+    /** The judge's reply, or {@code null} if it returned none. */
     public String reply() {
         return reply;
     }

@@ -2,12 +2,13 @@ package io.llmops4j.eval;
 
 import io.llmops4j.core.GenerationConfig;
 import io.llmops4j.core.LanguageModel;
+import java.math.BigDecimal;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -90,19 +91,18 @@ public final class RagJudge {
 
     private JudgeScore ask(Criterion criterion, String question, String answer, List<String> contexts) {
         nonNull(contexts, "contexts");
+        if (contexts.isEmpty() && criterion != Criterion.ANSWER_RELEVANCE) {
+            throw new InvalidMetricInputException(criterion + " needs at least one context text, got none");
+        }
         for (int i = 0; i < contexts.size(); i++) {
             nonNull(contexts.get(i), "contexts[" + i + "]");
         }
         String prompt = JinjaTemplates.render(templates.get(criterion),
                 variables(question, answer, String.join("\n\n", contexts), min, max));
-        String reply;
-        try {
-            reply = judge.apply(prompt);
-        } catch (RuntimeException e) {
-            throw new JudgeException("judge call for " + criterion + " failed: " + e, e);
-        }
+        // a failing call (cancelled, closed model, network) is not a bad reply: it propagates and ends the evaluation
+        String reply = judge.apply(prompt);
         if (reply == null) {
-            throw new JudgeException("judge returned null for " + criterion, (String) null);
+            throw new JudgeException("judge returned null for " + criterion, null);
         }
         int rating = parse(reply, min, max);
         return new JudgeScore((double) (rating - min) / (max - min), rating, reply);
@@ -114,24 +114,26 @@ public final class RagJudge {
      * @throws JudgeException if there is none, several different ones, or it is not an integer in {@code min..max}
      */
     static int parse(String reply, int min, int max) {
-        TreeSet<String> found = new TreeSet<>();
+        // keyed by numeric value, so "Score: 4 ... Score: 4.0" is one score
+        TreeMap<BigDecimal, String> found = new TreeMap<>();
         Matcher m = LABELLED.matcher(reply);
         while (m.find()) {
-            found.add(m.group(1));
+            found.putIfAbsent(new BigDecimal(m.group(1)).stripTrailingZeros(), m.group(1));
         }
         if (found.isEmpty()) {
             Matcher bare = BARE.matcher(reply.strip());
             if (bare.matches()) {
-                found.add(bare.group(1));
+                found.put(new BigDecimal(bare.group(1)).stripTrailingZeros(), bare.group(1));
             }
         }
         if (found.isEmpty()) {
             throw new JudgeException("judge reply holds no \"Score: N\" and is not a bare number: " + quote(reply), reply);
         }
         if (found.size() > 1) {
-            throw new JudgeException("judge reply gives several different scores " + found + ": " + quote(reply), reply);
+            throw new JudgeException("judge reply gives several different scores " + found.values() + ": "
+                    + quote(reply), reply);
         }
-        String value = found.first();
+        String value = found.firstEntry().getValue();
         if (value.contains(".") && !value.matches("-?\\d+\\.0+")) {
             throw new JudgeException("judge score " + value + " is not an integer from " + min + " to " + max + ": "
                     + quote(reply), reply);

@@ -67,8 +67,12 @@ class RagJudgeTest {
         RagJudge failing = RagJudge.builder().judge(p -> {
             throw new IllegalStateException("rate limited");
         }).build();
-        assertThatThrownBy(() -> failing.contextRelevance("q?", List.of(CONTEXT))).isInstanceOf(JudgeException.class)
-                .hasMessageContaining("judge call for CONTEXT_RELEVANCE failed").hasCauseInstanceOf(IllegalStateException.class);
+        // a failing call is not a bad reply: it propagates unchanged, so an evaluation stops instead of scoring on
+        assertThatThrownBy(() -> failing.contextRelevance("q?", List.of(CONTEXT))).isInstanceOf(IllegalStateException.class)
+                .hasMessage("rate limited");
+        assertThat(RagJudge.parse("Score: 4. Once more, Score: 4.0", 1, 5)).isEqualTo(4);
+        assertThatThrownBy(() -> RagJudge.builder().judge(p -> "Score: 3").build().groundedness("a", List.of()))
+                .isInstanceOf(InvalidMetricInputException.class).hasMessageContaining("at least one context");
         assertThatThrownBy(() -> RagJudge.builder().judge(p -> null).build().answerRelevance("q", "a"))
                 .isInstanceOf(JudgeException.class).hasMessageContaining("judge returned null");
     }
