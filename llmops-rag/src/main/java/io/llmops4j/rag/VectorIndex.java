@@ -91,7 +91,9 @@ public interface VectorIndex extends AutoCloseable {
     int dimension();
 
     /** The embedder that turns chunk and query texts into vectors, if the index was built with one. */
-    Optional<Embedder> embedder();
+    default Optional<Embedder> embedder() {
+        return Optional.empty();
+    }
 
     /** Closes files and threads; uncommitted writes are discarded. Closing twice is harmless. */
     @Override

@@ -91,16 +91,21 @@ public final class Ingestor {
         return new Builder();
     }
 
-    /** Asks a running {@link #ingest} to stop after its current batch. */
+    /**
+     * Asks a running {@link #ingest} to stop after its current batch; asked before a run starts, the next run stops
+     * at once (and still commits and reports).
+     */
     public void cancel() {
         cancelRequested = true;
     }
 
     /** Ingests a file, or the selected files under a directory, and commits. */
     public IngestReport ingest(Path root) {
-        cancelRequested = false;
-        Run run = new Run(root);
-        return run.execute();
+        try {
+            return new Run(root).execute();
+        } finally {
+            cancelRequested = false; // cleared when a run ends, so that a cancel just before it starts is not lost
+        }
     }
 
     /** Signals cancellation out of a loader callback. */
@@ -474,6 +479,12 @@ public final class Ingestor {
                 throw new RagConfigException("index must be set");
             }
             validate();
+            if (tokenCounter == null && index.embedder().isPresent()
+                    && maxTokens > index.embedder().get().maxSequenceLength()) {
+                throw new RagConfigException("maxTokens must be in [1, " + index.embedder().get().maxSequenceLength()
+                        + "] (the embedder's maxSequenceLength; longer chunks would be truncated when embedded), got "
+                        + maxTokens);
+            }
             return new Ingestor(this);
         }
 

@@ -37,6 +37,8 @@ public final class ProgressBarListener implements IngestListener, AutoCloseable 
         this(task, out, STREAM_LINE_WIDTH);
     }
 
+    private boolean closed;
+
     private ProgressBarListener(String task, PrintStream out, int width) {
         this.task = Objects.requireNonNull(task, "task");
         this.out = Objects.requireNonNull(out, "out");
@@ -45,6 +47,9 @@ public final class ProgressBarListener implements IngestListener, AutoCloseable 
 
     @Override
     public synchronized void onProgress(IngestProgress p) {
+        if (closed) {
+            return; // a late event must not open a new bar that nobody closes
+        }
         last = p;
         if (bar == null) {
             consumer = new OnceClosed(new ConsoleProgressBarConsumer(out, width));
@@ -59,6 +64,7 @@ public final class ProgressBarListener implements IngestListener, AutoCloseable 
 
     @Override
     public synchronized void close() {
+        closed = true;
         if (bar != null) {
             bar.close();
             consumer.close();

@@ -1,10 +1,12 @@
 package io.llmops4j.rag.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.llmops4j.rag.Document;
 import io.llmops4j.rag.Filter;
 import io.llmops4j.rag.HashEmbedder;
+import io.llmops4j.rag.RagConfigException;
 import io.llmops4j.rag.SearchHit;
 import io.llmops4j.rag.SearchRequest;
 import io.llmops4j.rag.SearchRequest.Mode;
@@ -166,6 +168,32 @@ class IngestorTest {
         IngestProgress p = new IngestProgress(1, 4, 250, 1000, 10, java.time.Duration.ofSeconds(10));
         assertThat(p.eta()).contains(java.time.Duration.ofSeconds(30));
         assertThat(p.chunksPerSecond()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aCancelBeforeTheRunStopsItAtOnceAndTheNextRunIsNormal() throws Exception {
+        writeCorpus();
+        try (VectorIndex index = VectorIndex.inMemory(new HashEmbedder())) {
+            Ingestor ingestor = ingestor(index).build();
+            ingestor.cancel();
+            IngestReport stopped = ingestor.ingest(root);
+            assertThat(stopped.cancelled()).isTrue();
+            assertThat(stopped.filesIndexed()).isZero();
+            assertThat(stopped.version()).isNotNull();
+            IngestReport full = ingestor.ingest(root);
+            assertThat(full.cancelled()).isFalse();
+            assertThat(full.filesIndexed()).isPositive();
+        }
+    }
+
+    @Test
+    void chunksLongerThanTheEmbedderTakesAreRefused() {
+        try (VectorIndex index = VectorIndex.inMemory(new HashEmbedder())) {
+            assertThatThrownBy(() -> Ingestor.builder().index(index).maxTokens(600).build())
+                    .isInstanceOf(RagConfigException.class)
+                    .hasMessageContaining("maxTokens must be in [1, 512] (the embedder's maxSequenceLength");
+            assertThat(Ingestor.builder().index(index).maxTokens(512).build()).isNotNull();
+        }
     }
 
     @Test

@@ -35,4 +35,17 @@ class ProgressBarListenerTest {
                 .contains(" / 0:00:03)  2/4 files, 45 chunks, 15.0 chunks/s");
         assertThat(out.split("\r")).allSatisfy(line -> assertThat(line.strip().length()).isLessThanOrEqualTo(120));
     }
+
+    @Test
+    void progressAfterCloseDrawsNothing() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ProgressBarListener bar = new ProgressBarListener("ingest", new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        bar.onProgress(new IngestProgress(1, 2, 1024, 2048, 10, Duration.ofSeconds(1)));
+        bar.close();
+        int atClose = bytes.size();
+        bar.onProgress(new IngestProgress(2, 2, 2048, 2048, 20, Duration.ofSeconds(2)));
+        Thread.sleep(700); // longer than the bar's refresh interval: a new bar would have drawn by now
+        bar.close();
+        assertThat(bytes.size()).isEqualTo(atClose);
+    }
 }
