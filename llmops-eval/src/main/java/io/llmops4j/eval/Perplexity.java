@@ -35,6 +35,10 @@ public final class Perplexity {
      */
     public static PerplexityResult of(LanguageModel model, List<String> texts, int maxLength, int stride) {
         checkArguments(model, texts, maxLength, stride);
+        if (!model.hasTokenizer()) {
+            throw new InvalidMetricInputException("Perplexity: the model has no tokenizer.json; use ofTokens with "
+                    + "token ids");
+        }
         List<int[]> ids = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             if (texts.get(i) == null) {

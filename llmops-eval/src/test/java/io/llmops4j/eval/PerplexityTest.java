@@ -93,5 +93,18 @@ class PerplexityTest extends WithStoriesModel {
                 .hasMessageContaining("text 1 has 1 tokens; at least 2 are needed");
         assertThatThrownBy(() -> Perplexity.of(null, texts, 32, 8)).isInstanceOf(InvalidMetricInputException.class)
                 .hasMessageContaining("model must not be null");
+        assertThatThrownBy(() -> Perplexity.ofTokens(model, List.of(new int[] {1, 403, 100_000}), 32, 8))
+                .hasMessageContaining("100000");
+    }
+
+    @Test
+    void textsNeedATokenizer(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        for (String file : new String[] {"config.json", "model.safetensors"}) {
+            java.nio.file.Files.createSymbolicLink(dir.resolve(file), DIR.resolve(file).toAbsolutePath());
+        }
+        try (io.llmops4j.core.LanguageModel bare = io.llmops4j.core.LanguageModel.load(dir)) {
+            assertThatThrownBy(() -> Perplexity.of(bare, List.of(STORY), 32, 8))
+                    .isInstanceOf(InvalidMetricInputException.class).hasMessageContaining("no tokenizer.json");
+        }
     }
 }
