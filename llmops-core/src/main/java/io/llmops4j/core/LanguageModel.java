@@ -237,6 +237,27 @@ public final class LanguageModel implements AutoCloseable {
         return run(tokenizer().encode(rendered, false), cfg, onToken, cancel);
     }
 
+    /**
+     * A plain-text prompt as this model takes it: one user message rendered through the checkpoint's chat template
+     * (generation prompt added) when it has one, else the text unchanged. {@link #encodePrompt} gives its token ids;
+     * generating from those equals {@link #chat} with that single user message, or {@link #generate(String,
+     * GenerationConfig)} without a template.
+     */
+    public String formatPrompt(String prompt) {
+        Objects.requireNonNull(prompt, "prompt");
+        return tokenizer().chatTemplate().isPresent()
+                ? chatTemplate().render(List.of(ChatMessage.user(prompt)), true) : prompt;
+    }
+
+    /**
+     * Token ids of a prompt returned by {@link #formatPrompt}: a chat rendering as written (its template places BOS
+     * and the other special tokens), plain text with the tokenizer's special tokens added.
+     */
+    public int[] encodePrompt(String formatted) {
+        Objects.requireNonNull(formatted, "formatted");
+        return tokenizer().encode(formatted, tokenizer().chatTemplate().isEmpty());
+    }
+
     /** The checkpoint's chat template, compiled once. */
     public ChatTemplate chatTemplate() {
         ChatTemplate t = chatTemplate;

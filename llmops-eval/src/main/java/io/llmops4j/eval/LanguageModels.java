@@ -1,10 +1,8 @@
 package io.llmops4j.eval;
 
-import io.llmops4j.core.ChatMessage;
 import io.llmops4j.core.Generation;
 import io.llmops4j.core.GenerationConfig;
 import io.llmops4j.core.LanguageModel;
-import java.util.List;
 
 /** How llmops-eval sends a text prompt to a {@link LanguageModel}. */
 final class LanguageModels {
@@ -35,7 +33,6 @@ final class LanguageModels {
      * as plain text to continue.
      */
     static Generation complete(LanguageModel model, String prompt, GenerationConfig config) {
-        return usesChatTemplate(model) ? model.chat(List.of(ChatMessage.user(prompt)), config)
-                : model.generate(prompt, config);
+        return model.generate(model.encodePrompt(model.formatPrompt(prompt)), config);
     }
 }

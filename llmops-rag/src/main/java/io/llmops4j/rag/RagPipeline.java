@@ -1,11 +1,8 @@
 package io.llmops4j.rag;
 
-import io.llmops4j.core.ChatMessage;
 import io.llmops4j.core.Generation;
 import io.llmops4j.core.GenerationConfig;
 import io.llmops4j.core.LanguageModel;
-import io.llmops4j.core.chat.ChatTemplate;
-import io.llmops4j.core.tokenizer.Tokenizer;
 import io.llmops4j.rag.SearchRequest.Mode;
 import io.llmops4j.rag.chunk.TokenCounter;
 import java.util.ArrayList;
@@ -158,14 +155,13 @@ public final class RagPipeline {
     }
 
     /**
-     * A {@link LanguageModel} as the pipeline's chat formatter, token counter and generator. Counting and generation
-     * encode the prompt with the same {@link #promptIds}, so the budget is measured on exactly the tokens fed.
+     * A {@link LanguageModel} as the pipeline's chat formatter ({@link LanguageModel#formatPrompt}), token counter and
+     * generator. Counting and generation encode the prompt with the same {@link LanguageModel#encodePrompt}, so the
+     * budget is measured on exactly the tokens fed.
      */
     private static final class ModelCompleter implements Completer {
         private final LanguageModel model;
         private final GenerationConfig config;
-        private final Tokenizer tokenizer;
-        private final ChatTemplate chatTemplate;
 
         ModelCompleter(LanguageModel model, GenerationConfig config) {
             if (!model.hasTokenizer()) {
@@ -174,27 +170,12 @@ public final class RagPipeline {
             }
             this.model = model;
             this.config = config;
-            this.tokenizer = model.tokenizer();
-            this.chatTemplate = tokenizer.chatTemplate().isPresent() ? model.chatTemplate() : null;
-        }
-
-        /** The filled prompt template as a single user turn of the chat template, if the checkpoint has one. */
-        String format(String filledTemplate) {
-            return chatTemplate == null ? filledTemplate
-                    : chatTemplate.render(List.of(ChatMessage.user(filledTemplate)), true);
-        }
-
-        /**
-         * The ids the model is fed: special tokens added as {@link LanguageModel#generate(String, GenerationConfig)}
-         * adds them, or, for a chat rendering, none added, as {@link LanguageModel#chat} does.
-         */
-        int[] promptIds(String prompt) {
-            return tokenizer.encode(prompt, chatTemplate == null);
         }
 
         @Override
         public Completion complete(String prompt, int maxNewTokens) {
-            Generation g = model.generate(promptIds(prompt), config.toBuilder().maxNewTokens(maxNewTokens).build());
+            Generation g = model.generate(model.encodePrompt(prompt),
+                    config.toBuilder().maxNewTokens(maxNewTokens).build());
             return new Completion(g.text(), new TokenUsage(g.promptTokens(), g.generatedTokens()));
         }
     }
@@ -344,10 +325,9 @@ public final class RagPipeline {
                     throw new RagConfigException("model sets the generator, tokenCounter and chatFormatter; "
                             + "set either model or those, not both");
                 }
-                ModelCompleter m = new ModelCompleter(model, generationConfig);
-                completer = m;
-                counter = text -> m.promptIds(text).length;
-                formatter = m::format;
+                completer = new ModelCompleter(model, generationConfig);
+                counter = text -> model.encodePrompt(text).length;
+                formatter = model::formatPrompt;
                 maxContext = model.config().contextLength();
             } else {
                 if (generator == null) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmops4j.core.ChatMessage;
 import io.llmops4j.core.FinishReason;
 import io.llmops4j.core.Generation;
@@ -16,6 +18,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real trained stories260K Llama from {@code ../shared/models} (skipped when absent): its README says that
@@ -68,6 +71,37 @@ class Stories260KTest {
         Generation g = lm.stream("Lily and Ben", greedy(50).build(), t -> pieces.append(t.text()));
         assertThat(pieces.toString()).isEqualTo(g.text());
         assertThat(g.text()).isNotBlank();
+    }
+
+    @Test
+    void withoutATemplateAPromptIsFedAsPlainTextWithBos() {
+        assertThat(lm.formatPrompt("Once upon a time")).isEqualTo("Once upon a time");
+        assertThat(lm.encodePrompt("Once upon a time")).containsExactly(1, 403, 407, 261, 378);
+    }
+
+    /** A ChatML template added to stories260K's files: the prompt becomes one user turn, fed exactly as chat() does. */
+    @Test
+    void withATemplateAPromptIsOneUserTurnFedAsChatFeedsIt(@TempDir Path dir) throws Exception {
+        Path stories = Path.of(System.getProperty("llmops.shared.dir", "../shared"), "models", "stories260K")
+                .toAbsolutePath();
+        for (String f : new String[] {"config.json", "generation_config.json", "model.safetensors", "tokenizer.json",
+                "special_tokens_map.json"}) {
+            Files.createSymbolicLink(dir.resolve(f), stories.resolve(f));
+        }
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode config = (ObjectNode) json.readTree(stories.resolve("tokenizer_config.json").toFile());
+        config.put("chat_template", "{{ bos_token }}{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}"
+                + "<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}");
+        json.writeValue(dir.resolve("tokenizer_config.json").toFile(), config);
+        try (LanguageModel chat = LanguageModel.load(dir)) {
+            String formatted = chat.formatPrompt("Tell a story.");
+            assertThat(formatted).isEqualTo("<s><|im_start|>user\nTell a story.<|im_end|>\n<|im_start|>assistant\n");
+            int[] ids = chat.encodePrompt(formatted);
+            assertThat(ids[0]).isEqualTo(1);
+            assertThat(ids[1]).as("one BOS, written by the template").isNotEqualTo(1);
+            assertThat(chat.generate(ids, greedy(20).build()).tokenIds())
+                    .isEqualTo(chat.chat(List.of(ChatMessage.user("Tell a story.")), greedy(20).build()).tokenIds());
+        }
     }
 
     @Test
