@@ -104,6 +104,8 @@ class RagJudgeTest {
         // valid ratings 5 and 4 on 1..5: (1.0 + 0.75) / 2
         assertThat(run.info().metrics().get("judge_groundedness").mean()).isEqualTo(0.875);
         assertThat(run.info().metrics().get("judge_groundedness").n()).isEqualTo(2);
+        assertThat(io.llmops4j.eval.report.Reports.markdown(List.of(run.info())))
+                .contains("| judge_groundedness | 0.8750 [").contains("(n=2 of 4)");
         assertThat(run.info().failures()).isZero();
         List<ExampleResult> r = run.examples();
         assertThat(r.get(0).scores()).containsEntry("judge_groundedness", 1.0);

@@ -15,8 +15,9 @@ public final class Reports {
     }
 
     /**
-     * A Markdown table: one row per metric, one column per run, cells {@code mean [low, high]}; then the number of
-     * examples and failures, and the token usage when a run has it.
+     * A Markdown table: one row per metric, one column per run, cells {@code mean [low, high]} (with
+     * {@code (n=k of N)} when only k of the run's N examples have a score for the metric, e.g. after judge
+     * errors); then the number of examples and failures, and the token usage when a run has it.
      */
     public static String markdown(List<RunInfo> runs) {
         requireRuns(runs);
@@ -29,7 +30,8 @@ public final class Reports {
             sb.append("| ").append(md(metric)).append(" |");
             for (RunInfo r : runs) {
                 MetricSummary s = r.metrics().get(metric);
-                sb.append(' ').append(s == null ? "–" : num(s.mean()) + " [" + num(s.low()) + ", " + num(s.high()) + "]").append(" |");
+                sb.append(' ').append(s == null ? "–" : num(s.mean()) + " [" + num(s.low()) + ", " + num(s.high()) + "]"
+                        + (s.n() < r.examples() ? " (n=" + s.n() + " of " + r.examples() + ")" : "")).append(" |");
             }
             sb.append('\n');
         }
