@@ -1,6 +1,7 @@
 package io.llmops4j.rag;
 
 import io.llmops4j.core.Embedder;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -32,10 +33,7 @@ public final class HashEmbedder implements Embedder {
 
     private float[] embedOne(String text) {
         double[] acc = new double[dimension];
-        for (String w : text.toLowerCase(Locale.ROOT).split("[^a-z0-9]+")) {
-            if (w.isEmpty()) {
-                continue;
-            }
+        for (String w : words(text)) {
             long h = w.hashCode() * 0x9E3779B97F4A7C15L;
             h ^= h >>> 29;
             int bucket = (int) Math.floorMod(h, (long) dimension);
@@ -75,11 +73,12 @@ public final class HashEmbedder implements Embedder {
     /** One token per word, the units this embedder hashes. */
     @Override
     public int countTokens(String text) {
-        int n = 0;
-        for (String w : text.toLowerCase(Locale.ROOT).split("[^a-z0-9]+")) {
-            n += w.isEmpty() ? 0 : 1;
-        }
-        return n;
+        return words(text).size();
+    }
+
+    /** The lower-cased alphanumeric words of a text: what this embedder hashes and counts. */
+    private static List<String> words(String text) {
+        return Arrays.stream(text.toLowerCase(Locale.ROOT).split("[^a-z0-9]+")).filter(w -> !w.isEmpty()).toList();
     }
 
     @Override
