@@ -8,19 +8,35 @@ import ai.djl.ndarray.types.Shape;
 /**
  * Rotary position embeddings in Hugging Face's rotate_half layout: channel {@code i} and {@code i + dim/2} of a
  * head form one rotating pair, and both halves use the same frequency. {@link #tables} builds, once per forward
- * pass, the cos/sin tables of the positions and the signed permutation matrix that performs rotate_half, so that
- * {@link #apply} is four tensor operations for all heads of all positions.
+ * pass, the cos/sin tables of the positions; with the signed permutation matrix that performs rotate_half (built
+ * once at load), {@link #apply} is four tensor operations for all heads of all positions.
  */
 final class RotaryTables {
     private final RopeConfig rope;
+    private NDArray rotateHalf; // built once by prepare, owned by the model's manager
 
     RotaryTables(RopeConfig rope) {
         this.rope = rope;
     }
 
+    /** Builds the rotate_half matrix once, in the model's manager and compute dtype. */
+    void prepare(NDManager modelManager, int headDim, DataType dtype) {
+        int half = headDim / 2;
+        float[] rotate = new float[headDim * headDim];
+        for (int j = 0; j < half; j++) {
+            rotate[(j + half) * headDim + j] = -1f; // out[j] = -x[j + half]
+            rotate[j * headDim + j + half] = 1f; // out[j + half] = x[j]
+        }
+        NDArray r = modelManager.create(rotate, new Shape(headDim, headDim));
+        rotateHalf = dtype == DataType.FLOAT32 ? r : r.toType(dtype, false);
+        if (rotateHalf != r) {
+            r.close();
+        }
+    }
+
     /**
      * Tables for positions {@code start .. end-1}: {@code cos} and {@code sin} of shape {@code [t, 1, dim]}
-     * (broadcast over heads) and {@code rotateHalf}, the {@code [dim, dim]} matrix with
+     * (broadcast over heads) and {@code rotateHalf} (built by {@link #prepare}), the {@code [dim, dim]} matrix with
      * {@code x @ rotateHalf == cat(-x[dim/2:], x[:dim/2])}.
      */
     Tables tables(NDManager mgr, int start, int end, DataType dtype) {
@@ -42,14 +58,8 @@ final class RotaryTables {
                 sin[p * dim + i + half] = s;
             }
         }
-        float[] rotate = new float[dim * dim];
-        for (int j = 0; j < half; j++) {
-            rotate[(j + half) * dim + j] = -1f; // out[j] = -x[j + half]
-            rotate[j * dim + j + half] = 1f; // out[j + half] = x[j]
-        }
         return new Tables(cast(mgr.create(cos, new Shape(t, 1, dim)), dtype),
-                cast(mgr.create(sin, new Shape(t, 1, dim)), dtype),
-                cast(mgr.create(rotate, new Shape(dim, dim)), dtype));
+                cast(mgr.create(sin, new Shape(t, 1, dim)), dtype), rotateHalf);
     }
 
     private static NDArray cast(NDArray a, DataType dtype) {

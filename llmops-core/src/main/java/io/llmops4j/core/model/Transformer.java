@@ -84,13 +84,18 @@ public final class Transformer extends AbstractBlock {
 
     /**
      * Readies the loaded model for inference: projections for single positions are split into {@code ways} row
-     * blocks (PyTorch's intra-op thread count on the CPU; 1 keeps plain products). See {@link DenseWeight}.
+     * blocks (PyTorch's intra-op thread count on the CPU; 1 keeps plain products; see {@link DenseWeight}), and the
+     * rotary embedding's rotate_half matrix is built once.
      */
     public void prepare(int ways) {
         for (DecoderLayer layer : layers) {
             layer.prepare(ways);
         }
-        head = new DenseWeight(lmHead == null ? tokenEmbedding.getArray() : lmHead.weight().getArray(), null, ways);
+        NDArray embedding = tokenEmbedding.getArray();
+        head = new DenseWeight(lmHead == null ? embedding : lmHead.weight().getArray(), null, ways);
+        if (rotary != null) {
+            rotary.prepare(embedding.getManager(), cfg.headDim(), embedding.getDataType());
+        }
     }
 
     /** The shape parameter {@code name} has in this model. */
