@@ -74,7 +74,7 @@ public final class LanguageModel implements AutoCloseable {
         try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(dir)) {
             Transformer t = new Transformer(config);
             WeightLoader.load(t, ckpt, mgr, dtype);
-            t.prepare(device.isGpu() ? 1 : ai.djl.pytorch.jni.JniUtils.getNumThreads());
+            t.prepare(device.isGpu() ? 1 : ai.djl.pytorch.jni.JniUtils.getNumThreads(), b.fusedDecode);
             if (Files.isRegularFile(dir.resolve("tokenizer.json"))) {
                 tok = Tokenizer.load(dir);
             }
@@ -310,7 +310,7 @@ public final class LanguageModel implements AutoCloseable {
         FinishReason reason = FinishReason.LENGTH;
         int n = 0;
         try (KvCache cache = transformer.newCache(manager, prompt.length + cfg.maxNewTokens())) {
-            float[] logits = lastLogits(prompt, 0, cache);
+            float[] logits = transformer.nextLogits(prompt, 0, cache);
             while (n < cfg.maxNewTokens()) {
                 if ((cancel != null && cancel.isCancelled()) || Thread.currentThread().isInterrupted()) {
                     reason = FinishReason.CANCELLED;
@@ -341,7 +341,7 @@ public final class LanguageModel implements AutoCloseable {
                 }
                 onToken.accept(new GeneratedToken(id, piece, choice.logprob()));
                 if (n < cfg.maxNewTokens()) {
-                    logits = lastLogits(new int[] {id}, prompt.length + n - 1, cache);
+                    logits = transformer.nextLogits(new int[] {id}, prompt.length + n - 1, cache);
                 }
             }
         }
@@ -356,13 +356,6 @@ public final class LanguageModel implements AutoCloseable {
         }
         return new Generation(text.toString(), java.util.Arrays.copyOf(generated, n), reason, prompt.length, n,
                 logprobs == null ? null : java.util.Arrays.copyOf(logprobs, n));
-    }
-
-    private float[] lastLogits(int[] tokens, int start, KvCache cache) {
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            return forward(tokens, start, cache, true).toFloatArray();
-        }
     }
 
     /** Runs the transformer; every array it creates is registered in the caller's NDScope and freed with it. */
@@ -403,6 +396,7 @@ public final class LanguageModel implements AutoCloseable {
                 return;
             }
             closed = true;
+            transformer.close();
             manager.close();
             if (tokenizer != null) {
                 tokenizer.close();
@@ -416,8 +410,21 @@ public final class LanguageModel implements AutoCloseable {
         private DeviceType device = DeviceType.AUTO;
         private Precision precision = Precision.FLOAT32;
         private int threads;
+        private boolean fusedDecode = true;
 
         private Builder() {
+        }
+
+        /**
+         * Whether single-position decoding steps on the CPU run as fused Java Vector API code over the model's
+         * weight memory instead of PyTorch operations (default {@code true}; faster because a step is a few
+         * dozen memory-bound products instead of hundreds of native calls, see docs/BENCHMARKS.md). It needs Java 22+ started with {@code --add-modules jdk.incubator.vector}; without
+         * them, or with {@code false}, decoding stays on PyTorch. Both paths give the same logits within float32
+         * rounding.
+         */
+        public Builder fusedDecode(boolean fusedDecode) {
+            this.fusedDecode = fusedDecode;
+            return this;
         }
 
         /**

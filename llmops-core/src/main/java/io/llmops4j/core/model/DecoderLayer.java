@@ -147,6 +147,17 @@ final class DecoderLayer extends AbstractBlock {
         }
     }
 
+    /** The loaded weights as the forward pass reads them (packed q/k/v and gate/up), for {@link DecodeKernel}. */
+    DecodeWeights.Layer decodeWeights() {
+        return new DecodeWeights.Layer(attentionNorm.decodeWeights(), qkvWeight, qkvBias, o.weight().getArray(),
+                array(o.bias()), mlpNorm.decodeWeights(), gpt2 ? up.weight().getArray() : gateUpWeight,
+                gpt2 ? array(up.bias()) : gateUpBias, down.weight().getArray(), array(down.bias()));
+    }
+
+    private static NDArray array(ai.djl.nn.Parameter p) {
+        return p == null ? null : p.getArray();
+    }
+
     NDArray forward(NDArray x, int layer, int start, KvCache cache, RotaryTables.Tables rope, NDArray mask) {
         NDArray h = x.add(attention(attentionNorm.apply(x), layer, start, cache, rope, mask));
         return h.add(mlp(mlpNorm.apply(h)));

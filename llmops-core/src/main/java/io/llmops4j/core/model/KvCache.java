@@ -50,6 +50,16 @@ public final class KvCache implements AutoCloseable {
         return new NDArray[] {keys[layer].get(upTo), values[layer].get(upTo)};
     }
 
+    /** The key tensor of {@code layer}, {@code [1, kvHeads, capacity, headDim]}. */
+    NDArray keys(int layer) {
+        return keys[layer];
+    }
+
+    /** The value tensor of {@code layer}, {@code [1, kvHeads, capacity, headDim]}. */
+    NDArray values(int layer) {
+        return values[layer];
+    }
+
     /** Marks positions up to {@code end} as filled (called once per forward pass, after all layers). */
     void advanceTo(int end) {
         length = end;

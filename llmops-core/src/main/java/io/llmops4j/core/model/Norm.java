@@ -26,6 +26,11 @@ final class Norm {
         }
     }
 
+    /** The loaded scale and shift, for {@link DecodeKernel}. */
+    DecodeWeights.Norm decodeWeights() {
+        return new DecodeWeights.Norm(weight.getArray(), bias == null ? null : bias.getArray());
+    }
+
     NDArray apply(NDArray x) {
         return layerNorm ? layerNorm(x) : rmsNorm(x);
     }

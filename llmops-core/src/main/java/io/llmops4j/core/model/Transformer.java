@@ -25,7 +25,7 @@ import java.util.Map;
  * <p>Every parameter is registered under its Hugging Face tensor name ({@link #parametersByName()}), which is
  * how checkpoints are loaded and how adapters find the projections they wrap.
  */
-public final class Transformer extends AbstractBlock {
+public final class Transformer extends AbstractBlock implements AutoCloseable {
     private final ModelConfig cfg;
     private final Map<String, Parameter> byName = new LinkedHashMap<>();
     private final Map<String, Shape> shapes = new LinkedHashMap<>();
@@ -37,6 +37,7 @@ public final class Transformer extends AbstractBlock {
     private final Projection lmHead;
     private final RotaryTables rotary;
     private DenseWeight head;
+    private DecodeKernel kernel;
 
     /** Builds the (uninitialised) block tree for {@code cfg}; load weights with {@link WeightLoader}. */
     public Transformer(ModelConfig cfg) {
@@ -84,17 +85,61 @@ public final class Transformer extends AbstractBlock {
 
     /**
      * Readies the loaded model for inference: projections for single positions are split into {@code ways} row
-     * blocks (PyTorch's intra-op thread count on the CPU; 1 keeps plain products; see {@link DenseWeight}), and the
-     * rotary embedding's rotate_half matrix is built once.
+     * blocks (PyTorch's intra-op thread count on the CPU; 1 keeps plain products; see {@link DenseWeight}), the
+     * rotary embedding's rotate_half matrix is built once, and, when {@code fusedDecode} is set and the weights are
+     * float32 on the CPU, the {@link DecodeKernel} for single-position steps is started with {@code ways} threads
+     * (where this JVM can run it).
      */
-    public void prepare(int ways) {
+    public void prepare(int ways, boolean fusedDecode) {
         for (DecoderLayer layer : layers) {
             layer.prepare(ways);
         }
         NDArray embedding = tokenEmbedding.getArray();
-        head = new DenseWeight(lmHead == null ? embedding : lmHead.weight().getArray(), null, ways);
+        NDArray headWeight = lmHead == null ? embedding : lmHead.weight().getArray();
+        head = new DenseWeight(headWeight, null, ways);
         if (rotary != null) {
             rotary.prepare(embedding.getManager(), cfg.headDim(), embedding.getDataType());
+        }
+        if (fusedDecode && !embedding.getDevice().isGpu() && embedding.getDataType() == DataType.FLOAT32) {
+            List<DecodeWeights.Layer> layerWeights = layers.stream().map(DecoderLayer::decodeWeights).toList();
+            DecodeWeights weights = new DecodeWeights(cfg, embedding,
+                    positionEmbedding == null ? null : positionEmbedding.getArray(), layerWeights,
+                    finalNorm.decodeWeights(), headWeight);
+            kernel = DecodeKernel.create(weights, ways).orElse(null);
+        }
+    }
+
+    /** Whether single-position steps run on the fused CPU {@link DecodeKernel} (see {@link #prepare}). */
+    public boolean hasDecodeKernel() {
+        return kernel != null;
+    }
+
+    /**
+     * The float32 logits after {@code tokens} at positions {@code start ..}, reading and extending {@code cache}: a
+     * single token goes through the {@link DecodeKernel} when there is one, anything else through
+     * {@link #forward}, whose temporaries live in a scope closed here.
+     */
+    public float[] nextLogits(int[] tokens, int start, KvCache cache) {
+        if (tokens.length == 1 && kernel != null) {
+            return kernel.step(tokens[0], start, cache);
+        }
+        try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+            scope.suppressNotUsedWarning();
+            long[] ids = new long[tokens.length];
+            for (int i = 0; i < tokens.length; i++) {
+                ids[i] = tokens[i];
+            }
+            NDManager mgr = tokenEmbedding.getArray().getManager();
+            return forward(mgr.create(ids, new Shape(1, tokens.length)), start, cache, true).toFloatArray();
+        }
+    }
+
+    /** Stops the decode kernel's threads; the weights belong to the manager they were loaded into. */
+    @Override
+    public void close() {
+        if (kernel != null) {
+            kernel.close();
+            kernel = null;
         }
     }
 

@@ -1,0 +1,75 @@
+package io.llmops4j.core.model;
+
+import java.lang.reflect.InvocationTargetException;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One decoding step (a single new position of a single sequence) on the CPU as fused Java code instead of
+ * PyTorch's op-at-a-time execution. Decoding a token is a matrix-vector product per weight matrix, bound by
+ * memory bandwidth; through DJL it costs dozens of native calls per layer and PyTorch multiplies a matrix by a
+ * vector on one thread. The kernel reads the very tensors the DJL blocks hold (no copy: in-place changes to the
+ * weights reach both paths) and reads and writes the same {@link KvCache}, so steps of either path can be mixed.
+ *
+ * <p>The implementation uses the Java Vector API over {@code MemorySegment}s, so it exists only on Java 22 or
+ * newer with {@code --add-modules jdk.incubator.vector}; elsewhere {@link #create} returns empty and decoding stays
+ * on PyTorch.
+ */
+interface DecodeKernel extends AutoCloseable {
+    Logger LOG = LoggerFactory.getLogger(DecodeKernel.class);
+    String IMPLEMENTATION = "io.llmops4j.core.model.VectorDecodeKernel";
+    String VECTOR_MODULE = "jdk.incubator.vector";
+
+    /**
+     * Runs {@code token} at {@code position}, writing its keys and values into {@code cache} (which must hold
+     * positions {@code 0 .. position-1}), and returns the float32 logits of the next token.
+     */
+    float[] step(int token, int position, KvCache cache);
+
+    /** Stops the kernel's worker threads; the weights belong to the model. */
+    @Override
+    void close();
+
+    /**
+     * The kernel for {@code weights} with {@code threads} workers, or empty when this JVM cannot run it or the
+     * model uses something it does not implement (then the reason is logged).
+     */
+    static Optional<DecodeKernel> create(DecodeWeights weights, int threads) {
+        if (Runtime.version().feature() < 22) {
+            LOG.info("decoding runs on PyTorch: the fused CPU kernel needs Java 22+ (running {})", Runtime.version());
+            return Optional.empty();
+        }
+        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+            LOG.info("decoding runs on PyTorch: start the JVM with --add-modules {} for the fused CPU kernel "
+                    + "(several times faster single-stream decoding)", VECTOR_MODULE);
+            return Optional.empty();
+        }
+        String unsupported = unsupported(weights.config());
+        if (unsupported != null) {
+            LOG.info("decoding runs on PyTorch: the fused CPU kernel does not implement {}", unsupported);
+            return Optional.empty();
+        }
+        try {
+            return Optional.of((DecodeKernel) Class.forName(IMPLEMENTATION)
+                    .getDeclaredConstructor(DecodeWeights.class, int.class)
+                    .newInstance(weights, threads));
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("cannot start the decode kernel", e.getCause());
+        } catch (ReflectiveOperationException | LinkageError e) {
+            LOG.warn("decoding runs on PyTorch: the fused CPU kernel could not be loaded ({})", e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** What of {@code cfg} the kernel lacks, or null. */
+    private static String unsupported(ModelConfig cfg) {
+        return switch (cfg.activation()) {
+            case "silu", "swish", "gelu_new", "gelu_pytorch_tanh", "relu" -> null;
+            default -> "the activation '" + cfg.activation() + "'";
+        };
+    }
+}

@@ -1,0 +1,142 @@
+package io.llmops4j.core.model;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
+
+/**
+ * A fixed group of threads that runs the chunks {@code 0 .. n-1} of one parallel loop at a time, the calling
+ * thread taking part. A decoding step is some sixty short loops (one per matrix-vector product), so handing work
+ * over must cost microseconds: between loops the workers spin briefly, and park only once no loop has come for
+ * {@link #SPIN_NANOS}, so an idle model holds no core.
+ */
+final class WorkerGang implements AutoCloseable {
+    static final long SPIN_NANOS = 200_000;
+
+    private final Thread[] threads;
+    private final boolean[] parked;
+    private final Object parkedLock = new Object();
+    private volatile Loop current;
+    private volatile boolean closed;
+
+    /** One parallel loop; participants that arrive late find its counter exhausted and leave it. */
+    private static final class Loop {
+        final IntConsumer body;
+        final int n;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        volatile Throwable failure;
+
+        Loop(IntConsumer body, int n) {
+            this.body = body;
+            this.n = n;
+        }
+
+        void drain() {
+            int i;
+            while ((i = next.getAndIncrement()) < n) {
+                try {
+                    body.accept(i);
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    done.incrementAndGet();
+                }
+            }
+        }
+    }
+
+    /** A gang of {@code size} participants: the caller and {@code size - 1} daemon threads. */
+    WorkerGang(int size, String name) {
+        threads = new Thread[Math.max(0, size - 1)];
+        parked = new boolean[threads.length];
+        for (int i = 0; i < threads.length; i++) {
+            int id = i;
+            threads[i] = Thread.ofPlatform().daemon().name(name + "-" + (i + 1)).unstarted(() -> work(id));
+            threads[i].start();
+        }
+    }
+
+    /** Participants, the caller included. */
+    int size() {
+        return threads.length + 1;
+    }
+
+    /**
+     * Runs {@code body} on every chunk index in {@code [0, n)} across the gang and returns when all are done.
+     * One loop at a time: calls from several threads must be serialised by the caller.
+     */
+    void run(int n, IntConsumer body) {
+        if (n <= 1 || threads.length == 0) {
+            for (int i = 0; i < n; i++) {
+                body.accept(i);
+            }
+            return;
+        }
+        Loop loop = new Loop(body, n);
+        current = loop;
+        wakeParked();
+        loop.drain();
+        while (loop.done.get() < n) {
+            Thread.onSpinWait();
+        }
+        Throwable t = loop.failure;
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        if (t != null) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private void wakeParked() {
+        synchronized (parkedLock) {
+            for (int i = 0; i < threads.length; i++) {
+                if (parked[i]) {
+                    LockSupport.unpark(threads[i]);
+                }
+            }
+        }
+    }
+
+    private void work(int id) {
+        Loop seen = current;
+        while (!closed) {
+            long spinUntil = System.nanoTime() + SPIN_NANOS;
+            while (current == seen && !closed && System.nanoTime() < spinUntil) {
+                Thread.onSpinWait();
+            }
+            if (current == seen && !closed) {
+                synchronized (parkedLock) {
+                    parked[id] = true;
+                }
+                // a loop published after the check below finds parked[id] set and unparks this thread
+                while (current == seen && !closed) {
+                    LockSupport.park(this);
+                }
+                synchronized (parkedLock) {
+                    parked[id] = false;
+                }
+            }
+            Loop loop = current;
+            if (closed) {
+                return;
+            }
+            if (loop != seen) {
+                seen = loop;
+                loop.drain();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Thread t : threads) {
+            LockSupport.unpark(t);
+        }
+    }
+}

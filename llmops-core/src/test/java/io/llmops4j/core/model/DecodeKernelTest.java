@@ -1,0 +1,261 @@
+package io.llmops4j.core.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.ndarray.NDManager;
+import io.llmops4j.core.GenerationConfig;
+import io.llmops4j.core.LanguageModel;
+import io.llmops4j.core.testing.ReferenceModel;
+import io.llmops4j.core.testing.TinyCheckpoint;
+import io.llmops4j.core.testing.TinyCheckpoints;
+import io.llmops4j.core.testing.TinyCheckpoints.Variant;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The fused CPU decode kernel ({@link DecodeKernel}) against {@link ReferenceModel}, the independent
+ * double-precision forward pass: every variant, decoded one token at a time after a PyTorch prefill, must give the
+ * reference logits at every position. The kernel shares the KV cache and the weight memory with the DJL blocks, so
+ * the tests also mix the two paths and change weights in place.
+ */
+class DecodeKernelTest {
+    static final int[] TOKENS = LanguageModelParityTest.TOKENS;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void kernelRunsHere() {
+        assumeTrue(Runtime.version().feature() >= 22, "the kernel needs Java 22+");
+        assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "needs jdk.incubator.vector");
+    }
+
+    /**
+     * Dynamic RoPE is checked within its original context of 16 (beyond it, cached keys keep the rotation of the
+     * step that wrote them, as in transformers, which no single full forward pass reproduces; see
+     * {@link #dynamicRopeBeyondTheOriginalContextStepsLikePyTorch}).
+     */
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void stepsMatchTheReferenceForwardPass(Variant variant) {
+        TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve(variant.name()), variant, 7);
+        int[] tokens = variant == Variant.LLAMA_ROPE_DYNAMIC ? Arrays.copyOf(TOKENS, 16) : TOKENS;
+        assertStepsMatchReference(ckpt, tokens, 3);
+    }
+
+    @Test
+    void dynamicRopeBeyondTheOriginalContextStepsLikePyTorch() {
+        TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve("dynamic"), Variant.LLAMA_ROPE_DYNAMIC, 7);
+        try (LanguageModel fused = LanguageModel.load(ckpt.dir());
+             LanguageModel plain = LanguageModel.builder().path(ckpt.dir()).fusedDecode(false).build();
+             NDManager mgr = NDManager.newBaseManager("PyTorch");
+             KvCache a = fused.transformer().newCache(mgr, TOKENS.length);
+             KvCache b = plain.transformer().newCache(mgr, TOKENS.length)) {
+            for (int pos = 0; pos < TOKENS.length; pos++) {
+                int[] token = {TOKENS[pos]};
+                float[] expected = plain.transformer().nextLogits(token, pos, b);
+                assertThat(maxAbsDiff(fused.transformer().nextLogits(token, pos, a), expected))
+                        .as("position %d", pos).isLessThanOrEqualTo(1e-5);
+            }
+        }
+    }
+
+    /** Past 64 positions the kernel splits attention across threads by head; Mistral's window is 6. */
+    @ParameterizedTest
+    @EnumSource(value = Variant.class, names = {"LLAMA_GQA_TIED", "MISTRAL", "QWEN2"})
+    void longSequencesMatchTheReference(Variant variant) {
+        TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve(variant.name()), variant, 13);
+        int[] tokens = new Random(5).ints(110, 3, 96).toArray(); // ids within the tiny vocabulary of 96
+        assertStepsMatchReference(ckpt, tokens, 1);
+    }
+
+    private static void assertStepsMatchReference(TinyCheckpoint ckpt, int[] tokens, int prefill) {
+        double[][] expected = ReferenceModel.logits(ckpt, tokens);
+        try (LanguageModel lm = LanguageModel.builder().path(ckpt.dir()).device("cpu").threads(2).build()) {
+            Transformer t = lm.transformer();
+            assertThat(t.hasDecodeKernel()).isTrue();
+            try (NDManager mgr = NDManager.newBaseManager("PyTorch");
+                 KvCache cache = t.newCache(mgr, tokens.length)) {
+                float[] logits = t.nextLogits(Arrays.copyOf(tokens, prefill), 0, cache);
+                assertThat(maxAbsDiff(logits, expected[prefill - 1])).isLessThanOrEqualTo(1e-4);
+                for (int pos = prefill; pos < tokens.length; pos++) {
+                    logits = t.nextLogits(new int[] {tokens[pos]}, pos, cache);
+                    assertThat(maxAbsDiff(logits, expected[pos])).as("position %d", pos).isLessThanOrEqualTo(1e-4);
+                }
+                assertThat(cache.length()).isEqualTo(tokens.length);
+            }
+        }
+    }
+
+    /**
+     * Keys and values the kernel writes are the ones PyTorch reads: a multi-token PyTorch forward pass continuing
+     * a cache the kernel filled gives the reference logits, and so does the kernel continuing a PyTorch-filled one.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Variant.class, names = {"LLAMA_GQA_TIED", "GPT2"})
+    void kernelAndPyTorchStepsShareTheCache(Variant variant) {
+        TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve(variant.name()), variant, 17);
+        double[][] expected = ReferenceModel.logits(ckpt, TOKENS);
+        try (LanguageModel lm = LanguageModel.load(ckpt.dir())) {
+            Transformer t = lm.transformer();
+            try (NDManager mgr = NDManager.newBaseManager("PyTorch");
+                 KvCache cache = t.newCache(mgr, TOKENS.length)) {
+                t.nextLogits(Arrays.copyOf(TOKENS, 4), 0, cache); // PyTorch
+                for (int pos = 4; pos < 10; pos++) {
+                    t.nextLogits(new int[] {TOKENS[pos]}, pos, cache); // kernel
+                }
+                float[] logits = t.nextLogits(Arrays.copyOfRange(TOKENS, 10, 13), 10, cache); // PyTorch again
+                assertThat(maxAbsDiff(logits, expected[12])).isLessThanOrEqualTo(1e-4);
+                logits = t.nextLogits(new int[] {TOKENS[13]}, 13, cache); // kernel reads PyTorch's keys
+                assertThat(maxAbsDiff(logits, expected[13])).isLessThanOrEqualTo(1e-4);
+            }
+        }
+    }
+
+    /** The kernel reads the weight tensors in place: a change made through a parameter reaches its next step. */
+    @Test
+    void inPlaceWeightChangesReachTheKernel() {
+        TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve("llama"), Variant.LLAMA, 19);
+        java.util.Map<String, float[]> scaled = new java.util.LinkedHashMap<>(ckpt.weights());
+        try (LanguageModel lm = LanguageModel.load(ckpt.dir())) {
+            lm.transformer().parametersByName().forEach((name, p) -> {
+                if (name.contains(".v_proj.") || name.contains(".down_proj.") || name.equals("lm_head.weight")) {
+                    p.getArray().muli(2f);
+                    float[] w = scaled.get(name).clone();
+                    for (int i = 0; i < w.length; i++) {
+                        w[i] *= 2f;
+                    }
+                    scaled.put(name, w);
+                }
+            });
+            double[][] expected = ReferenceModel.logits(
+                    new TinyCheckpoint(ckpt.dir(), ckpt.architecture(), ckpt.config(), scaled, ckpt.shapes()), TOKENS);
+            Transformer t = lm.transformer();
+            try (NDManager mgr = NDManager.newBaseManager("PyTorch");
+                 KvCache cache = t.newCache(mgr, TOKENS.length)) {
+                t.nextLogits(new int[] {TOKENS[0]}, 0, cache);
+                float[] logits = t.nextLogits(new int[] {TOKENS[1]}, 1, cache);
+                assertThat(maxAbsDiff(logits, expected[1])).isLessThanOrEqualTo(1e-4);
+            }
+        }
+    }
+
+    /**
+     * The tiny checkpoints are narrower than one vector register pass (hidden 32), so this model's widths are
+     * chosen to run every vector loop and its scalar tail: hidden 168 (two 4-register passes, two single ones and
+     * 8 scalar lanes at 16 lanes per register), head_dim 42, MLP 200. Its kernel steps must give the logits of
+     * PyTorch's full forward pass, the path the reference tests pin down.
+     */
+    @Test
+    void wideModelStepsMatchPyTorch() throws java.io.IOException {
+        int hidden = 168;
+        int heads = 4;
+        int kvHeads = 2;
+        int headDim = hidden / heads;
+        int mlp = 200;
+        int vocab = 300;
+        Path dir = tmp.resolve("wide");
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Files.writeString(dir.resolve("config.json"), """
+                {"architectures": ["LlamaForCausalLM"], "hidden_size": %d, "intermediate_size": %d,
+                 "num_hidden_layers": 2, "num_attention_heads": %d, "num_key_value_heads": %d, "vocab_size": %d,
+                 "max_position_embeddings": 128, "rms_norm_eps": 1e-5, "rope_theta": 10000.0, "hidden_act": "silu",
+                 "tie_word_embeddings": false}""".formatted(hidden, mlp, heads, kvHeads, vocab));
+        Random rnd = new Random(31);
+        io.llmops4j.core.safetensors.SafetensorsWriter w = new io.llmops4j.core.safetensors.SafetensorsWriter();
+        java.util.function.BiConsumer<String, long[]> gaussian = (name, shape) -> {
+            float[] v = new float[(int) Arrays.stream(shape).reduce(1, (a, b) -> a * b)];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) ((name.contains("norm") ? 1 : 0) + 0.08 * rnd.nextGaussian());
+            }
+            w.add(name, io.llmops4j.core.safetensors.DType.F32, shape, v);
+        };
+        gaussian.accept("model.embed_tokens.weight", new long[] {vocab, hidden});
+        for (int l = 0; l < 2; l++) {
+            String p = "model.layers." + l + ".";
+            gaussian.accept(p + "input_layernorm.weight", new long[] {hidden});
+            gaussian.accept(p + "self_attn.q_proj.weight", new long[] {hidden, hidden});
+            gaussian.accept(p + "self_attn.k_proj.weight", new long[] {(long) kvHeads * headDim, hidden});
+            gaussian.accept(p + "self_attn.v_proj.weight", new long[] {(long) kvHeads * headDim, hidden});
+            gaussian.accept(p + "self_attn.o_proj.weight", new long[] {hidden, hidden});
+            gaussian.accept(p + "post_attention_layernorm.weight", new long[] {hidden});
+            gaussian.accept(p + "mlp.gate_proj.weight", new long[] {mlp, hidden});
+            gaussian.accept(p + "mlp.up_proj.weight", new long[] {mlp, hidden});
+            gaussian.accept(p + "mlp.down_proj.weight", new long[] {hidden, mlp});
+        }
+        gaussian.accept("model.norm.weight", new long[] {hidden});
+        gaussian.accept("lm_head.weight", new long[] {vocab, hidden});
+        w.write(dir.resolve("model.safetensors"));
+        int[] tokens = new Random(37).ints(80, 0, vocab).toArray();
+        try (LanguageModel lm = LanguageModel.builder().path(dir).threads(2).build();
+             NDManager mgr = NDManager.newBaseManager("PyTorch")) {
+            float[][] full = lm.logits(tokens);
+            Transformer t = lm.transformer();
+            assertThat(t.hasDecodeKernel()).isTrue();
+            try (KvCache cache = t.newCache(mgr, tokens.length)) {
+                t.nextLogits(Arrays.copyOf(tokens, 2), 0, cache);
+                for (int pos = 2; pos < tokens.length; pos++) {
+                    float[] logits = t.nextLogits(new int[] {tokens[pos]}, pos, cache);
+                    assertThat(maxAbsDiff(logits, full[pos])).as("position %d", pos).isLessThanOrEqualTo(1e-4);
+                }
+            }
+        }
+    }
+
+    /** The same greedy generation with the kernel and with PyTorch alone. */
+    @Test
+    void generationIsTheSameWithAndWithoutTheKernel() {
+        TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve("qwen"), Variant.QWEN2, 23);
+        GenerationConfig cfg = GenerationConfig.builder().maxNewTokens(40).build();
+        int[] prompt = {1, 17, 42, 5};
+        try (LanguageModel fused = LanguageModel.load(ckpt.dir());
+             LanguageModel plain = LanguageModel.builder().path(ckpt.dir()).fusedDecode(false).build()) {
+            assertThat(fused.transformer().hasDecodeKernel()).isTrue();
+            assertThat(plain.transformer().hasDecodeKernel()).isFalse();
+            assertThat(fused.generate(prompt, cfg).tokenIds()).containsExactly(plain.generate(prompt, cfg).tokenIds());
+        }
+    }
+
+    @Test
+    void aStepOutOfOrderIsRefused() {
+        TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve("llama"), Variant.LLAMA, 29);
+        try (LanguageModel lm = LanguageModel.load(ckpt.dir())) {
+            Transformer t = lm.transformer();
+            try (NDManager mgr = NDManager.newBaseManager("PyTorch");
+                 KvCache cache = t.newCache(mgr, 4)) {
+                t.nextLogits(new int[] {5}, 0, cache);
+                assertThatThrownBy(() -> t.nextLogits(new int[] {6}, 2, cache))
+                        .hasMessageContaining("the cache holds 1 positions, the step is at 2");
+                t.nextLogits(new int[] {6}, 1, cache);
+                t.nextLogits(new int[] {7}, 2, cache);
+                t.nextLogits(new int[] {8}, 3, cache);
+                assertThatThrownBy(() -> t.nextLogits(new int[] {9}, 4, cache))
+                        .hasMessageContaining("exceeds the cache capacity 4");
+            }
+        }
+    }
+
+    private static double maxAbsDiff(float[] actual, float[] expected) {
+        double max = 0;
+        for (int j = 0; j < expected.length; j++) {
+            max = Math.max(max, Math.abs(actual[j] - expected[j]));
+        }
+        return max;
+    }
+
+    private static double maxAbsDiff(float[] actual, double[] expected) {
+        double max = 0;
+        for (int j = 0; j < expected.length; j++) {
+            max = Math.max(max, Math.abs(actual[j] - expected[j]));
+        }
+        return max;
+    }
+}

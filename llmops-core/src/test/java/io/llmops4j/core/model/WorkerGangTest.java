@@ -1,0 +1,77 @@
+package io.llmops4j.core.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+class WorkerGangTest {
+
+    /** Every chunk of every loop runs exactly once, over many back-to-back loops of varying size. */
+    @Test
+    void eachChunkRunsExactlyOnce() {
+        try (WorkerGang gang = new WorkerGang(3, "test-gang")) {
+            for (int loop = 0; loop < 2_000; loop++) {
+                int n = 1 + loop % 17;
+                AtomicIntegerArray runs = new AtomicIntegerArray(n);
+                gang.run(n, runs::incrementAndGet);
+                for (int i = 0; i < n; i++) {
+                    assertThat(runs.get(i)).as("loop %d chunk %d", loop, i).isEqualTo(1);
+                }
+            }
+        }
+    }
+
+    /** Workers that parked after an idle spell wake for the next loop and take part in it. */
+    @Test
+    void parkedWorkersWakeUpAndShareTheWork() throws InterruptedException {
+        try (WorkerGang gang = new WorkerGang(2, "test-gang")) {
+            Thread.sleep(WorkerGang.SPIN_NANOS / 1_000_000 + 50); // longer than the spin: the worker parks
+            java.util.Set<String> threads = ConcurrentHashMap.newKeySet();
+            for (int attempt = 0; attempt < 50 && threads.size() < 2; attempt++) {
+                gang.run(64, i -> {
+                    threads.add(Thread.currentThread().getName());
+                    long until = System.nanoTime() + 200_000;
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
+                });
+            }
+            assertThat(threads).hasSize(2).anyMatch(name -> name.startsWith("test-gang-"));
+        }
+    }
+
+    @Test
+    void aFailingChunkFailsTheLoopAfterTheOthersFinish() {
+        try (WorkerGang gang = new WorkerGang(2, "test-gang")) {
+            AtomicIntegerArray runs = new AtomicIntegerArray(8);
+            assertThatThrownBy(() -> gang.run(8, i -> {
+                runs.incrementAndGet(i);
+                if (i == 5) {
+                    throw new IllegalStateException("chunk 5 failed");
+                }
+            })).isInstanceOf(IllegalStateException.class).hasMessage("chunk 5 failed");
+            for (int i = 0; i < 8; i++) {
+                assertThat(runs.get(i)).isEqualTo(1);
+            }
+            AtomicIntegerArray again = new AtomicIntegerArray(4);
+            gang.run(4, again::incrementAndGet); // the gang is still usable
+            assertThat(again.get(3)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void closeEndsTheWorkerThreads() throws InterruptedException {
+        WorkerGang gang = new WorkerGang(3, "closing-gang");
+        gang.run(4, i -> { });
+        gang.close();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline && Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().startsWith("closing-gang-"))) {
+            Thread.sleep(10);
+        }
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("closing-gang-"));
+    }
+}
