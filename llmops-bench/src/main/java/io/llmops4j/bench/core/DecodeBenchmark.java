@@ -21,8 +21,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Single-stream decode and prefill speed of a random-weight Llama of about 110M parameters (dim 768,
- * 12 layers, 12 heads, MLP 2048, vocab 32000, tied embeddings) in float32, at 1 and 2 PyTorch threads.
- * Scores are tokens per second. {@link MemoryBandwidthBenchmark} measures the bound decode is compared with.
+ * 12 layers, 12 heads, MLP 2048, vocab 32000, tied embeddings) in float32, at 1 and 2 threads, with the fused
+ * CPU decode kernel ({@code fused=true}, the default) and with every step on PyTorch ({@code fused=false}, the
+ * baseline). Scores are tokens per second. {@link MemoryBandwidthBenchmark} measures the bound decode is compared with.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -37,6 +38,9 @@ public class DecodeBenchmark {
     @Param({"1", "2"})
     public int threads;
 
+    @Param({"true", "false"})
+    public boolean fused;
+
     private Path dir;
     private LanguageModel model;
     private int[] shortPrompt;
@@ -47,7 +51,7 @@ public class DecodeBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         dir = RandomCheckpoint.llama(768, 12, 12, 2048, 32000, 2048, 42);
-        model = LanguageModel.builder().path(dir).device("cpu").threads(threads).build();
+        model = LanguageModel.builder().path(dir).device("cpu").threads(threads).fusedDecode(fused).build();
         shortPrompt = new int[] {1, 450, 4996, 17354, 1701, 432, 14687, 975};
         longPrompt = new int[PREFILL_TOKENS];
         for (int i = 0; i < longPrompt.length; i++) {

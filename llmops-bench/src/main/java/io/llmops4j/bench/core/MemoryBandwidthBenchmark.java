@@ -14,10 +14,11 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Copy bandwidth of this machine (STREAM "copy" convention: bytes read + bytes written per second), the
- * bound that single-stream decode is held against: decoding one token must read every weight once.
- * Each thread copies its own 256 MiB array, far beyond the caches. Score: copies per second per thread;
- * bandwidth = score x threads x 512 MiB.
+ * Memory bandwidth of this machine, the bound that single-stream decode is held against: decoding one token must
+ * read every weight once. Each thread works on its own 256 MiB array, far beyond the caches. {@code copy*}: copies
+ * per second per thread (STREAM "copy" convention: bandwidth = score x threads x 512 MiB read + written; bytes
+ * copied = score x threads x 256 MiB). {@code read*}: passes per second per thread of a summing read, the access
+ * pattern of decoding (bandwidth = score x threads x 256 MiB).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -51,5 +52,26 @@ public class MemoryBandwidthBenchmark {
     public long copy2Threads() {
         System.arraycopy(src, 0, dst, 0, src.length);
         return dst[dst.length - 1];
+    }
+
+    @Benchmark
+    @Threads(1)
+    public long read1Thread() {
+        return sum(src);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public long read2Threads() {
+        return sum(src);
+    }
+
+    /** A plain reduction, which C2 vectorises: one sequential read of the array. */
+    private static long sum(long[] a) {
+        long s = 0;
+        for (long v : a) {
+            s += v;
+        }
+        return s;
     }
 }

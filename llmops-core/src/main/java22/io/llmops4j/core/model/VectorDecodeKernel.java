@@ -22,8 +22,11 @@ final class VectorDecodeKernel implements DecodeKernel {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
-    /** Rows per parallel chunk: large enough that handing a chunk over costs little next to streaming it. */
-    private static final int MIN_ROWS_PER_CHUNK = 64;
+    /**
+     * Rows per parallel chunk: enough that taking a chunk (one atomic increment) costs little next to streaming
+     * it, few enough that the threads finish a product close together.
+     */
+    private static final int ROWS_PER_CHUNK = 64;
     private static final int SILU = 0;
     private static final int GELU_TANH = 1;
     private static final int RELU = 2;
@@ -106,7 +109,7 @@ final class VectorDecodeKernel implements DecodeKernel {
         this.xn = new float[hidden];
         this.qkv = new float[qkvRows];
         this.attention = new float[heads * headDim];
-        this.mlp = new float[upRows];
+        this.mlp = new float[intermediate];
         this.mlpOut = new float[hidden];
         this.gang = new WorkerGang(threads, "llmops-decode");
     }
@@ -134,8 +137,9 @@ final class VectorDecodeKernel implements DecodeKernel {
         return MemorySegment.ofBuffer(buffer);
     }
 
+    /** Serialised: the activation buffers and the worker gang serve one step at a time. */
     @Override
-    public float[] step(int token, int position, KvCache cache) {
+    public synchronized float[] step(int token, int position, KvCache cache) {
         if (position >= cache.capacity()) {
             throw new IllegalArgumentException("sequence of " + (position + 1) + " tokens exceeds the cache capacity "
                     + cache.capacity());
@@ -183,16 +187,7 @@ final class VectorDecodeKernel implements DecodeKernel {
             matVec(w.o(), w.oBias(), attention, attention.length, mlpOut, hidden);
             add(x, mlpOut);
             normalize(x, w.mlpNorm(), xn);
-            matVec(w.up(), w.upBias(), xn, hidden, mlp, mlp.length);
-            if (gated) {
-                for (int i = 0; i < intermediate; i++) {
-                    mlp[i] = activate(mlp[i]) * mlp[intermediate + i];
-                }
-            } else {
-                for (int i = 0; i < intermediate; i++) {
-                    mlp[i] = activate(mlp[i]);
-                }
-            }
+            mlpHidden(w);
             matVec(w.down(), w.downBias(), mlp, intermediate, mlpOut, hidden);
             add(x, mlpOut);
         }
@@ -247,7 +242,7 @@ final class VectorDecodeKernel implements DecodeKernel {
         int chunks = position < 32 ? 1 : heads; // short histories are not worth a hand-over
         gang.run(chunks, c -> {
             float[] scores = new float[position - first + 1];
-            for (int h = c * heads / chunks; h < (c + 1) * heads / chunks; h++) {
+            for (int h = part(heads, c, chunks); h < part(heads, c + 1, chunks); h++) {
                 long base = (long) (h / groups) * capacity * headDim * Float.BYTES;
                 float max = Float.NEGATIVE_INFINITY;
                 for (int s = first; s <= position; s++) {
@@ -286,15 +281,37 @@ final class VectorDecodeKernel implements DecodeKernel {
 
     /** {@code out[0..rows) = W in (+ b)} for {@code W [rows, cols]} in memory, rows split across the gang. */
     private void matVec(MemorySegment w, MemorySegment bias, float[] in, int cols, float[] out, int rows) {
-        int chunks = Math.max(1, Math.min(rows / MIN_ROWS_PER_CHUNK, 4 * gang.size()));
+        int chunks = Math.max(1, rows / ROWS_PER_CHUNK);
         gang.run(chunks, c -> {
-            int from = (int) ((long) rows * c / chunks);
-            int to = (int) ((long) rows * (c + 1) / chunks);
-            for (int r = from; r < to; r++) {
-                float v = dot(w, (long) r * cols * Float.BYTES, in, 0, cols);
-                out[r] = bias == null ? v : v + bias.getAtIndex(FLOAT, r);
+            for (int r = part(rows, c, chunks); r < part(rows, c + 1, chunks); r++) {
+                out[r] = row(w, bias, r, in, cols);
             }
         });
+    }
+
+    /**
+     * The MLP's hidden activations from the normed input: {@code act(gate) * up} (gate rows first, then up rows, in
+     * the packed matrix) or GPT-2's {@code act(fc)}, each chunk computing its rows' products and activations.
+     */
+    private void mlpHidden(LayerSegments w) {
+        int chunks = Math.max(1, intermediate / ROWS_PER_CHUNK);
+        gang.run(chunks, c -> {
+            for (int i = part(intermediate, c, chunks); i < part(intermediate, c + 1, chunks); i++) {
+                float a = activate(row(w.up(), w.upBias(), i, xn, hidden));
+                mlp[i] = gated ? a * row(w.up(), w.upBias(), intermediate + i, xn, hidden) : a;
+            }
+        });
+    }
+
+    /** Where chunk {@code c} of {@code chunks} equal parts of {@code n} items starts. */
+    private static int part(int n, int c, int chunks) {
+        return (int) ((long) n * c / chunks);
+    }
+
+    /** Row {@code r} of {@code W [*, cols]} times {@code in}, plus {@code bias[r]} when there is a bias. */
+    private static float row(MemorySegment w, MemorySegment bias, int r, float[] in, int cols) {
+        float v = dot(w, (long) r * cols * Float.BYTES, in, 0, cols);
+        return bias == null ? v : v + bias.getAtIndex(FLOAT, r);
     }
 
     /** The dot product of {@code n} floats of {@code m} at byte {@code offset} with {@code v[from ..]}. */

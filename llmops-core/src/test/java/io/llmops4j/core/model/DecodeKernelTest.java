@@ -244,11 +244,7 @@ class DecodeKernelTest {
     }
 
     private static double maxAbsDiff(float[] actual, float[] expected) {
-        double max = 0;
-        for (int j = 0; j < expected.length; j++) {
-            max = Math.max(max, Math.abs(actual[j] - expected[j]));
-        }
-        return max;
+        return LanguageModelParityTest.maxAbsDiff(actual, expected);
     }
 
     private static double maxAbsDiff(float[] actual, double[] expected) {

@@ -131,7 +131,7 @@ class LanguageModelParityTest {
         return max;
     }
 
-    private static double maxAbsDiff(float[] a, float[] b) {
+    static double maxAbsDiff(float[] a, float[] b) {
         double max = 0;
         for (int j = 0; j < a.length; j++) {
             max = Math.max(max, Math.abs(a[j] - b[j]));
