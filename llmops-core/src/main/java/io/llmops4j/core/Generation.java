@@ -12,4 +12,9 @@ package io.llmops4j.core;
  */
 public record Generation(String text, int[] tokenIds, FinishReason finishReason, int promptTokens,
                          int generatedTokens, float[] logprobs) {
+
+    /** The prompt and generated token counts as a {@link TokenUsage}. */
+    public TokenUsage usage() {
+        return new TokenUsage(promptTokens, generatedTokens);
+    }
 }

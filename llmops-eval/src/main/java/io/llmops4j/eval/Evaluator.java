@@ -12,7 +12,7 @@ import io.llmops4j.eval.run.ExampleResult;
 import io.llmops4j.eval.run.MetricSummary;
 import io.llmops4j.eval.run.Run;
 import io.llmops4j.eval.run.RunInfo;
-import io.llmops4j.eval.run.TokenUsage;
+import io.llmops4j.core.TokenUsage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -254,7 +254,7 @@ public final class Evaluator {
             LanguageModels.check(model, config, "Evaluator.system");
             this.system = prompt -> {
                 Generation g = LanguageModels.complete(model, prompt, config);
-                return new Reply(g.text(), new TokenUsage(g.promptTokens(), g.generatedTokens()));
+                return new Reply(g.text(), g.usage());
             };
             this.systemParams.clear();
             systemParams.put("model_architecture", model.config().architecture().hfName());

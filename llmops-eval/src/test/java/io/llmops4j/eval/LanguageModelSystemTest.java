@@ -10,7 +10,7 @@ import io.llmops4j.eval.run.Example;
 import io.llmops4j.eval.run.ExampleResult;
 import io.llmops4j.eval.run.Metrics;
 import io.llmops4j.eval.run.Run;
-import io.llmops4j.eval.run.TokenUsage;
+import io.llmops4j.core.TokenUsage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

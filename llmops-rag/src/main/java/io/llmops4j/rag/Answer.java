@@ -1,5 +1,6 @@
 package io.llmops4j.rag;
 
+import io.llmops4j.core.TokenUsage;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -3,6 +3,7 @@ package io.llmops4j.rag;
 import io.llmops4j.core.Generation;
 import io.llmops4j.core.GenerationConfig;
 import io.llmops4j.core.LanguageModel;
+import io.llmops4j.core.TokenUsage;
 import io.llmops4j.rag.SearchRequest.Mode;
 import io.llmops4j.rag.chunk.TokenCounter;
 import java.util.ArrayList;
@@ -176,7 +177,7 @@ public final class RagPipeline {
         public Completion complete(String prompt, int maxNewTokens) {
             Generation g = model.generate(model.encodePrompt(prompt),
                     config.toBuilder().maxNewTokens(maxNewTokens).build());
-            return new Completion(g.text(), new TokenUsage(g.promptTokens(), g.generatedTokens()));
+            return new Completion(g.text(), g.usage());
         }
     }
 

@@ -3,6 +3,7 @@ package io.llmops4j.rag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.llmops4j.core.TokenUsage;
 import io.llmops4j.rag.SearchRequest.Mode;
 import io.llmops4j.rag.chunk.TokenCounter;
 import java.util.ArrayList;
@@ -75,7 +76,7 @@ class RagPipelineTest {
         RagPipeline.Builder b = pipeline("ok").promptTemplate("Q: {question}\n{context}").maxAnswerTokens(10).topK(4);
         // "Q: heat pumps" = 3 tokens; each source block is 1 ("[n]") + label words + text words.
         String q = "heat pumps";
-        int full = b.contextWindow(1000).build().ask(q).usage().promptTokens();
+        int full = Math.toIntExact(b.contextWindow(1000).build().ask(q).usage().promptTokens());
         Answer tight = b.contextWindow(full + 10 - 1).build().ask(q);
         assertThat(tight.usage().promptTokens()).isLessThanOrEqualTo(full - 1);
         assertThat(tight.context().size()).isLessThan(4);

@@ -1,5 +1,6 @@
 package io.llmops4j.eval.run;
 
+import io.llmops4j.core.TokenUsage;
 import java.util.List;
 import java.util.Map;
 
