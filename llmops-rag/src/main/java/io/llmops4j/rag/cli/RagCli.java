@@ -1,12 +1,14 @@
 package io.llmops4j.rag.cli;
 
 import io.llmops4j.core.Embedder;
+import io.llmops4j.core.InvalidRequestException;
 import io.llmops4j.core.LlmOpsException;
 import io.llmops4j.rag.Document;
 import io.llmops4j.rag.Filter;
 import io.llmops4j.rag.IndexException;
 import io.llmops4j.rag.IndexVersion;
 import io.llmops4j.rag.IngestException;
+import io.llmops4j.rag.RagConfigException;
 import io.llmops4j.rag.SearchHit;
 import io.llmops4j.rag.SearchRequest;
 import io.llmops4j.rag.VectorIndex;
@@ -73,6 +75,8 @@ public final class RagCli implements Runnable {
     static final int PROBLEMS_REPORTED = 3;
 
     private static final String NAME = "llmops-rag";
+    /** Environment variable that makes unexpected errors print their stack trace. */
+    static final String DEBUG_ENV = "LLMOPS_DEBUG";
     private static final int SNIPPET_CHARS = 200;
 
     private final Supplier<Embedder> embedders;
@@ -105,25 +109,38 @@ public final class RagCli implements Runnable {
         return configure(cl);
     }
 
-    /** One-line messages instead of usage dumps and stack traces; modes in any case. */
+    /**
+     * One-line messages instead of usage dumps and stack traces; modes in any case. Settings out of their range
+     * (the library's config exceptions) are usage errors like unparsable ones; any other exception is reported in
+     * one line too, with its stack trace only when the environment sets {@value #DEBUG_ENV}.
+     */
     private static CommandLine configure(CommandLine cl) {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
-        cl.setParameterExceptionHandler((ex, args) -> {
-            CommandLine failed = ex.getCommandLine();
-            failed.getErr().println(NAME + ": " + ex.getMessage() + " (see '"
-                    + failed.getCommandSpec().qualifiedName() + " --help')");
-            failed.getErr().flush();
-            return USAGE;
-        });
+        cl.setParameterExceptionHandler((ex, args) -> usageError(ex.getCommandLine(), ex.getMessage()));
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
+            if (ex instanceof RagConfigException || ex instanceof InvalidRequestException) {
+                return usageError(line, ex.getMessage());
+            }
             if (ex instanceof LlmOpsException) {
                 line.getErr().println(NAME + ": " + ex.getMessage());
-                line.getErr().flush();
-                return FAILED;
+            } else {
+                line.getErr().println(NAME + ": unexpected " + ex.getClass().getSimpleName() + ": " + ex.getMessage()
+                        + (System.getenv(DEBUG_ENV) == null ? " (set " + DEBUG_ENV + "=1 for the stack trace)" : ""));
+                if (System.getenv(DEBUG_ENV) != null) {
+                    ex.printStackTrace(line.getErr());
+                }
             }
-            throw ex;
+            line.getErr().flush();
+            return FAILED;
         });
         return cl;
+    }
+
+    private static int usageError(CommandLine failed, String message) {
+        failed.getErr().println(NAME + ": " + message + " (see '" + failed.getCommandSpec().qualifiedName()
+                + " --help')");
+        failed.getErr().flush();
+        return USAGE;
     }
 
     @Override

@@ -230,18 +230,30 @@ class RagCliTest {
                 "llmops-rag search --help");
         assertOneLineError(run("search", "--index", idx, "--filter", "nokey", "x"), RagCli.USAGE,
                 "--filter expects KEY=VALUE, got 'nokey'");
-        assertOneLineError(run("search", "--index", idx, "--top-k", "0", "x"), RagCli.FAILED, "topK must be in [1, 10000], got 0");
+        assertOneLineError(run("search", "--index", idx, "--top-k", "0", "x"), RagCli.USAGE, "topK must be in [1, 10000], got 0");
         assertOneLineError(run("search", "--index", idx), RagCli.USAGE, "QUERY");
         assertOneLineError(run("ingest", "--index", idx, "--max-tokens", "10", "--overlap", "10", docs.toString()),
-                RagCli.FAILED, "overlapTokens must be in [0, 9], got 10");
+                RagCli.USAGE, "overlapTokens must be in [0, 9], got 10");
         Path fresh = tmp.resolve("fresh-index");
         assertOneLineError(run("ingest", "--index", fresh.toString(), "--max-tokens", "0", docs.toString()),
-                RagCli.FAILED, "maxTokens must be in [1, 100000], got 0");
+                RagCli.USAGE, "maxTokens must be in [1, 100000], got 0");
         assertThat(fresh).as("no index is created for a run that cannot start").doesNotExist();
         assertOneLineError(run(() -> new HashEmbedder(32, "other-32"), "search", "--index", idx, "x"), RagCli.FAILED,
                 "dimension 64", "other-32");
         assertOneLineError(run(), RagCli.USAGE, "a subcommand is required");
         assertOneLineError(run("reindex"), RagCli.USAGE, "reindex");
+    }
+
+    /** A failure outside the library's own exceptions (here: the embedder cannot start) is one line, exit 1. */
+    @Test
+    void anUnexpectedFailureIsOneLineWithAHintForTheStackTrace() {
+        Result r = run(() -> {
+            throw new IllegalStateException("no native library for this platform");
+        }, "ingest", "--index", index.toString(), docs.toString());
+        assertThat(r.code()).isEqualTo(RagCli.FAILED);
+        assertThat(r.err().strip()).doesNotContain("\n")
+                .isEqualTo("llmops-rag: unexpected IllegalStateException: no native library for this platform (set "
+                        + RagCli.DEBUG_ENV + "=1 for the stack trace)");
     }
 
     /** The default embedder, shared by several commands of one test: closing it is left to the test. */
