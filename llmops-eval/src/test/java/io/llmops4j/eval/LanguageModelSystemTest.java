@@ -73,6 +73,8 @@ class LanguageModelSystemTest extends WithStoriesModel {
             generatedTotal += generated.length;
         }
         assertThat(run.info().tokens()).isEqualTo(new TokenUsage(promptTotal, generatedTotal));
+        assertThat(org.jsoup.Jsoup.parse(io.llmops4j.eval.report.HtmlReport.render("tokens", List.of(run)))
+                .select("td.num").eachText()).contains(promptTotal + " + " + generatedTotal);
         assertThat(run.info().params()).containsEntry("model_architecture", "LlamaForCausalLM")
                 .containsEntry("model_parameters", String.valueOf(model.config().parameterCount()))
                 .containsEntry("generation_config", GREEDY.toString()).containsEntry("prompt_format", "raw")

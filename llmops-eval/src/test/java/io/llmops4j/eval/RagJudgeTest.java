@@ -113,6 +113,12 @@ class RagJudgeTest {
         assertThat(r.get(2).scores()).isEmpty();
         assertThat(r.get(2).metricErrors().get("judge_groundedness")).contains("holds no \"Score: N\"");
         assertThat(r.get(3).metricErrors().get("judge_groundedness")).contains("judge score 9 is outside the scale 1..5");
+
+        org.jsoup.nodes.Document html = org.jsoup.Jsoup.parse(io.llmops4j.eval.report.HtmlReport.render("judged", List.of(run)));
+        String coverage = html.select("table.coverage tr:eq(1)").text();
+        assertThat(coverage).startsWith("judge_groundedness 2 of 4; 2 metric errors, first: ")
+                .contains("holds no \"Score: N\"");
+        assertThat(html.select("span[title*=outside the scale 1..5]").text()).isEqualTo("metric error");
     }
 
     @Test

@@ -40,6 +40,7 @@ public final class HtmlReport {
             chart(sb, metric, infos);
         }
         sb.append("</div>\n");
+        coverage(sb, runs);
         if (runs.size() > 1) {
             sb.append("<h2>Compared with baseline ").append(esc(infos.get(0).name())).append("</h2>\n");
             for (Run r : runs.subList(1, runs.size())) {
@@ -52,7 +53,12 @@ public final class HtmlReport {
 
     private static void runTable(StringBuilder sb, List<RunInfo> infos) {
         sb.append("<h2>Runs</h2>\n<table><tr><th>run</th><th>id</th><th>created</th><th>parameters</th><th>tags</th>")
-                .append("<th>examples</th><th>failed</th><th>mean latency ms</th></tr>\n");
+                .append("<th>examples</th><th>failed</th><th>mean latency ms</th>");
+        boolean tokens = infos.stream().anyMatch(r -> r.tokens() != null);
+        if (tokens) {
+            sb.append("<th>tokens (prompt + generated)</th>");
+        }
+        sb.append("</tr>\n");
         for (int i = 0; i < infos.size(); i++) {
             RunInfo r = infos.get(i);
             StringBuilder params = new StringBuilder();
@@ -61,7 +67,47 @@ public final class HtmlReport {
                     .append(esc(r.name())).append("</td><td>").append(esc(r.id())).append("</td><td>").append(esc(r.createdAt()))
                     .append("</td><td>").append(params).append("</td><td>").append(esc(String.join(", ", r.tags())))
                     .append("</td><td class=\"num\">").append(r.examples()).append("</td><td class=\"num\">").append(r.failures())
-                    .append("</td><td class=\"num\">").append(String.format(Locale.ROOT, "%.1f", r.meanLatencyMillis())).append("</td></tr>\n");
+                    .append("</td><td class=\"num\">").append(String.format(Locale.ROOT, "%.1f", r.meanLatencyMillis())).append("</td>");
+            if (tokens) {
+                sb.append("<td class=\"num\">").append(r.tokens() == null ? "&ndash;"
+                        : r.tokens().promptTokens() + " + " + r.tokens().generatedTokens()).append("</td>");
+            }
+            sb.append("</tr>\n");
+        }
+        sb.append("</table>\n");
+    }
+
+    /**
+     * Metrics that scored fewer examples than a run has (its examples failed, or the metric could not score some,
+     * e.g. invalid judge replies): scored count, metric errors, and the first error message. Omitted when every
+     * metric scored every example.
+     */
+    private static void coverage(StringBuilder sb, List<Run> runs) {
+        List<RunInfo> infos = runs.stream().map(Run::info).toList();
+        boolean partial = Reports.metrics(infos).stream().anyMatch(m -> infos.stream()
+                .anyMatch(r -> r.metrics().containsKey(m) && r.metrics().get(m).n() < r.examples()));
+        if (!partial) {
+            return;
+        }
+        sb.append("<h2>Coverage (examples scored of the run's examples)</h2>\n<table class=\"coverage\"><tr><th>metric</th>");
+        for (RunInfo r : infos) {
+            sb.append("<th>").append(esc(r.name())).append("</th>");
+        }
+        sb.append("</tr>\n");
+        for (String metric : Reports.metrics(infos)) {
+            sb.append("<tr><td>").append(esc(metric)).append("</td>");
+            for (Run run : runs) {
+                MetricSummary m = run.info().metrics().get(metric);
+                List<String> errors = run.examples().stream().map(e -> e.metricErrors().get(metric))
+                        .filter(java.util.Objects::nonNull).toList();
+                sb.append("<td>").append(m == null ? 0 : m.n()).append(" of ").append(run.info().examples());
+                if (!errors.isEmpty()) {
+                    sb.append("; ").append(errors.size()).append(errors.size() == 1 ? " metric error" : " metric errors")
+                            .append(", first: ").append(esc(shorten(errors.get(0), 200)));
+                }
+                sb.append("</td>");
+            }
+            sb.append("</tr>\n");
         }
         sb.append("</table>\n");
     }
@@ -164,8 +210,10 @@ public final class HtmlReport {
                 ExampleResult e = m.get(base.id());
                 Double s = e == null ? null : score(e, metric);
                 String out = e == null ? "(missing)" : e.error() != null ? "ERROR: " + e.error() : e.output();
+                String metricError = e == null || metric == null ? null : e.metricErrors().get(metric);
                 sb.append("<td><pre>").append(esc(shorten(out, 400))).append("</pre></td><td class=\"num\">")
-                        .append(s == null ? "" : Reports.num(s)).append("</td>");
+                        .append(s != null ? Reports.num(s) : metricError != null ? "<span title=\"" + esc(metricError)
+                                + "\">metric error</span>" : "").append("</td>");
             }
             if (runs.size() > 1) {
                 sb.append("<td class=\"num\">").append(first == null || lastScore == null ? "" : Reports.signed(lastScore - first)).append("</td>");
