@@ -47,6 +47,43 @@ class PerplexityTest extends WithStoriesModel {
         assertThat(r.perplexity()).isCloseTo(Math.exp(nll / scored), within(1e-9 * r.perplexity()));
     }
 
+    /**
+     * Overlapping windows, computed here the way the transformers guide "Perplexity of fixed-length models" does:
+     * windows start every {@code stride} tokens, each at most {@code maxLength} long, and a window scores only its
+     * last {@code end - prevEnd} tokens (those the previous window did not), each from the logits one position
+     * earlier in the same window.
+     */
+    @Test
+    void overlappingWindowsEqualTheTransformersRecipe() {
+        int[] ids = model.tokenizer().encode(STORY);
+        int maxLength = 24;
+        int stride = 10;
+        double nll = 0;
+        long scored = 0;
+        int prevEnd = 0;
+        for (int begin = 0; begin < ids.length; begin += stride) {
+            int end = Math.min(begin + maxLength, ids.length);
+            int[] window = Arrays.copyOfRange(ids, begin, end);
+            float[][] logits = model.logits(window);
+            for (int j = Math.max(1, window.length - (end - prevEnd)); j < window.length; j++) {
+                double z = 0;
+                for (float l : logits[j - 1]) {
+                    z += Math.exp(l);
+                }
+                nll += Math.log(z) - logits[j - 1][window[j]];
+                scored++;
+            }
+            prevEnd = end;
+            if (end == ids.length) {
+                break;
+            }
+        }
+        PerplexityResult r = Perplexity.of(model, List.of(STORY), maxLength, stride);
+        assertThat(scored).isEqualTo(ids.length - 1);
+        assertThat(r.tokens()).isEqualTo(scored);
+        assertThat(r.meanNll()).isCloseTo(nll / scored, within(1e-9));
+    }
+
     @Test
     void oneWindowEqualsFullContext() {
         int[] ids = model.tokenizer().encode(STORY);
