@@ -171,7 +171,10 @@ public class EmbedderBenchmark {
         ours.close();
     }
 
-    /** llmops4j: length-sorted batches with dynamic padding, intra-op threads = cores. */
+    /**
+     * llmops4j: length-sorted batches of at most 256 padded tokens, run in parallel on every core (one
+     * single-threaded model run per core), tokenization split over the cores too.
+     */
     @Benchmark
     public float[][] llmops4j() {
         return ours.embed(texts);

