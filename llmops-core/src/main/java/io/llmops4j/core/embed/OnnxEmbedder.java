@@ -415,8 +415,8 @@ public final class OnnxEmbedder implements Embedder {
      */
     private void runParts(int count, Part job) throws OrtException {
         if (helpers == null || count == 1) {
-            for (int b = 0; b < count; b++) {
-                job.run(b);
+            for (int i = 0; i < count; i++) {
+                job.run(i);
             }
             return;
         }
@@ -424,10 +424,10 @@ public final class OnnxEmbedder implements Embedder {
         CountDownLatch finished = new CountDownLatch(count);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Runnable drain = () -> {
-            for (int b; (b = next.getAndIncrement()) < count; ) {
+            for (int i; (i = next.getAndIncrement()) < count; ) {
                 try {
                     if (failure.get() == null) {
-                        job.run(b);
+                        job.run(i);
                     }
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
@@ -437,7 +437,7 @@ public final class OnnxEmbedder implements Embedder {
             }
         };
         for (int h = 0; h < Math.min(threads - 1, count - 1); h++) {
-            helpers.execute(drain); // a helper that starts late finds no batch left and returns at once
+            helpers.execute(drain); // a helper that starts late finds no part left and returns at once
         }
         drain.run();
         boolean interrupted = false;
