@@ -6,10 +6,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One decoding step (a single new position of a single sequence) on the CPU as fused Java code instead of
- * PyTorch's op-at-a-time execution. Decoding a token is a matrix-vector product per weight matrix, bound by
- * memory bandwidth; through DJL it costs dozens of native calls per layer and PyTorch multiplies a matrix by a
- * vector on one thread. The kernel reads the very tensors the DJL blocks hold (no copy: in-place changes to the
+ * A forward pass over a few new positions of one sequence (a decoding step, or a short prompt) on the CPU as fused
+ * Java code instead of PyTorch's op-at-a-time execution. Decoding a token is a matrix-vector product per weight
+ * matrix, bound by memory bandwidth; through DJL it costs dozens of native calls per layer and PyTorch multiplies a
+ * matrix by a vector on one thread. A few positions at once read each weight row once for all of them. The kernel reads the very tensors the DJL blocks hold (no copy: in-place changes to the
  * weights reach both paths) and reads and writes the same {@link KvCache}, so steps of either path can be mixed.
  *
  * <p>The implementation uses the Java Vector API over {@code MemorySegment}s, so it exists only on Java 22 or
@@ -20,12 +20,17 @@ interface DecodeKernel extends AutoCloseable {
     Logger LOG = LoggerFactory.getLogger(DecodeKernel.class);
     String IMPLEMENTATION = "io.llmops4j.core.model.VectorDecodeKernel";
     String VECTOR_MODULE = "jdk.incubator.vector";
+    /**
+     * The most positions one kernel pass takes; longer inputs go to PyTorch, whose matrix-matrix products win once
+     * the work is bound by arithmetic rather than by reading the weights (measured in docs/BENCHMARKS.md).
+     */
+    int MAX_POSITIONS = 16;
 
     /**
-     * Runs {@code token} at {@code position}, writing its keys and values into {@code cache} (which must hold
-     * positions {@code 0 .. position-1}), and returns the float32 logits of the next token.
+     * Runs {@code tokens} at positions {@code start ..}, writing their keys and values into {@code cache} (which must
+     * hold positions {@code 0 .. start-1}), and returns the float32 logits of the token after the last.
      */
-    float[] step(int token, int position, KvCache cache);
+    float[] forward(int[] tokens, int start, KvCache cache);
 
     /** Stops the kernel's worker threads; the weights belong to the model. */
     @Override

@@ -115,13 +115,13 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
     }
 
     /**
-     * The float32 logits after {@code tokens} at positions {@code start ..}, reading and extending {@code cache}: a
-     * single token goes through the {@link DecodeKernel} when there is one, anything else through
-     * {@link #forward}, whose temporaries live in a scope closed here.
+     * The float32 logits after {@code tokens} at positions {@code start ..}, reading and extending {@code cache}:
+     * up to {@link DecodeKernel#MAX_POSITIONS} tokens go through the {@link DecodeKernel} when there is one, anything
+     * else through {@link #forward}, whose temporaries live in a scope closed here.
      */
     public float[] nextLogits(int[] tokens, int start, KvCache cache) {
-        if (tokens.length == 1 && kernel != null) {
-            return kernel.step(tokens[0], start, cache);
+        if (kernel != null && tokens.length <= DecodeKernel.MAX_POSITIONS) {
+            return kernel.forward(tokens, start, cache);
         }
         try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
             scope.suppressNotUsedWarning();

@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
 import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -19,7 +20,12 @@ import jdk.incubator.vector.VectorSpecies;
  * a {@link WorkerGang}. Compiled for Java 22 (final FFM API) and loaded only there; see {@link DecodeKernel}.
  */
 final class VectorDecodeKernel implements DecodeKernel {
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    /**
+     * The platform's vectors, at most 256 bits: streaming matrix rows with 512-bit loads measured 20-30 GB/s
+     * against 37-43 GB/s with 256-bit loads at 2 threads on the Zen 5 benchmark machine (docs/BENCHMARKS.md).
+     */
+    private static final VectorSpecies<Float> SPECIES = VectorSpecies.of(float.class,
+            VectorShape.forBitSize(Math.min(256, FloatVector.SPECIES_PREFERRED.vectorBitSize())));
     private static final int LANES = SPECIES.length();
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
     /**
@@ -51,14 +57,7 @@ final class VectorDecodeKernel implements DecodeKernel {
     private final NormSegments finalNorm;
     private final MemorySegment head;
     private final WorkerGang gang;
-
-    // activations of the current step
-    private final float[] x;
-    private final float[] xn;
-    private final float[] qkv;
-    private final float[] attention;
-    private final float[] mlp;
-    private final float[] mlpOut;
+    private final int qkvRows;
 
     private record NormSegments(MemorySegment weight, MemorySegment bias) {
     }
@@ -91,7 +90,7 @@ final class VectorDecodeKernel implements DecodeKernel {
         this.tokenEmbedding = segment(weights.tokenEmbedding(), (long) cfg.vocabSize() * hidden);
         this.positionEmbedding = weights.positionEmbedding() == null ? null
                 : segment(weights.positionEmbedding(), (long) cfg.maxPositions() * hidden);
-        int qkvRows = (heads + 2 * kvHeads) * headDim;
+        this.qkvRows = (heads + 2 * kvHeads) * headDim;
         int upRows = gated ? 2 * intermediate : intermediate;
         List<DecodeWeights.Layer> src = weights.layers();
         this.layers = new LayerSegments[src.size()];
@@ -105,12 +104,6 @@ final class VectorDecodeKernel implements DecodeKernel {
         }
         this.finalNorm = norm(weights.finalNorm());
         this.head = segment(weights.head(), (long) cfg.vocabSize() * hidden);
-        this.x = new float[hidden];
-        this.xn = new float[hidden];
-        this.qkv = new float[qkvRows];
-        this.attention = new float[heads * headDim];
-        this.mlp = new float[intermediate];
-        this.mlpOut = new float[hidden];
         this.gang = new WorkerGang(threads, "llmops-decode");
     }
 
@@ -137,68 +130,89 @@ final class VectorDecodeKernel implements DecodeKernel {
         return MemorySegment.ofBuffer(buffer);
     }
 
-    /** Serialised: the activation buffers and the worker gang serve one step at a time. */
+    /** Serialised: the worker gang serves one forward pass at a time. */
     @Override
-    public synchronized float[] step(int token, int position, KvCache cache) {
-        if (position >= cache.capacity()) {
-            throw new IllegalArgumentException("sequence of " + (position + 1) + " tokens exceeds the cache capacity "
+    public synchronized float[] forward(int[] tokens, int start, KvCache cache) {
+        int t = tokens.length;
+        if (start + t > cache.capacity()) {
+            throw new IllegalArgumentException("sequence of " + (start + t) + " tokens exceeds the cache capacity "
                     + cache.capacity());
         }
-        if (position != cache.length()) {
+        if (start != cache.length()) {
             throw new IllegalArgumentException("the cache holds " + cache.length() + " positions, the step is at "
-                    + position);
+                    + start);
         }
-        MemorySegment.copy(tokenEmbedding, FLOAT, (long) token * hidden * Float.BYTES, x, 0, hidden);
-        if (positionEmbedding != null) {
-            for (int i = 0; i < hidden; i++) {
-                x[i] += positionEmbedding.getAtIndex(FLOAT, (long) position * hidden + i);
+        float[][] x = new float[t][hidden];
+        for (int p = 0; p < t; p++) {
+            MemorySegment.copy(tokenEmbedding, FLOAT, (long) tokens[p] * hidden * Float.BYTES, x[p], 0, hidden);
+            if (positionEmbedding != null) {
+                for (int i = 0; i < hidden; i++) {
+                    x[p][i] += positionEmbedding.getAtIndex(FLOAT, (long) (start + p) * hidden + i);
+                }
             }
         }
-        float[] cos = null;
-        float[] sin = null;
+        float[][] cos = null;
+        float[][] sin = null;
         if (cfg.rope() != null) {
             float[] inv = fixedInverseFrequencies != null ? fixedInverseFrequencies
-                    : cfg.rope().inverseFrequencies(position + 1);
-            cos = new float[inv.length];
-            sin = new float[inv.length];
-            for (int i = 0; i < inv.length; i++) {
-                float angle = (float) position * inv[i]; // float32, as RotaryTables and transformers
-                cos[i] = (float) Math.cos(angle);
-                sin[i] = (float) Math.sin(angle);
+                    : cfg.rope().inverseFrequencies(start + t);
+            cos = new float[t][inv.length];
+            sin = new float[t][inv.length];
+            for (int p = 0; p < t; p++) {
+                for (int i = 0; i < inv.length; i++) {
+                    float angle = (float) (start + p) * inv[i]; // float32, as RotaryTables and transformers
+                    cos[p][i] = (float) Math.cos(angle);
+                    sin[p][i] = (float) Math.sin(angle);
+                }
             }
         }
+        float[][] xn = new float[t][hidden];
+        float[][] qkv = new float[t][qkvRows];
+        float[][] attention = new float[t][heads * headDim];
+        float[][] mlp = new float[t][intermediate];
+        float[][] out = new float[t][hidden];
         for (int l = 0; l < layers.length; l++) {
             LayerSegments w = layers[l];
             normalize(x, w.attentionNorm(), xn);
-            matVec(w.qkv(), w.qkvBias(), xn, hidden, qkv, qkv.length);
-            if (cos != null) {
-                for (int h = 0; h < heads + kvHeads; h++) { // queries and keys
-                    rotate(qkv, h * headDim, cos, sin);
-                }
-            }
+            matMul(w.qkv(), w.qkvBias(), xn, hidden, qkv, qkvRows);
             MemorySegment keys = segment(cache.keys(l), (long) kvHeads * cache.capacity() * headDim);
             MemorySegment values = segment(cache.values(l), (long) kvHeads * cache.capacity() * headDim);
-            for (int g = 0; g < kvHeads; g++) {
-                long slot = ((long) g * cache.capacity() + position) * headDim * Float.BYTES;
-                MemorySegment.copy(qkv, (heads + g) * headDim, keys, FLOAT, slot, headDim);
-                MemorySegment.copy(qkv, (heads + kvHeads + g) * headDim, values, FLOAT, slot, headDim);
+            for (int p = 0; p < t; p++) {
+                if (cos != null) {
+                    for (int h = 0; h < heads + kvHeads; h++) { // queries and keys
+                        rotate(qkv[p], h * headDim, cos[p], sin[p]);
+                    }
+                }
+                for (int g = 0; g < kvHeads; g++) {
+                    long slot = ((long) g * cache.capacity() + start + p) * headDim * Float.BYTES;
+                    MemorySegment.copy(qkv[p], (heads + g) * headDim, keys, FLOAT, slot, headDim);
+                    MemorySegment.copy(qkv[p], (heads + kvHeads + g) * headDim, values, FLOAT, slot, headDim);
+                }
             }
-            attend(keys, values, cache.capacity(), position);
-            matVec(w.o(), w.oBias(), attention, attention.length, mlpOut, hidden);
-            add(x, mlpOut);
+            attend(qkv, keys, values, cache.capacity(), start, attention);
+            matMul(w.o(), w.oBias(), attention, heads * headDim, out, hidden);
+            add(x, out);
             normalize(x, w.mlpNorm(), xn);
-            mlpHidden(w);
-            matVec(w.down(), w.downBias(), mlp, intermediate, mlpOut, hidden);
-            add(x, mlpOut);
+            mlpHidden(w, xn, mlp);
+            matMul(w.down(), w.downBias(), mlp, intermediate, out, hidden);
+            add(x, out);
         }
-        cache.advanceTo(position + 1);
-        normalize(x, finalNorm, xn);
-        float[] logits = new float[cfg.vocabSize()];
-        matVec(head, null, xn, hidden, logits, logits.length);
-        return logits;
+        cache.advanceTo(start + t);
+        float[][] last = {x[t - 1]};
+        float[][] lastNormed = new float[1][hidden];
+        normalize(last, finalNorm, lastNormed);
+        float[][] logits = new float[1][cfg.vocabSize()];
+        matMul(head, null, lastNormed, hidden, logits, cfg.vocabSize());
+        return logits[0];
     }
 
     /** RMSNorm {@code x / sqrt(mean(x^2) + eps) * w} or LayerNorm {@code (x - mean) / sqrt(var + eps) * w + b}. */
+    private void normalize(float[][] in, NormSegments n, float[][] out) {
+        for (int p = 0; p < in.length; p++) {
+            normalize(in[p], n, out[p]);
+        }
+    }
+
     private void normalize(float[] in, NormSegments n, float[] out) {
         float mean = 0;
         if (layerNorm) {
@@ -232,21 +246,27 @@ final class VectorDecodeKernel implements DecodeKernel {
     }
 
     /**
-     * softmax(q k^T / sqrt(d)) v for every query head over the cached positions it may see (all up to
-     * {@code position}, or the last {@code window} of them), heads sharing a key/value head as in GQA.
+     * softmax(q k^T / sqrt(d)) v for every query head of every new position {@code start + p} over the cached
+     * positions it may see (all up to its own, or the last {@code window} of them), heads sharing a key/value head
+     * as in GQA. The keys and values of the new positions are in the cache already.
      */
-    private void attend(MemorySegment keys, MemorySegment values, int capacity, int position) {
-        int first = window > 0 ? Math.max(0, position - window + 1) : 0;
+    private void attend(float[][] qkv, MemorySegment keys, MemorySegment values, int capacity, int start,
+                        float[][] attention) {
         int groups = heads / kvHeads;
         float scale = 1.0f / (float) Math.sqrt(headDim);
-        int chunks = position < 32 ? 1 : heads; // short histories are not worth a hand-over
+        int pairs = qkv.length * heads;
+        int chunks = start + qkv.length < 32 ? 1 : pairs; // short histories are not worth a hand-over
         gang.run(chunks, c -> {
-            float[] scores = new float[position - first + 1];
-            for (int h = part(heads, c, chunks); h < part(heads, c + 1, chunks); h++) {
+            for (int pair = part(pairs, c, chunks); pair < part(pairs, c + 1, chunks); pair++) {
+                int p = pair / heads;
+                int h = pair % heads;
+                int position = start + p;
+                int first = window > 0 ? Math.max(0, position - window + 1) : 0;
                 long base = (long) (h / groups) * capacity * headDim * Float.BYTES;
+                float[] scores = new float[position - first + 1];
                 float max = Float.NEGATIVE_INFINITY;
                 for (int s = first; s <= position; s++) {
-                    float dot = dot(keys, base + (long) s * headDim * Float.BYTES, qkv, h * headDim, headDim) * scale;
+                    float dot = dot(keys, base + (long) s * headDim * Float.BYTES, qkv[p], h * headDim, headDim) * scale;
                     scores[s - first] = dot;
                     max = Math.max(max, dot);
                 }
@@ -255,10 +275,10 @@ final class VectorDecodeKernel implements DecodeKernel {
                     scores[s] = (float) Math.exp(scores[s] - max);
                     sum += scores[s];
                 }
-                java.util.Arrays.fill(attention, h * headDim, (h + 1) * headDim, 0f);
+                java.util.Arrays.fill(attention[p], h * headDim, (h + 1) * headDim, 0f); // the previous layer's
                 for (int s = first; s <= position; s++) {
-                    axpy(scores[s - first] / sum, values, base + (long) s * headDim * Float.BYTES, attention, h * headDim,
-                            headDim);
+                    axpy(scores[s - first] / sum, values, base + (long) s * headDim * Float.BYTES, attention[p],
+                            h * headDim, headDim);
                 }
             }
         });
@@ -279,12 +299,20 @@ final class VectorDecodeKernel implements DecodeKernel {
         }
     }
 
-    /** {@code out[0..rows) = W in (+ b)} for {@code W [rows, cols]} in memory, rows split across the gang. */
-    private void matVec(MemorySegment w, MemorySegment bias, float[] in, int cols, float[] out, int rows) {
+    /**
+     * {@code out[p][0..rows) = W in[p] (+ b)} for every position {@code p}, {@code W [rows, cols]} in memory, rows
+     * split across the gang. Each row is read from memory once and multiplied with every position's input while it
+     * is in the cache, so a few positions cost little more than one.
+     */
+    private void matMul(MemorySegment w, MemorySegment bias, float[][] in, int cols, float[][] out, int rows) {
         int chunks = Math.max(1, rows / ROWS_PER_CHUNK);
         gang.run(chunks, c -> {
+            float[] values = new float[in.length];
             for (int r = part(rows, c, chunks); r < part(rows, c + 1, chunks); r++) {
-                out[r] = row(w, bias, r, in, cols);
+                row(w, bias, r, in, cols, values);
+                for (int p = 0; p < in.length; p++) {
+                    out[p][r] = values[p];
+                }
             }
         });
     }
@@ -293,12 +321,19 @@ final class VectorDecodeKernel implements DecodeKernel {
      * The MLP's hidden activations from the normed input: {@code act(gate) * up} (gate rows first, then up rows, in
      * the packed matrix) or GPT-2's {@code act(fc)}, each chunk computing its rows' products and activations.
      */
-    private void mlpHidden(LayerSegments w) {
+    private void mlpHidden(LayerSegments w, float[][] in, float[][] out) {
         int chunks = Math.max(1, intermediate / ROWS_PER_CHUNK);
         gang.run(chunks, c -> {
+            float[] gate = new float[in.length];
+            float[] up = new float[in.length];
             for (int i = part(intermediate, c, chunks); i < part(intermediate, c + 1, chunks); i++) {
-                float a = activate(row(w.up(), w.upBias(), i, xn, hidden));
-                mlp[i] = gated ? a * row(w.up(), w.upBias(), intermediate + i, xn, hidden) : a;
+                row(w.up(), w.upBias(), i, in, hidden, gate);
+                if (gated) {
+                    row(w.up(), w.upBias(), intermediate + i, in, hidden, up);
+                }
+                for (int p = 0; p < in.length; p++) {
+                    out[p][i] = gated ? activate(gate[p]) * up[p] : activate(gate[p]);
+                }
             }
         });
     }
@@ -308,10 +343,57 @@ final class VectorDecodeKernel implements DecodeKernel {
         return (int) ((long) n * c / chunks);
     }
 
-    /** Row {@code r} of {@code W [*, cols]} times {@code in}, plus {@code bias[r]} when there is a bias. */
-    private static float row(MemorySegment w, MemorySegment bias, int r, float[] in, int cols) {
-        float v = dot(w, (long) r * cols * Float.BYTES, in, 0, cols);
-        return bias == null ? v : v + bias.getAtIndex(FLOAT, r);
+    /**
+     * Row {@code r} of {@code W [*, cols]} times each {@code in[p]}, plus {@code bias[r]} when there is a bias, into
+     * {@code out[p]}: four inputs at a time share each load of the row.
+     */
+    private static void row(MemorySegment w, MemorySegment bias, int r, float[][] in, int cols, float[] out) {
+        long offset = (long) r * cols * Float.BYTES;
+        int p = 0;
+        for (; p + 4 <= in.length; p += 4) {
+            dot4(w, offset, in[p], in[p + 1], in[p + 2], in[p + 3], cols, out, p);
+        }
+        for (; p < in.length; p++) {
+            out[p] = dot(w, offset, in[p], 0, cols);
+        }
+        if (bias != null) {
+            float b = bias.getAtIndex(FLOAT, r);
+            for (int q = 0; q < in.length; q++) {
+                out[q] += b;
+            }
+        }
+    }
+
+    /** The dot products of {@code n} floats of {@code m} at byte {@code offset} with four vectors, into {@code out[at ..]}. */
+    private static void dot4(MemorySegment m, long offset, float[] v0, float[] v1, float[] v2, float[] v3, int n,
+                             float[] out, int at) {
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = FloatVector.zero(SPECIES);
+        FloatVector a2 = FloatVector.zero(SPECIES);
+        FloatVector a3 = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i + LANES <= n; i += LANES) {
+            FloatVector wv = load(m, offset + (long) i * Float.BYTES);
+            a0 = wv.fma(FloatVector.fromArray(SPECIES, v0, i), a0);
+            a1 = wv.fma(FloatVector.fromArray(SPECIES, v1, i), a1);
+            a2 = wv.fma(FloatVector.fromArray(SPECIES, v2, i), a2);
+            a3 = wv.fma(FloatVector.fromArray(SPECIES, v3, i), a3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD);
+        float s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD);
+        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float wi = m.get(FLOAT, offset + (long) i * Float.BYTES);
+            s0 += wi * v0[i];
+            s1 += wi * v1[i];
+            s2 += wi * v2[i];
+            s3 += wi * v3[i];
+        }
+        out[at] = s0;
+        out[at + 1] = s1;
+        out[at + 2] = s2;
+        out[at + 3] = s3;
     }
 
     /** The dot product of {@code n} floats of {@code m} at byte {@code offset} with {@code v[from ..]}. */
@@ -346,9 +428,11 @@ final class VectorDecodeKernel implements DecodeKernel {
         return FloatVector.fromMemorySegment(SPECIES, m, offset, ByteOrder.nativeOrder());
     }
 
-    private static void add(float[] acc, float[] v) {
-        for (int i = 0; i < acc.length; i++) {
-            acc[i] += v[i];
+    private static void add(float[][] acc, float[][] v) {
+        for (int p = 0; p < acc.length; p++) {
+            for (int i = 0; i < acc[p].length; i++) {
+                acc[p][i] += v[p][i];
+            }
         }
     }
 
