@@ -428,11 +428,11 @@ public final class LanguageModel implements AutoCloseable {
         }
 
         /**
-         * PyTorch intra-op threads for CPU inference (default: the engine's, one per core). This is a
-         * process-wide setting: the last model built with it wins, and a model splits its single-position products
-         * into as many row blocks as there are threads when it loads (see docs/BENCHMARKS.md). When other work
-         * shares the cores, spinning OpenMP workers stall, so prefer 1 thread there (measured up to 10x faster
-         * than 2 on a busy 2-core machine).
+         * Threads for CPU inference (default: PyTorch's, one per core): PyTorch's intra-op threads, a process-wide
+         * setting where the last model built with it wins, and the workers of this model's fused decode kernel
+         * (see {@link #fusedDecode}), both taken when the model loads. Both spin briefly between operations, so when
+         * other work shares the cores they stall each other: prefer 1 thread there (measured up to 10x faster than
+         * 2 on a busy 2-core machine with PyTorch steps).
          */
         public Builder threads(int threads) {
             if (threads < 1) {
