@@ -71,8 +71,8 @@ public final class LanguageModel implements AutoCloseable {
         NDManager mgr = NDManager.newBaseManager(device, "PyTorch");
         mgr.setName("llmops-model");
         Tokenizer tok = null;
+        Transformer t = new Transformer(config);
         try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(dir)) {
-            Transformer t = new Transformer(config);
             WeightLoader.load(t, ckpt, mgr, dtype);
             t.prepare(device.isGpu() ? 1 : ai.djl.pytorch.jni.JniUtils.getNumThreads(), b.fusedDecode);
             if (Files.isRegularFile(dir.resolve("tokenizer.json"))) {
@@ -80,6 +80,7 @@ public final class LanguageModel implements AutoCloseable {
             }
             this.transformer = t;
         } catch (RuntimeException e) {
+            t.close(); // the decode kernel's threads, started by prepare
             mgr.close();
             throw e;
         }

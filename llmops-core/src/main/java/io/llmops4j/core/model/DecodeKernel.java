@@ -50,7 +50,7 @@ interface DecodeKernel extends AutoCloseable {
                     + "(several times faster single-stream decoding)", VECTOR_MODULE);
             return Optional.empty();
         }
-        String unsupported = unsupported(weights.config());
+        String unsupported = unsupported(weights);
         if (unsupported != null) {
             LOG.info("decoding runs on PyTorch: the fused CPU kernel does not implement {}", unsupported);
             return Optional.empty();
@@ -60,21 +60,33 @@ interface DecodeKernel extends AutoCloseable {
                     .getDeclaredConstructor(DecodeWeights.class, int.class)
                     .newInstance(weights, threads));
         } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException("cannot start the decode kernel", e.getCause());
+            LOG.warn("decoding runs on PyTorch: the fused CPU kernel refused this model ({})", e.getCause().toString());
+            return Optional.empty();
         } catch (ReflectiveOperationException | LinkageError e) {
             LOG.warn("decoding runs on PyTorch: the fused CPU kernel could not be loaded ({})", e.toString());
             return Optional.empty();
         }
     }
 
-    /** What of {@code cfg} the kernel lacks, or null. */
-    private static String unsupported(ModelConfig cfg) {
-        return switch (cfg.activation()) {
-            case "silu", "swish", "gelu_new", "gelu_pytorch_tanh", "relu" -> null;
-            default -> "the activation '" + cfg.activation() + "'";
-        };
+    /** What of the model the kernel lacks, or null. */
+    private static String unsupported(DecodeWeights weights) {
+        String activation = weights.config().activation();
+        if (!java.util.List.of("silu", "swish", "gelu_new", "gelu_pytorch_tanh", "relu").contains(activation)) {
+            return "the activation '" + activation + "'";
+        }
+        long largest = Math.max(weights.tokenEmbedding().size(), weights.head().size()) * Float.BYTES;
+        if (largest > Integer.MAX_VALUE) {
+            return "tensors of 2 GiB or more (the embedding or head here has " + largest + " bytes; Java's direct "
+                    + "buffers, through which it reads PyTorch's memory, stop at 2 GiB)";
+        }
+        return null;
+    }
+
+    /**
+     * Whether the kernel can read {@code cache}: each layer's keys (and values) must be under 2 GiB, the limit of the
+     * direct buffers it reads PyTorch's memory through.
+     */
+    static boolean canRead(KvCache cache, ModelConfig cfg) {
+        return (long) cfg.numKvHeads() * cache.capacity() * cfg.headDim() * Float.BYTES <= Integer.MAX_VALUE;
     }
 }

@@ -37,7 +37,7 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
     private final Projection lmHead;
     private final RotaryTables rotary;
     private DenseWeight head;
-    private DecodeKernel kernel;
+    private volatile DecodeKernel kernel;
 
     /** Builds the (uninitialised) block tree for {@code cfg}; load weights with {@link WeightLoader}. */
     public Transformer(ModelConfig cfg) {
@@ -105,6 +105,7 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
             DecodeWeights weights = new DecodeWeights(cfg, embedding,
                     positionEmbedding == null ? null : positionEmbedding.getArray(), layerWeights,
                     finalNorm.decodeWeights(), headWeight);
+            close(); // a model prepared twice keeps one kernel
             kernel = DecodeKernel.create(weights, ways).orElse(null);
         }
     }
@@ -120,8 +121,16 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
      * else through {@link #forward}, whose temporaries live in a scope closed here.
      */
     public float[] nextLogits(int[] tokens, int start, KvCache cache) {
-        if (kernel != null && tokens.length <= DecodeKernel.MAX_POSITIONS) {
-            return kernel.forward(tokens, start, cache);
+        if (tokens.length == 0) {
+            throw new IllegalArgumentException("at least one token is needed, found none");
+        }
+        if (start != cache.length()) {
+            throw new IllegalArgumentException("the cache holds " + cache.length() + " positions, the step is at "
+                    + start);
+        }
+        DecodeKernel k = kernel;
+        if (k != null && tokens.length <= DecodeKernel.MAX_POSITIONS && DecodeKernel.canRead(cache, cfg)) {
+            return k.forward(tokens, start, cache);
         }
         try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
             scope.suppressNotUsedWarning();
@@ -137,9 +146,10 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
     /** Stops the decode kernel's threads; the weights belong to the manager they were loaded into. */
     @Override
     public void close() {
-        if (kernel != null) {
-            kernel.close();
-            kernel = null;
+        DecodeKernel k = kernel;
+        kernel = null;
+        if (k != null) {
+            k.close(); // waits for a running pass
         }
     }
 

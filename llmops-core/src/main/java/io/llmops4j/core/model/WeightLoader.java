@@ -39,9 +39,16 @@ public final class WeightLoader {
         for (String name : params.keySet()) {
             NDArray array = read(ckpt, storedName(ckpt, name), manager, dtype);
             if (model.isStoredTransposed(name)) {
-                NDArray transposed = array.transpose().duplicate();
-                array.close();
-                array = transposed;
+                // a contiguous copy (duplicate() would keep the transposed strides, and the decode kernel reads
+                // the tensor's memory row by row)
+                try (NDManager scratch = manager.newSubManager()) {
+                    NDArray view = array.transpose();
+                    view.attach(scratch);
+                    NDArray contiguous = view.flatten().reshape(view.getShape());
+                    contiguous.attach(manager);
+                    array.close();
+                    array = contiguous;
+                }
             }
             arrays.put(name, array);
         }

@@ -57,6 +57,7 @@ final class VectorDecodeKernel implements DecodeKernel {
     private final NormSegments finalNorm;
     private final MemorySegment head;
     private final WorkerGang gang;
+    private boolean closed; // guarded by this
     private final int qkvRows;
 
     private record NormSegments(MemorySegment weight, MemorySegment bias) {
@@ -87,35 +88,49 @@ final class VectorDecodeKernel implements DecodeKernel {
         this.window = cfg.slidingWindow();
         this.fixedInverseFrequencies = cfg.rope() == null || cfg.rope().dependsOnLength() ? null
                 : cfg.rope().inverseFrequencies(1);
-        this.tokenEmbedding = segment(weights.tokenEmbedding(), (long) cfg.vocabSize() * hidden);
+        this.tokenEmbedding = weight(weights.tokenEmbedding(), (long) cfg.vocabSize() * hidden);
         this.positionEmbedding = weights.positionEmbedding() == null ? null
-                : segment(weights.positionEmbedding(), (long) cfg.maxPositions() * hidden);
+                : weight(weights.positionEmbedding(), (long) cfg.maxPositions() * hidden);
         this.qkvRows = (heads + 2 * kvHeads) * headDim;
         int upRows = gated ? 2 * intermediate : intermediate;
         List<DecodeWeights.Layer> src = weights.layers();
         this.layers = new LayerSegments[src.size()];
         for (int i = 0; i < layers.length; i++) {
             DecodeWeights.Layer l = src.get(i);
-            layers[i] = new LayerSegments(norm(l.attentionNorm()), segment(l.qkv(), (long) qkvRows * hidden),
-                    optional(l.qkvBias(), qkvRows), segment(l.o(), (long) hidden * heads * headDim),
-                    optional(l.oBias(), hidden), norm(l.mlpNorm()), segment(l.up(), (long) upRows * hidden),
-                    optional(l.upBias(), upRows), segment(l.down(), (long) hidden * intermediate),
+            layers[i] = new LayerSegments(norm(l.attentionNorm()), weight(l.qkv(), (long) qkvRows * hidden),
+                    optional(l.qkvBias(), qkvRows), weight(l.o(), (long) hidden * heads * headDim),
+                    optional(l.oBias(), hidden), norm(l.mlpNorm()), weight(l.up(), (long) upRows * hidden),
+                    optional(l.upBias(), upRows), weight(l.down(), (long) hidden * intermediate),
                     optional(l.downBias(), hidden));
         }
         this.finalNorm = norm(weights.finalNorm());
-        this.head = segment(weights.head(), (long) cfg.vocabSize() * hidden);
+        this.head = weight(weights.head(), (long) cfg.vocabSize() * hidden);
         this.gang = new WorkerGang(threads, "llmops-decode");
     }
 
     private NormSegments norm(DecodeWeights.Norm n) {
-        return new NormSegments(segment(n.weight(), hidden), optional(n.bias(), hidden));
+        return new NormSegments(weight(n.weight(), hidden), optional(n.bias(), hidden));
     }
 
     private static MemorySegment optional(NDArray array, long floats) {
-        return array == null ? null : segment(array, floats);
+        return array == null ? null : weight(array, floats);
     }
 
-    /** The memory of a contiguous float32 CPU tensor of {@code floats} elements, without copying it. */
+    /**
+     * The memory of a weight tensor: {@link #segment(NDArray, long)}, checked to be the tensor's own (for a
+     * non-contiguous tensor DJL would hand out a contiguous copy, which in-place changes would not reach).
+     */
+    private static MemorySegment weight(NDArray array, long floats) {
+        int before = array.getManager().getManagedArrays().size();
+        MemorySegment segment = segment(array, floats);
+        if (array.getManager().getManagedArrays().size() != before) {
+            throw new IllegalArgumentException("the decode kernel needs contiguous weight tensors, found a "
+                    + "non-contiguous " + array.getShape());
+        }
+        return segment;
+    }
+
+    /** The memory of a contiguous float32 CPU tensor of {@code floats} elements (under 2 GiB), without copying it. */
     private static MemorySegment segment(NDArray array, long floats) {
         if (!(array instanceof PtNDArray pt) || array.getDevice().isGpu()
                 || array.getDataType() != ai.djl.ndarray.types.DataType.FLOAT32 || array.size() != floats) {
@@ -130,9 +145,12 @@ final class VectorDecodeKernel implements DecodeKernel {
         return MemorySegment.ofBuffer(buffer);
     }
 
-    /** Serialised: the worker gang serves one forward pass at a time. */
+    /** Serialised: the worker gang serves one forward pass at a time, and close waits for a running one. */
     @Override
     public synchronized float[] forward(int[] tokens, int start, KvCache cache) {
+        if (closed) {
+            throw new IllegalStateException("the decode kernel is closed (its model was closed)");
+        }
         int t = tokens.length;
         if (start + t > cache.capacity()) {
             throw new IllegalArgumentException("sequence of " + (start + t) + " tokens exceeds the cache capacity "
@@ -445,7 +463,8 @@ final class VectorDecodeKernel implements DecodeKernel {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         gang.close();
     }
 }

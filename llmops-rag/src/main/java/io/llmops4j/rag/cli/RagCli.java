@@ -124,9 +124,10 @@ public final class RagCli implements Runnable {
             if (ex instanceof LlmOpsException) {
                 line.getErr().println(NAME + ": " + ex.getMessage());
             } else {
+                boolean debug = "1".equals(System.getenv(DEBUG_ENV)) || "true".equalsIgnoreCase(System.getenv(DEBUG_ENV));
                 line.getErr().println(NAME + ": unexpected " + ex.getClass().getSimpleName() + ": " + ex.getMessage()
-                        + (System.getenv(DEBUG_ENV) == null ? " (set " + DEBUG_ENV + "=1 for the stack trace)" : ""));
-                if (System.getenv(DEBUG_ENV) != null) {
+                        + (debug ? "" : " (set " + DEBUG_ENV + "=1 for the stack trace)"));
+                if (debug) {
                     ex.printStackTrace(line.getErr());
                 }
             }
