@@ -74,19 +74,6 @@ interface DecodeKernel extends AutoCloseable {
         if (!java.util.List.of("silu", "swish", "gelu_new", "gelu_pytorch_tanh", "relu").contains(activation)) {
             return "the activation '" + activation + "'";
         }
-        long largest = Math.max(weights.tokenEmbedding().size(), weights.head().size()) * Float.BYTES;
-        if (largest > Integer.MAX_VALUE) {
-            return "tensors of 2 GiB or more (the embedding or head here has " + largest + " bytes; Java's direct "
-                    + "buffers, through which it reads PyTorch's memory, stop at 2 GiB)";
-        }
         return null;
-    }
-
-    /**
-     * Whether the kernel can read {@code cache}: each layer's keys (and values) must be under 2 GiB, the limit of the
-     * direct buffers it reads PyTorch's memory through.
-     */
-    static boolean canRead(KvCache cache, ModelConfig cfg) {
-        return (long) cfg.numKvHeads() * cache.capacity() * cfg.headDim() * Float.BYTES <= Integer.MAX_VALUE;
     }
 }

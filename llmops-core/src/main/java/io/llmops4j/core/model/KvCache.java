@@ -17,6 +17,7 @@ public final class KvCache implements AutoCloseable {
     private final NDArray[] values;
     private final int capacity;
     private int length;
+    private Object kernelView; // the decode kernel's view of this cache's memory, made once
 
     KvCache(NDManager parent, ModelConfig cfg, int capacity, DataType dtype) {
         this.manager = parent.newSubManager();
@@ -58,6 +59,15 @@ public final class KvCache implements AutoCloseable {
     /** The value tensor of {@code layer}, {@code [1, kvHeads, capacity, headDim]}. */
     NDArray values(int layer) {
         return values[layer];
+    }
+
+    /** What the decode kernel keeps about this cache's memory, or null. */
+    Object kernelView() {
+        return kernelView;
+    }
+
+    void kernelView(Object view) {
+        this.kernelView = view;
     }
 
     /** Marks positions up to {@code end} as filled (called once per forward pass, after all layers). */

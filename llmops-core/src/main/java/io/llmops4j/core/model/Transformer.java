@@ -129,7 +129,7 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
                     + start);
         }
         DecodeKernel k = kernel;
-        if (k != null && tokens.length <= DecodeKernel.MAX_POSITIONS && DecodeKernel.canRead(cache, cfg)) {
+        if (k != null && tokens.length <= DecodeKernel.MAX_POSITIONS) {
             return k.forward(tokens, start, cache);
         }
         try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {

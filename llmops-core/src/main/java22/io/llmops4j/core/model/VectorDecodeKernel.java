@@ -88,61 +88,96 @@ final class VectorDecodeKernel implements DecodeKernel {
         this.window = cfg.slidingWindow();
         this.fixedInverseFrequencies = cfg.rope() == null || cfg.rope().dependsOnLength() ? null
                 : cfg.rope().inverseFrequencies(1);
-        this.tokenEmbedding = weight(weights.tokenEmbedding(), (long) cfg.vocabSize() * hidden);
+        this.tokenEmbedding = segment(weights.tokenEmbedding(), (long) cfg.vocabSize() * hidden);
         this.positionEmbedding = weights.positionEmbedding() == null ? null
-                : weight(weights.positionEmbedding(), (long) cfg.maxPositions() * hidden);
+                : segment(weights.positionEmbedding(), (long) cfg.maxPositions() * hidden);
         this.qkvRows = (heads + 2 * kvHeads) * headDim;
         int upRows = gated ? 2 * intermediate : intermediate;
         List<DecodeWeights.Layer> src = weights.layers();
         this.layers = new LayerSegments[src.size()];
         for (int i = 0; i < layers.length; i++) {
             DecodeWeights.Layer l = src.get(i);
-            layers[i] = new LayerSegments(norm(l.attentionNorm()), weight(l.qkv(), (long) qkvRows * hidden),
-                    optional(l.qkvBias(), qkvRows), weight(l.o(), (long) hidden * heads * headDim),
-                    optional(l.oBias(), hidden), norm(l.mlpNorm()), weight(l.up(), (long) upRows * hidden),
-                    optional(l.upBias(), upRows), weight(l.down(), (long) hidden * intermediate),
+            layers[i] = new LayerSegments(norm(l.attentionNorm()), segment(l.qkv(), (long) qkvRows * hidden),
+                    optional(l.qkvBias(), qkvRows), segment(l.o(), (long) hidden * heads * headDim),
+                    optional(l.oBias(), hidden), norm(l.mlpNorm()), segment(l.up(), (long) upRows * hidden),
+                    optional(l.upBias(), upRows), segment(l.down(), (long) hidden * intermediate),
                     optional(l.downBias(), hidden));
         }
         this.finalNorm = norm(weights.finalNorm());
-        this.head = weight(weights.head(), (long) cfg.vocabSize() * hidden);
+        this.head = segment(weights.head(), (long) cfg.vocabSize() * hidden);
         this.gang = new WorkerGang(threads, "llmops-decode");
     }
 
     private NormSegments norm(DecodeWeights.Norm n) {
-        return new NormSegments(weight(n.weight(), hidden), optional(n.bias(), hidden));
+        return new NormSegments(segment(n.weight(), hidden), optional(n.bias(), hidden));
     }
 
     private static MemorySegment optional(NDArray array, long floats) {
-        return array == null ? null : weight(array, floats);
+        return array == null ? null : segment(array, floats);
     }
 
     /**
-     * The memory of a weight tensor: {@link #segment(NDArray, long)}, checked to be the tensor's own (for a
-     * non-contiguous tensor DJL would hand out a contiguous copy, which in-place changes would not reach).
+     * The memory of a float32 CPU tensor of {@code floats} elements, read in place (no copy, any size). DJL exposes a
+     * tensor's memory only as a direct buffer, which stops at 2 GiB and is a silent copy for a non-contiguous
+     * tensor; so this takes the address of the first element from a one-element view and checks, with one more
+     * view per dimension, that the tensor is laid out row-major without gaps before reading that many bytes from
+     * there.
      */
-    private static MemorySegment weight(NDArray array, long floats) {
-        int before = array.getManager().getManagedArrays().size();
-        MemorySegment segment = segment(array, floats);
-        if (array.getManager().getManagedArrays().size() != before) {
-            throw new IllegalArgumentException("the decode kernel needs contiguous weight tensors, found a "
-                    + "non-contiguous " + array.getShape());
-        }
-        return segment;
-    }
-
-    /** The memory of a contiguous float32 CPU tensor of {@code floats} elements (under 2 GiB), without copying it. */
     private static MemorySegment segment(NDArray array, long floats) {
-        if (!(array instanceof PtNDArray pt) || array.getDevice().isGpu()
+        if (!(array instanceof PtNDArray) || array.getDevice().isGpu()
                 || array.getDataType() != ai.djl.ndarray.types.DataType.FLOAT32 || array.size() != floats) {
             throw new IllegalArgumentException("the decode kernel needs float32 CPU tensors of " + floats
                     + " elements, found " + array.getDataType() + " " + array.getShape() + " on " + array.getDevice());
         }
-        ByteBuffer buffer = JniUtils.getByteBuffer(pt, true);
-        if (!buffer.isDirect() || buffer.capacity() != floats * Float.BYTES) {
-            throw new IllegalArgumentException("the decode kernel needs a contiguous tensor, found " + array.getShape()
-                    + " exposing " + buffer.capacity() + " bytes");
+        long[] shape = array.getShape().getShape();
+        try (ai.djl.ndarray.NDManager scratch = array.getManager().newSubManager()) {
+            long first = elementAddress(array, new long[shape.length], scratch);
+            long stride = 1;
+            for (int d = shape.length - 1; d >= 0; d--) {
+                if (shape[d] > 1) {
+                    long[] index = new long[shape.length];
+                    index[d] = 1;
+                    if (elementAddress(array, index, scratch) - first != stride * Float.BYTES) {
+                        throw new IllegalArgumentException("the decode kernel needs contiguous tensors, found a "
+                                + "non-contiguous " + array.getShape());
+                    }
+                }
+                stride *= shape[d];
+            }
+            return MemorySegment.ofAddress(first).reinterpret(floats * Float.BYTES);
         }
-        return MemorySegment.ofBuffer(buffer);
+    }
+
+    /** The memory of a tensor known to be contiguous: {@code floats} floats from its first element's address. */
+    private static MemorySegment at(NDArray array, long floats) {
+        try (ai.djl.ndarray.NDManager scratch = array.getManager().newSubManager()) {
+            long first = elementAddress(array, new long[array.getShape().dimension()], scratch);
+            return MemorySegment.ofAddress(first).reinterpret(floats * Float.BYTES);
+        }
+    }
+
+    /** The address of one element of {@code array}, through a one-element view of it. */
+    private static long elementAddress(NDArray array, long[] index, ai.djl.ndarray.NDManager scratch) {
+        NDArray element = array.get(new ai.djl.ndarray.index.NDIndex(index));
+        element.attach(scratch);
+        ByteBuffer buffer = JniUtils.getByteBuffer((PtNDArray) element, true);
+        return MemorySegment.ofBuffer(buffer).address();
+    }
+
+    /** The key and value memory of every layer of {@code cache}, found once per cache. */
+    private MemorySegment[][] cacheSegments(KvCache cache) {
+        if (cache.kernelView() instanceof MemorySegment[][] known) {
+            return known;
+        }
+        long floats = (long) kvHeads * cache.capacity() * headDim;
+        MemorySegment[][] views = new MemorySegment[2][layers.length];
+        for (int l = 0; l < layers.length; l++) {
+            // KvCache allocates each tensor whole (zeros), so its layout is known to be contiguous
+            views[0][l] = at(cache.keys(l), floats);
+            views[1][l] = at(cache.values(l), floats);
+        }
+        cache.kernelView(views);
+        return views;
     }
 
     /** Serialised: the worker gang serves one forward pass at a time, and close waits for a running one. */
@@ -184,6 +219,7 @@ final class VectorDecodeKernel implements DecodeKernel {
                 }
             }
         }
+        MemorySegment[][] kv = cacheSegments(cache);
         float[][] xn = new float[t][hidden];
         float[][] qkv = new float[t][qkvRows];
         float[][] attention = new float[t][heads * headDim];
@@ -193,8 +229,8 @@ final class VectorDecodeKernel implements DecodeKernel {
             LayerSegments w = layers[l];
             normalize(x, w.attentionNorm(), xn);
             matMul(w.qkv(), w.qkvBias(), xn, hidden, qkv, qkvRows);
-            MemorySegment keys = segment(cache.keys(l), (long) kvHeads * cache.capacity() * headDim);
-            MemorySegment values = segment(cache.values(l), (long) kvHeads * cache.capacity() * headDim);
+            MemorySegment keys = kv[0][l];
+            MemorySegment values = kv[1][l];
             for (int p = 0; p < t; p++) {
                 if (cos != null) {
                     for (int h = 0; h < heads + kvHeads; h++) { // queries and keys

@@ -196,6 +196,68 @@ class DecodeKernelTest {
         }
     }
 
+    /**
+     * The tiny checkpoints are too narrow for most vector loops (hidden 32, head_dim 8), so this model's widths are
+     * chosen to run every vector loop and its scalar tail at 8 lanes per register (the kernel's 256-bit vectors):
+     * hidden 172 (five 4-register passes, one single register, 4 scalar lanes), head_dim 86 with GQA 2:1, MLP 200. Its kernel steps must give the logits of
+     * PyTorch's full forward pass, the path the reference tests pin down.
+     */
+    @Test
+    void wideModelStepsMatchPyTorch() throws java.io.IOException {
+        int hidden = 172;
+        int heads = 2;
+        int kvHeads = 1;
+        int headDim = hidden / heads;
+        int mlp = 200;
+        int vocab = 300;
+        Path dir = tmp.resolve("wide");
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Files.writeString(dir.resolve("config.json"), """
+                {"architectures": ["LlamaForCausalLM"], "hidden_size": %d, "intermediate_size": %d,
+                 "num_hidden_layers": 2, "num_attention_heads": %d, "num_key_value_heads": %d, "vocab_size": %d,
+                 "max_position_embeddings": 128, "rms_norm_eps": 1e-5, "rope_theta": 10000.0, "hidden_act": "silu",
+                 "tie_word_embeddings": false}""".formatted(hidden, mlp, heads, kvHeads, vocab));
+        Random rnd = new Random(31);
+        io.llmops4j.core.safetensors.SafetensorsWriter w = new io.llmops4j.core.safetensors.SafetensorsWriter();
+        java.util.function.BiConsumer<String, long[]> gaussian = (name, shape) -> {
+            float[] v = new float[(int) Arrays.stream(shape).reduce(1, (a, b) -> a * b)];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) ((name.contains("norm") ? 1 : 0) + 0.08 * rnd.nextGaussian());
+            }
+            w.add(name, io.llmops4j.core.safetensors.DType.F32, shape, v);
+        };
+        gaussian.accept("model.embed_tokens.weight", new long[] {vocab, hidden});
+        for (int l = 0; l < 2; l++) {
+            String p = "model.layers." + l + ".";
+            gaussian.accept(p + "input_layernorm.weight", new long[] {hidden});
+            gaussian.accept(p + "self_attn.q_proj.weight", new long[] {hidden, hidden});
+            gaussian.accept(p + "self_attn.k_proj.weight", new long[] {(long) kvHeads * headDim, hidden});
+            gaussian.accept(p + "self_attn.v_proj.weight", new long[] {(long) kvHeads * headDim, hidden});
+            gaussian.accept(p + "self_attn.o_proj.weight", new long[] {hidden, hidden});
+            gaussian.accept(p + "post_attention_layernorm.weight", new long[] {hidden});
+            gaussian.accept(p + "mlp.gate_proj.weight", new long[] {mlp, hidden});
+            gaussian.accept(p + "mlp.up_proj.weight", new long[] {mlp, hidden});
+            gaussian.accept(p + "mlp.down_proj.weight", new long[] {hidden, mlp});
+        }
+        gaussian.accept("model.norm.weight", new long[] {hidden});
+        gaussian.accept("lm_head.weight", new long[] {vocab, hidden});
+        w.write(dir.resolve("model.safetensors"));
+        int[] tokens = new Random(37).ints(80, 0, vocab).toArray();
+        try (LanguageModel lm = LanguageModel.builder().path(dir).threads(2).build();
+             NDManager mgr = NDManager.newBaseManager("PyTorch")) {
+            float[][] full = lm.logits(tokens);
+            Transformer t = lm.transformer();
+            assertThat(t.hasDecodeKernel()).isTrue();
+            try (KvCache cache = t.newCache(mgr, tokens.length)) {
+                t.nextLogits(Arrays.copyOf(tokens, 2), 0, cache);
+                for (int pos = 2; pos < tokens.length; pos++) {
+                    float[] logits = t.nextLogits(new int[] {tokens[pos]}, pos, cache);
+                    assertThat(maxAbsDiff(logits, full[pos])).as("position %d", pos).isLessThanOrEqualTo(1e-4);
+                }
+            }
+        }
+    }
+
     /** The same greedy generation with the kernel and with PyTorch alone. */
     @Test
     void generationIsTheSameWithAndWithoutTheKernel() {
