@@ -77,8 +77,12 @@ final class WorkerGang implements AutoCloseable {
         current = loop;
         wakeParked();
         loop.drain();
-        while (loop.done.get() < n) {
-            Thread.onSpinWait();
+        for (int spins = 0; loop.done.get() < n; spins++) {
+            if (spins < 10_000) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // a worker holding a chunk may be waiting for this core (more threads than cores)
+            }
         }
         Throwable t = loop.failure;
         if (t instanceof RuntimeException r) {
