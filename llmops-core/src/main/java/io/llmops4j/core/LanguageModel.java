@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import io.llmops4j.core.chat.ChatTemplate;
 import io.llmops4j.core.generate.Sampler;
 import io.llmops4j.core.generate.StopSequences;
@@ -177,7 +176,7 @@ public final class LanguageModel implements AutoCloseable {
             ensureOpen();
             try (KvCache cache = transformer.newCache(manager, tokenIds.length);
                  NDScope scope = new NDScope()) {
-                NDArray logits = forward(tokenIds, 0, cache, false);
+                NDArray logits = transformer.forward(tokenIds, 0, cache, false);
                 float[] flat = logits.toFloatArray();
                 float[][] out = new float[tokenIds.length][config.vocabSize()];
                 for (int i = 0; i < tokenIds.length; i++) {
@@ -357,16 +356,6 @@ public final class LanguageModel implements AutoCloseable {
         }
         return new Generation(text.toString(), java.util.Arrays.copyOf(generated, n), reason, prompt.length, n,
                 logprobs == null ? null : java.util.Arrays.copyOf(logprobs, n));
-    }
-
-    /** Runs the transformer; every array it creates is registered in the caller's NDScope and freed with it. */
-    private NDArray forward(int[] tokens, int start, KvCache cache, boolean lastOnly) {
-        long[] ids = new long[tokens.length];
-        for (int i = 0; i < tokens.length; i++) {
-            ids[i] = tokens[i];
-        }
-        NDArray input = manager.create(ids, new Shape(1, tokens.length));
-        return transformer.forward(input, start, cache, lastOnly);
     }
 
     private void checkTokens(int[] ids, String field) {

@@ -27,8 +27,8 @@ interface DecodeKernel extends AutoCloseable {
     int MAX_POSITIONS = 16;
 
     /**
-     * Runs {@code tokens} at positions {@code start ..}, writing their keys and values into {@code cache} (which must
-     * hold positions {@code 0 .. start-1}), and returns the float32 logits of the token after the last.
+     * Runs {@code tokens} at positions {@code start ..}, writing their keys and values into {@code cache} (which holds
+     * positions {@code 0 .. start-1}: {@link Transformer#nextLogits} checks that for both paths), and returns the float32 logits of the token after the last.
      */
     float[] forward(int[] tokens, int start, KvCache cache);
 

@@ -134,13 +134,21 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
         }
         try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
             scope.suppressNotUsedWarning();
-            long[] ids = new long[tokens.length];
-            for (int i = 0; i < tokens.length; i++) {
-                ids[i] = tokens[i];
-            }
-            NDManager mgr = tokenEmbedding.getArray().getManager();
-            return forward(mgr.create(ids, new Shape(1, tokens.length)), start, cache, true).toFloatArray();
+            return forward(tokens, start, cache, true).toFloatArray();
         }
+    }
+
+    /**
+     * {@link #forward(NDArray, int, KvCache, boolean)} for token ids; the input and all temporaries are created in
+     * the weights' manager, so call it inside an {@code NDScope} that frees them.
+     */
+    public NDArray forward(int[] tokens, int start, KvCache cache, boolean lastOnly) {
+        long[] ids = new long[tokens.length];
+        for (int i = 0; i < tokens.length; i++) {
+            ids[i] = tokens[i];
+        }
+        NDManager mgr = tokenEmbedding.getArray().getManager();
+        return forward(mgr.create(ids, new Shape(1, tokens.length)), start, cache, lastOnly);
     }
 
     /** Stops the decode kernel's threads; the weights belong to the manager they were loaded into. */

@@ -57,11 +57,6 @@ final class WorkerGang implements AutoCloseable {
         }
     }
 
-    /** Participants, the caller included. */
-    int size() {
-        return threads.length + 1;
-    }
-
     /**
      * Runs {@code body} on every chunk index in {@code [0, n)} across the gang and returns when all are done.
      * One loop at a time: calls from several threads must be serialised by the caller.

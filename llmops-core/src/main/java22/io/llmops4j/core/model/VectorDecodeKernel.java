@@ -191,10 +191,6 @@ final class VectorDecodeKernel implements DecodeKernel {
             throw new IllegalArgumentException("sequence of " + (start + t) + " tokens exceeds the cache capacity "
                     + cache.capacity());
         }
-        if (start != cache.length()) {
-            throw new IllegalArgumentException("the cache holds " + cache.length() + " positions, the step is at "
-                    + start);
-        }
         float[][] x = new float[t][hidden];
         for (int p = 0; p < t; p++) {
             MemorySegment.copy(tokenEmbedding, FLOAT, (long) tokens[p] * hidden * Float.BYTES, x[p], 0, hidden);
