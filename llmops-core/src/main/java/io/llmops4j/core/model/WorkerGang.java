@@ -1,6 +1,7 @@
 package io.llmops4j.core.model;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
@@ -25,7 +26,7 @@ final class WorkerGang implements AutoCloseable {
         final int n;
         final AtomicInteger next = new AtomicInteger();
         final AtomicInteger done = new AtomicInteger();
-        volatile Throwable failure;
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
 
         Loop(IntConsumer body, int n) {
             this.body = body;
@@ -38,7 +39,9 @@ final class WorkerGang implements AutoCloseable {
                 try {
                     body.accept(i);
                 } catch (Throwable t) {
-                    failure = t;
+                    if (!failure.compareAndSet(null, t)) {
+                        failure.get().addSuppressed(t); // the first failure is thrown, later ones ride along
+                    }
                 } finally {
                     done.incrementAndGet();
                 }
@@ -79,7 +82,7 @@ final class WorkerGang implements AutoCloseable {
                 Thread.yield(); // a worker holding a chunk may be waiting for this core (more threads than cores)
             }
         }
-        Throwable t = loop.failure;
+        Throwable t = loop.failure.get();
         if (t instanceof RuntimeException r) {
             throw r;
         }

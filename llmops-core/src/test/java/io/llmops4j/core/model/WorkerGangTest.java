@@ -62,6 +62,25 @@ class WorkerGangTest {
         }
     }
 
+    /** Several failing chunks: one failure is thrown and every other one is attached to it, none is lost. */
+    @Test
+    void everyFailureOfALoopIsReported() {
+        try (WorkerGang gang = new WorkerGang(3, "test-gang")) {
+            Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> gang.run(12, i -> {
+                if (i % 3 == 0) {
+                    throw new IllegalArgumentException("chunk " + i);
+                }
+            }));
+            assertThat(thrown).isInstanceOf(IllegalArgumentException.class);
+            java.util.List<String> messages = new java.util.ArrayList<>();
+            messages.add(thrown.getMessage());
+            for (Throwable s : thrown.getSuppressed()) {
+                messages.add(s.getMessage());
+            }
+            assertThat(messages).containsExactlyInAnyOrder("chunk 0", "chunk 3", "chunk 6", "chunk 9");
+        }
+    }
+
     @Test
     void closeEndsTheWorkerThreads() throws InterruptedException {
         WorkerGang gang = new WorkerGang(3, "closing-gang");
