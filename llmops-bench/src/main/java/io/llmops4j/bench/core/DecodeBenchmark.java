@@ -18,12 +18,20 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
  * Single-stream decode and prefill speed of a random-weight Llama of about 110M parameters (dim 768,
  * 12 layers, 12 heads, MLP 2048, vocab 32000, tied embeddings) in float32, at 1 and 2 threads, with the fused
  * CPU decode kernel ({@code fused=true}, the default) and with every step on PyTorch ({@code fused=false}, the
- * baseline). Scores are tokens per second. {@link MemoryBandwidthBenchmark} measures the bound decode is compared with.
+ * baseline). Scores are tokens per second.
+ *
+ * <p>The host's memory bandwidth moves by a factor of two or more within minutes (docs/BENCHMARKS.md), so the
+ * bound is measured inside the decode trial too: after every measurement iteration of {@code decode} the same
+ * number of threads copy and read arrays of 256 MiB ({@link MemoryBandwidthBenchmark}'s passes), and at the end
+ * of the trial the decode rate over those iterations is printed next to the bandwidth measured between them.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -47,9 +55,17 @@ public class DecodeBenchmark {
     private int[] longPrompt;
     private GenerationConfig decode;
     private GenerationConfig prefill;
+    private Bound bound; // measured between decode's measurement iterations; null for prefill
+    private long iterationStart;
+    private long iterationTokens;
+    private long decodeNanos;
+    private long decodeTokens;
 
     @Setup(Level.Trial)
-    public void setUp() {
+    public void setUp(BenchmarkParams params) {
+        if (params.getBenchmark().endsWith(".decode")) {
+            bound = new Bound(threads);
+        }
         dir = RandomCheckpoint.llama(768, 12, 12, 2048, 32000, 2048, 42);
         model = LanguageModel.builder().path(dir).device("cpu").threads(threads).fusedDecode(fused).build();
         shortPrompt = new int[] {1, 450, 4996, 17354, 1701, 432, 14687, 975};
@@ -63,15 +79,41 @@ public class DecodeBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        if (bound != null && decodeNanos > 0) {
+            double tokensPerSecond = decodeTokens / (decodeNanos / 1e9);
+            System.out.println(bound.report(tokensPerSecond, weightBytes()));
+        }
         model.close();
         RandomCheckpoint.delete(dir);
+    }
+
+    @Setup(Level.Iteration)
+    public void startIteration() {
+        iterationTokens = 0;
+        iterationStart = System.nanoTime();
+    }
+
+    @TearDown(Level.Iteration)
+    public void endIteration(IterationParams iteration) {
+        if (bound != null && iteration.getType() == IterationType.MEASUREMENT) {
+            decodeNanos += System.nanoTime() - iterationStart;
+            decodeTokens += iterationTokens;
+            bound.measure();
+        }
+    }
+
+    /** Bytes of weights one decoding step reads: every parameter once (the KV cache, a few MB, is left out). */
+    private long weightBytes() {
+        return model.config().parameterCount() * Float.BYTES;
     }
 
     /** Greedy decoding of 64 tokens after an 8-token prompt; score = generated tokens/s (prefill included, 8 of 72 positions). */
     @Benchmark
     @OperationsPerInvocation(DECODE_TOKENS)
     public int decode() {
-        return model.generate(shortPrompt, decode).generatedTokens();
+        int generated = model.generate(shortPrompt, decode).generatedTokens();
+        iterationTokens += generated;
+        return generated;
     }
 
     /** One forward pass over a 128-token prompt (plus one sampled token); score = prompt tokens/s. */

@@ -15,10 +15,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Memory bandwidth of this machine, the bound that single-stream decode is held against: decoding one token must
- * read every weight once. Each thread works on its own 256 MiB array, far beyond the caches. {@code copy*}: copies
- * per second per thread (STREAM "copy" convention: bandwidth = score x threads x 512 MiB read + written; bytes
- * copied = score x threads x 256 MiB). {@code read*}: passes per second per thread of a summing read, the access
- * pattern of decoding (bandwidth = score x threads x 256 MiB).
+ * read every weight once. Each thread works on its own 256 MiB array, far beyond the caches. JMH sums a throughput
+ * score over the benchmark's threads, so every score is passes per second of all threads together. {@code copy*}:
+ * copies per second (STREAM "copy" convention: bandwidth = score x 512 MiB read + written; bytes copied = score x
+ * 256 MiB). {@code read*}: passes per second of a summing read, the access pattern of decoding (bandwidth = score x
+ * 256 MiB). {@link DecodeBenchmark} also measures both passes between its own iterations ({@link Bound}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -33,11 +34,17 @@ public class MemoryBandwidthBenchmark {
 
     @Setup
     public void setUp() {
-        src = new long[BYTES / 8];
+        src = source();
         dst = new long[BYTES / 8];
-        for (int i = 0; i < src.length; i++) {
-            src[i] = i;
+    }
+
+    /** An array of {@link #BYTES} with distinct values, so that no page is shared or zero. */
+    static long[] source() {
+        long[] a = new long[BYTES / 8];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = i;
         }
+        return a;
     }
 
     @Benchmark
@@ -67,7 +74,7 @@ public class MemoryBandwidthBenchmark {
     }
 
     /** A plain reduction, which C2 vectorises: one sequential read of the array. */
-    private static long sum(long[] a) {
+    static long sum(long[] a) {
         long s = 0;
         for (long v : a) {
             s += v;

@@ -1,0 +1,96 @@
+package io.llmops4j.bench.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The memory-bandwidth bound of decoding, measured by {@link DecodeBenchmark} between its own iterations so that
+ * decode and bandwidth see the same host: {@code threads} threads at once each copy, then each read, their own
+ * {@link MemoryBandwidthBenchmark#BYTES} arrays, the same passes as {@link MemoryBandwidthBenchmark}; the best of
+ * three of each counts. The passes are compiled before they are timed: run a few times only, they would stay in
+ * the interpreter, whose {@code System.arraycopy} copies one element at a time.
+ */
+final class Bound {
+    private static final int PASSES = 3;
+    private final long[][] sources;
+    private final long[][] targets;
+    private final List<Double> copied = new ArrayList<>(); // bytes copied per second, all threads
+    private final List<Double> read = new ArrayList<>(); // bytes read per second, all threads
+    private volatile long sink;
+
+    Bound(int threads) {
+        sources = new long[threads][];
+        targets = new long[threads][];
+        for (int t = 0; t < threads; t++) {
+            sources[t] = MemoryBandwidthBenchmark.source();
+            targets[t] = new long[sources[t].length];
+        }
+        long[] small = new long[1024];
+        long[] smallTarget = new long[small.length];
+        for (int i = 0; i < 50_000; i++) {
+            copy(small, smallTarget);
+            sink += MemoryBandwidthBenchmark.sum(small);
+        }
+    }
+
+    private static void copy(long[] from, long[] to) {
+        System.arraycopy(from, 0, to, 0, from.length);
+    }
+
+    /** One measurement of copy and read bandwidth. */
+    void measure() {
+        double bestCopy = 0;
+        double bestRead = 0;
+        for (int pass = 0; pass < PASSES; pass++) {
+            bestCopy = Math.max(bestCopy, rate(t -> copy(sources[t], targets[t])));
+            bestRead = Math.max(bestRead, rate(t -> sink += MemoryBandwidthBenchmark.sum(sources[t])));
+        }
+        copied.add(bestCopy);
+        read.add(bestRead);
+    }
+
+    /** Bytes per second of {@code pass} run by every thread at once on its own arrays. */
+    private double rate(java.util.function.IntConsumer pass) {
+        Thread[] threads = new Thread[sources.length];
+        for (int t = 0; t < threads.length; t++) {
+            int id = t;
+            threads[t] = Thread.ofPlatform().unstarted(() -> pass.accept(id));
+        }
+        long start = System.nanoTime();
+        for (Thread t : threads) {
+            t.start();
+        }
+        try {
+            for (Thread t : threads) {
+                t.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return (double) threads.length * MemoryBandwidthBenchmark.BYTES / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** Decode's rate against the bandwidth measured between its iterations, as a line for the benchmark log. */
+    String report(double tokensPerSecond, long bytesPerToken) {
+        double copiedMean = mean(copied);
+        double readMean = mean(read);
+        double decodeBytes = tokensPerSecond * bytesPerToken;
+        return String.format(Locale.ROOT, "%n[bound] %d thread(s): decode %.1f tokens/s x %.1f MB = %.1f GB/s;"
+                        + " between its iterations copy %.1f GB/s copied (%.1f GB/s read + written), read %.1f GB/s"
+                        + " (per iteration: copied %s, read %s); decode = %.0f%% of the STREAM copy bound,"
+                        + " %.0f%% of the bytes-copied bound, %.0f%% of the read bound",
+                sources.length, tokensPerSecond, bytesPerToken / 1e6, decodeBytes / 1e9, copiedMean / 1e9,
+                2 * copiedMean / 1e9, readMean / 1e9, gigabytes(copied), gigabytes(read),
+                100 * decodeBytes / (2 * copiedMean), 100 * decodeBytes / copiedMean, 100 * decodeBytes / readMean);
+    }
+
+    private static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    private static String gigabytes(List<Double> values) {
+        return values.stream().map(v -> String.format(Locale.ROOT, "%.1f", v / 1e9)).toList().toString();
+    }
+}
