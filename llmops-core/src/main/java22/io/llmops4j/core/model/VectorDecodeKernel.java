@@ -29,10 +29,12 @@ final class VectorDecodeKernel implements DecodeKernel {
     private static final int LANES = SPECIES.length();
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
     /**
-     * Rows per parallel chunk: enough that taking a chunk (one atomic increment) costs little next to streaming
-     * it, few enough that the threads finish a product close together.
+     * Rows (or MLP units) per parallel chunk: long enough runs per stream that each core reads at speed, few
+     * enough rows that the threads finish a product close together. Paired comparisons on the 110M benchmark
+     * model: 192 decoded 7.7% and 9.9% faster than 64 at 2 threads (chunks of 128-384 were all faster than 64),
+     * and splits its 768-row products evenly over 2 threads.
      */
-    private static final int ROWS_PER_CHUNK = 64;
+    private static final int ROWS_PER_CHUNK = 192;
     /** Far-apart row streams each chunk reads side by side (see {@link #streams}). */
     private static final int STREAMS = 4;
     private static final int SILU = 0;

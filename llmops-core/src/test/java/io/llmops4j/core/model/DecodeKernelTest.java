@@ -199,8 +199,10 @@ class DecodeKernelTest {
     /**
      * The tiny checkpoints are too narrow for most vector loops (hidden 32, head_dim 8), so this model's widths are
      * chosen to run every vector loop and its scalar tail at 8 lanes per register (the kernel's 256-bit vectors):
-     * hidden 172 (five 4-register passes, one single register, 4 scalar lanes), head_dim 86 with GQA 2:1, MLP 200. Its kernel steps must give the logits of
-     * PyTorch's full forward pass, the path the reference tests pin down.
+     * hidden 172 (five 4-register passes, one single register, 4 scalar lanes), head_dim 86 with GQA 2:1. MLP 201
+     * and vocabulary 405 split into stretches of unequal length, so products walk rows both four at a time and one
+     * at a time. Its kernel steps must give the logits of PyTorch's full forward pass, the path the reference tests
+     * pin down.
      */
     @Test
     void wideModelStepsMatchPyTorch() throws java.io.IOException {
@@ -208,8 +210,8 @@ class DecodeKernelTest {
         int heads = 2;
         int kvHeads = 1;
         int headDim = hidden / heads;
-        int mlp = 200;
-        int vocab = 300;
+        int mlp = 201;
+        int vocab = 405;
         Path dir = tmp.resolve("wide");
         java.nio.file.Files.createDirectories(dir);
         java.nio.file.Files.writeString(dir.resolve("config.json"), """
