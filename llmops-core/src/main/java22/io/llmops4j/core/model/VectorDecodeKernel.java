@@ -362,7 +362,7 @@ final class VectorDecodeKernel implements DecodeKernel {
         int chunks = Math.max(1, rows / ROWS_PER_CHUNK);
         gang.run(chunks, c -> {
             int[] bounds = streams(rows, c, chunks, STREAMS);
-            int together = in.length < 4 ? together(bounds) : 0;
+            int together = together(bounds, in.length);
             float[] four = new float[STREAMS];
             for (int j = 0; j < together; j++) {
                 for (int p = 0; p < in.length; p++) {
@@ -395,7 +395,7 @@ final class VectorDecodeKernel implements DecodeKernel {
         int stretches = gated ? STREAMS / 2 : STREAMS;
         gang.run(chunks, c -> {
             int[] bounds = streams(intermediate, c, chunks, stretches);
-            int together = in.length < 4 ? together(bounds) : 0;
+            int together = together(bounds, in.length);
             float[] four = new float[STREAMS];
             for (int j = 0; j < together; j++) {
                 for (int p = 0; p < in.length; p++) {
@@ -456,8 +456,15 @@ final class VectorDecodeKernel implements DecodeKernel {
         return bounds;
     }
 
-    /** How many rows every stretch of a chunk has: the rows walked side by side, the rest one at a time. */
-    private static int together(int[] bounds) {
+    /**
+     * How many rows of each stretch of a chunk are walked side by side, the rest going one at a time: as many as
+     * every stretch has, for one to three positions; none from four positions on, where {@link #row} already reads
+     * each row once for four inputs.
+     */
+    private static int together(int[] bounds, int positions) {
+        if (positions >= 4) {
+            return 0;
+        }
         int n = Integer.MAX_VALUE;
         for (int s = 0; s < bounds.length / 2; s++) {
             n = Math.min(n, bounds[2 * s + 1] - bounds[2 * s]);
