@@ -310,7 +310,8 @@ public final class LanguageModel implements AutoCloseable {
         FinishReason reason = FinishReason.LENGTH;
         int n = 0;
         try (KvCache cache = transformer.newCache(manager, prompt.length + cfg.maxNewTokens())) {
-            float[] logits = transformer.nextLogits(prompt, 0, cache);
+            float[] logits = transformer.nextLogits(prompt, 0, cache, new float[config.vocabSize()]);
+            int[] step = new int[1];
             while (n < cfg.maxNewTokens()) {
                 if ((cancel != null && cancel.isCancelled()) || Thread.currentThread().isInterrupted()) {
                     reason = FinishReason.CANCELLED;
@@ -341,7 +342,8 @@ public final class LanguageModel implements AutoCloseable {
                 }
                 onToken.accept(new GeneratedToken(id, piece, choice.logprob()));
                 if (n < cfg.maxNewTokens()) {
-                    logits = transformer.nextLogits(new int[] {id}, prompt.length + n - 1, cache);
+                    step[0] = id;
+                    transformer.nextLogits(step, prompt.length + n - 1, cache, logits); // the sampler has copied them
                 }
             }
         }

@@ -28,9 +28,11 @@ interface DecodeKernel extends AutoCloseable {
 
     /**
      * Runs {@code tokens} at positions {@code start ..}, writing their keys and values into {@code cache} (which holds
-     * positions {@code 0 .. start-1}: {@link Transformer#nextLogits} checks that for both paths), and returns the float32 logits of the token after the last.
+     * positions {@code 0 .. start-1}: {@link Transformer#nextLogits} checks that for both paths), and writes the
+     * float32 logits of the token after the last into {@code logits} (one per vocabulary entry). Allocates nothing
+     * while consecutive calls have the same number of tokens.
      */
-    float[] forward(int[] tokens, int start, KvCache cache);
+    void forward(int[] tokens, int start, KvCache cache, float[] logits);
 
     /** Stops the kernel's worker threads; the weights belong to the model. */
     @Override

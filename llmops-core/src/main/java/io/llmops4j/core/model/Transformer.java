@@ -115,12 +115,22 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
         return kernel != null;
     }
 
+    /** {@link #nextLogits(int[], int, KvCache, float[])} into a new array. */
+    public float[] nextLogits(int[] tokens, int start, KvCache cache) {
+        return nextLogits(tokens, start, cache, new float[cfg.vocabSize()]);
+    }
+
     /**
-     * The float32 logits after {@code tokens} at positions {@code start ..}, reading and extending {@code cache}:
-     * up to {@link DecodeKernel#MAX_POSITIONS} tokens go through the {@link DecodeKernel} when there is one, anything
+     * The float32 logits after {@code tokens} at positions {@code start ..}, reading and extending {@code cache},
+     * written into {@code logits} (one per vocabulary entry) and returned: up to {@link DecodeKernel#MAX_POSITIONS}
+     * tokens go through the {@link DecodeKernel} when there is one, which then allocates nothing per step, anything
      * else through {@link #forward}, whose temporaries live in a scope closed here.
      */
-    public float[] nextLogits(int[] tokens, int start, KvCache cache) {
+    public float[] nextLogits(int[] tokens, int start, KvCache cache, float[] logits) {
+        if (logits.length != cfg.vocabSize()) {
+            throw new IllegalArgumentException("logits need one entry per vocabulary entry, " + cfg.vocabSize()
+                    + ", found " + logits.length);
+        }
         if (tokens.length == 0) {
             throw new IllegalArgumentException("at least one token is needed, found none");
         }
@@ -130,11 +140,14 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
         }
         DecodeKernel k = kernel;
         if (k != null && tokens.length <= DecodeKernel.MAX_POSITIONS) {
-            return k.forward(tokens, start, cache);
+            k.forward(tokens, start, cache, logits);
+            return logits;
         }
         try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
             scope.suppressNotUsedWarning();
-            return forward(tokens, start, cache, true).toFloatArray();
+            float[] values = forward(tokens, start, cache, true).toFloatArray();
+            System.arraycopy(values, 0, logits, 0, logits.length);
+            return logits;
         }
     }
 

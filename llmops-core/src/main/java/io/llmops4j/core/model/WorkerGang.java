@@ -3,7 +3,6 @@ package io.llmops4j.core.model;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.IntConsumer;
 
 /**
  * A fixed group of threads that runs the chunks {@code 0 .. n-1} of one parallel loop at a time, the calling
@@ -20,24 +19,35 @@ final class WorkerGang implements AutoCloseable {
     private volatile Loop current;
     private volatile boolean closed;
 
+    /** The body of a parallel loop. */
+    @FunctionalInterface
+    interface Chunk {
+        /**
+         * Runs chunk {@code chunk} on participant {@code participant} ({@code 0} is the calling thread, workers are
+         * {@code 1 .. size-1}): no two chunks run on the same participant at once, so a participant's scratch space
+         * can be reused across chunks without locking.
+         */
+        void run(int chunk, int participant);
+    }
+
     /** One parallel loop; participants that arrive late find its counter exhausted and leave it. */
     private static final class Loop {
-        final IntConsumer body;
+        final Chunk body;
         final int n;
         final AtomicInteger next = new AtomicInteger();
         final AtomicInteger done = new AtomicInteger();
         final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-        Loop(IntConsumer body, int n) {
+        Loop(Chunk body, int n) {
             this.body = body;
             this.n = n;
         }
 
-        void drain() {
+        void drain(int participant) {
             int i;
             while ((i = next.getAndIncrement()) < n) {
                 try {
-                    body.accept(i);
+                    body.run(i, participant);
                 } catch (Throwable t) {
                     if (!failure.compareAndSet(null, t)) {
                         failure.get().addSuppressed(t); // the first failure is thrown, later ones ride along
@@ -60,21 +70,26 @@ final class WorkerGang implements AutoCloseable {
         }
     }
 
+    /** The number of participants, the calling thread included: participant indices are below it. */
+    int participants() {
+        return threads.length + 1;
+    }
+
     /**
      * Runs {@code body} on every chunk index in {@code [0, n)} across the gang and returns when all are done.
      * One loop at a time: calls from several threads must be serialised by the caller.
      */
-    void run(int n, IntConsumer body) {
+    void run(int n, Chunk body) {
         if (n <= 1 || threads.length == 0) {
             for (int i = 0; i < n; i++) {
-                body.accept(i);
+                body.run(i, 0);
             }
             return;
         }
         Loop loop = new Loop(body, n);
         current = loop;
         wakeParked();
-        loop.drain();
+        loop.drain(0);
         for (int spins = 0; loop.done.get() < n; spins++) {
             if (spins < 10_000) {
                 Thread.onSpinWait();
@@ -129,7 +144,7 @@ final class WorkerGang implements AutoCloseable {
             }
             if (loop != seen) {
                 seen = loop;
-                loop.drain();
+                loop.drain(id + 1);
             }
         }
     }

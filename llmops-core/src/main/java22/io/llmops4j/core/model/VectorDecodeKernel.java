@@ -61,8 +61,59 @@ final class VectorDecodeKernel implements DecodeKernel {
     private final NormSegments finalNorm;
     private final MemorySegment head;
     private final WorkerGang gang;
+    private final Scratch[] scratch; // one per gang participant
+    private Activations activations; // the last pass's, reused while the position count stays; guarded by this
     private boolean closed; // guarded by this
     private final int qkvRows;
+
+    /**
+     * The activations of one pass of {@code t} positions. Kept between passes, so that decoding (one position
+     * after another) allocates nothing per token: fresh heap pages cost the JVM a page fault each, which
+     * measured 0.9 ms per token of the 110M benchmark model (about 9%) while the heap was young.
+     */
+    private final class Activations {
+        final int positions;
+        final float[][] x;
+        final float[][] normed;
+        final float[][] qkv;
+        final float[][] attention;
+        final float[][] mlp;
+        final float[][] out;
+        final float[][] cos;
+        final float[][] sin;
+        final float[][] last = new float[1][];
+        final float[][] lastNormed = new float[1][hidden];
+        final float[][] logits = new float[1][]; // the caller's array, held for the head's product
+
+        Activations(int t) {
+            positions = t;
+            x = new float[t][hidden];
+            normed = new float[t][hidden];
+            qkv = new float[t][qkvRows];
+            attention = new float[t][heads * headDim];
+            mlp = new float[t][intermediate];
+            out = new float[t][hidden];
+            int frequencies = cfg.rope() == null ? 0 : cfg.rope().inverseFrequencies(1).length;
+            cos = new float[t][frequencies];
+            sin = new float[t][frequencies];
+        }
+    }
+
+    /** A participant's working space inside a parallel chunk; see {@link WorkerGang.Chunk}. */
+    private static final class Scratch {
+        final int[] bounds = new int[2 * STREAMS];
+        final float[] four = new float[STREAMS];
+        final float[] values = new float[MAX_POSITIONS]; // a row's products with each position (an MLP unit's gate)
+        final float[] up = new float[MAX_POSITIONS];
+        float[] scores = new float[64];
+
+        float[] scores(int n) {
+            if (scores.length < n) {
+                scores = new float[Math.max(n, 2 * scores.length)];
+            }
+            return scores;
+        }
+    }
 
     private record NormSegments(MemorySegment weight, MemorySegment bias) {
     }
@@ -110,6 +161,10 @@ final class VectorDecodeKernel implements DecodeKernel {
         this.finalNorm = norm(weights.finalNorm());
         this.head = segment(weights.head(), (long) cfg.vocabSize() * hidden);
         this.gang = new WorkerGang(threads, "llmops-decode");
+        this.scratch = new Scratch[gang.participants()];
+        for (int i = 0; i < scratch.length; i++) {
+            scratch[i] = new Scratch();
+        }
     }
 
     private NormSegments norm(DecodeWeights.Norm n) {
@@ -186,7 +241,7 @@ final class VectorDecodeKernel implements DecodeKernel {
 
     /** Serialised: the worker gang serves one forward pass at a time, and close waits for a running one. */
     @Override
-    public synchronized float[] forward(int[] tokens, int start, KvCache cache) {
+    public synchronized void forward(int[] tokens, int start, KvCache cache, float[] logits) {
         if (closed) {
             throw new IllegalStateException("the decode kernel is closed (its model was closed)");
         }
@@ -195,7 +250,15 @@ final class VectorDecodeKernel implements DecodeKernel {
             throw new IllegalArgumentException("sequence of " + (start + t) + " tokens exceeds the cache capacity "
                     + cache.capacity());
         }
-        float[][] x = new float[t][hidden];
+        if (logits.length != cfg.vocabSize()) {
+            throw new IllegalArgumentException("logits need room for the vocabulary of " + cfg.vocabSize()
+                    + ", found " + logits.length);
+        }
+        if (activations == null || activations.positions != t) {
+            activations = new Activations(t);
+        }
+        Activations a = activations;
+        float[][] x = a.x;
         for (int p = 0; p < t; p++) {
             MemorySegment.copy(tokenEmbedding, FLOAT, (long) tokens[p] * hidden * Float.BYTES, x[p], 0, hidden);
             if (positionEmbedding != null) {
@@ -209,8 +272,8 @@ final class VectorDecodeKernel implements DecodeKernel {
         if (cfg.rope() != null) {
             float[] inv = fixedInverseFrequencies != null ? fixedInverseFrequencies
                     : cfg.rope().inverseFrequencies(start + t);
-            cos = new float[t][inv.length];
-            sin = new float[t][inv.length];
+            cos = a.cos;
+            sin = a.sin;
             for (int p = 0; p < t; p++) {
                 for (int i = 0; i < inv.length; i++) {
                     float angle = (float) (start + p) * inv[i]; // float32, as RotaryTables and transformers
@@ -220,11 +283,11 @@ final class VectorDecodeKernel implements DecodeKernel {
             }
         }
         MemorySegment[][] kv = cacheSegments(cache);
-        float[][] xn = new float[t][hidden];
-        float[][] qkv = new float[t][qkvRows];
-        float[][] attention = new float[t][heads * headDim];
-        float[][] mlp = new float[t][intermediate];
-        float[][] out = new float[t][hidden];
+        float[][] xn = a.normed;
+        float[][] qkv = a.qkv;
+        float[][] attention = a.attention;
+        float[][] mlp = a.mlp;
+        float[][] out = a.out;
         for (int l = 0; l < layers.length; l++) {
             LayerSegments w = layers[l];
             normalize(x, w.attentionNorm(), xn);
@@ -252,12 +315,11 @@ final class VectorDecodeKernel implements DecodeKernel {
             add(x, out);
         }
         cache.advanceTo(start + t);
-        float[][] last = {x[t - 1]};
-        float[][] lastNormed = new float[1][hidden];
-        normalize(last, finalNorm, lastNormed);
-        float[][] logits = new float[1][cfg.vocabSize()];
-        matMul(head, null, lastNormed, hidden, logits, cfg.vocabSize());
-        return logits[0];
+        a.last[0] = x[t - 1];
+        normalize(a.last, finalNorm, a.lastNormed);
+        a.logits[0] = logits;
+        matMul(head, null, a.lastNormed, hidden, a.logits, cfg.vocabSize());
+        a.logits[0] = null;
     }
 
     /** RMSNorm {@code x / sqrt(mean(x^2) + eps) * w} or LayerNorm {@code (x - mean) / sqrt(var + eps) * w + b}. */
@@ -310,14 +372,15 @@ final class VectorDecodeKernel implements DecodeKernel {
         float scale = 1.0f / (float) Math.sqrt(headDim);
         int pairs = qkv.length * heads;
         int chunks = start + qkv.length < 32 ? 1 : pairs; // short histories are not worth a hand-over
-        gang.run(chunks, c -> {
+        gang.run(chunks, (c, who) -> {
             for (int pair = part(pairs, c, chunks); pair < part(pairs, c + 1, chunks); pair++) {
                 int p = pair / heads;
                 int h = pair % heads;
                 int position = start + p;
                 int first = window > 0 ? Math.max(0, position - window + 1) : 0;
                 long base = (long) (h / groups) * capacity * headDim * Float.BYTES;
-                float[] scores = new float[position - first + 1];
+                int seen = position - first + 1;
+                float[] scores = scratch[who].scores(seen);
                 float max = Float.NEGATIVE_INFINITY;
                 for (int s = first; s <= position; s++) {
                     float dot = dot(keys, base + (long) s * headDim * Float.BYTES, qkv[p], h * headDim, headDim) * scale;
@@ -325,7 +388,7 @@ final class VectorDecodeKernel implements DecodeKernel {
                     max = Math.max(max, dot);
                 }
                 float sum = 0;
-                for (int s = 0; s < scores.length; s++) {
+                for (int s = 0; s < seen; s++) {
                     scores[s] = (float) Math.exp(scores[s] - max);
                     sum += scores[s];
                 }
@@ -360,10 +423,11 @@ final class VectorDecodeKernel implements DecodeKernel {
      */
     private void matMul(MemorySegment w, MemorySegment bias, float[][] in, int cols, float[][] out, int rows) {
         int chunks = Math.max(1, rows / ROWS_PER_CHUNK);
-        gang.run(chunks, c -> {
-            int[] bounds = streams(rows, c, chunks, STREAMS);
-            int together = together(bounds, in.length);
-            float[] four = new float[STREAMS];
+        gang.run(chunks, (c, who) -> {
+            Scratch own = scratch[who];
+            int[] bounds = streams(own.bounds, rows, c, chunks, STREAMS);
+            int together = together(bounds, STREAMS, in.length);
+            float[] four = own.four;
             for (int j = 0; j < together; j++) {
                 for (int p = 0; p < in.length; p++) {
                     dotRows(w, cols, bounds[0] + j, bounds[2] + j, bounds[4] + j, bounds[6] + j, in[p], four);
@@ -373,7 +437,7 @@ final class VectorDecodeKernel implements DecodeKernel {
                     }
                 }
             }
-            float[] values = new float[in.length];
+            float[] values = own.values;
             for (int s = 0; s < STREAMS; s++) {
                 for (int r = bounds[2 * s] + together; r < bounds[2 * s + 1]; r++) {
                     row(w, bias, r, in, cols, values);
@@ -393,10 +457,11 @@ final class VectorDecodeKernel implements DecodeKernel {
     private void mlpHidden(LayerSegments w, float[][] in, float[][] out) {
         int chunks = Math.max(1, intermediate / ROWS_PER_CHUNK);
         int stretches = gated ? STREAMS / 2 : STREAMS;
-        gang.run(chunks, c -> {
-            int[] bounds = streams(intermediate, c, chunks, stretches);
-            int together = together(bounds, in.length);
-            float[] four = new float[STREAMS];
+        gang.run(chunks, (c, who) -> {
+            Scratch own = scratch[who];
+            int[] bounds = streams(own.bounds, intermediate, c, chunks, stretches);
+            int together = together(bounds, stretches, in.length);
+            float[] four = own.four;
             for (int j = 0; j < together; j++) {
                 for (int p = 0; p < in.length; p++) {
                     if (gated) {
@@ -414,8 +479,8 @@ final class VectorDecodeKernel implements DecodeKernel {
                     }
                 }
             }
-            float[] gate = new float[in.length];
-            float[] up = new float[in.length];
+            float[] gate = own.values;
+            float[] up = own.up;
             for (int s = 0; s < stretches; s++) {
                 for (int i = bounds[2 * s] + together; i < bounds[2 * s + 1]; i++) {
                     row(w.up(), null, i, in, hidden, gate);
@@ -441,12 +506,11 @@ final class VectorDecodeKernel implements DecodeKernel {
 
     /**
      * Chunk {@code c} of {@code chunks} of the rows {@code [0, n)}: its part of each of {@code stretches} equal
-     * stretches of the range, as {@code [2s] .. [2s+1]}. Walking a chunk's stretches side by side keeps four
-     * far-apart memory streams per core in flight instead of one: decode 9-10% faster at 1 and 2 threads in a paired
-     * comparison (docs/BENCHMARKS.md).
+     * stretches of the range, into {@code bounds[2s] .. bounds[2s+1]}. Walking a chunk's stretches side by side
+     * keeps four far-apart memory streams per core in flight instead of one: decode 9-10% faster at 1 and 2 threads
+     * in a paired comparison (docs/BENCHMARKS.md).
      */
-    private static int[] streams(int n, int c, int chunks, int stretches) {
-        int[] bounds = new int[2 * stretches];
+    private static int[] streams(int[] bounds, int n, int c, int chunks, int stretches) {
         for (int s = 0; s < stretches; s++) {
             int from = part(n, s, stretches);
             int length = part(n, s + 1, stretches) - from;
@@ -461,12 +525,12 @@ final class VectorDecodeKernel implements DecodeKernel {
      * every stretch has, for one to three positions; none from four positions on, where {@link #row} already reads
      * each row once for four inputs.
      */
-    private static int together(int[] bounds, int positions) {
+    private static int together(int[] bounds, int stretches, int positions) {
         if (positions >= 4) {
             return 0;
         }
         int n = Integer.MAX_VALUE;
-        for (int s = 0; s < bounds.length / 2; s++) {
+        for (int s = 0; s < stretches; s++) {
             n = Math.min(n, bounds[2 * s + 1] - bounds[2 * s]);
         }
         return n;
