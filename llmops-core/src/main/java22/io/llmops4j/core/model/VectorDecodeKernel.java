@@ -27,6 +27,12 @@ final class VectorDecodeKernel implements DecodeKernel {
     private static final VectorSpecies<Float> SPECIES = VectorSpecies.of(float.class,
             VectorShape.forBitSize(Math.min(256, FloatVector.SPECIES_PREFERRED.vectorBitSize())));
     private static final int LANES = SPECIES.length();
+    /**
+     * Vectors are loaded with {@code FloatVector.fromMemorySegment} at each use, not through a helper method: a
+     * helper that returns a vector must be inlined to stay in registers, and once the JIT had compiled it on its
+     * own (as happened in a JVM that had run several other models) every load boxed a vector on the heap.
+     */
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
     /**
      * Rows (or MLP units) per parallel chunk: long enough runs per stream that each core reads at speed, few
@@ -407,7 +413,8 @@ final class VectorDecodeKernel implements DecodeKernel {
         if (n >= LANES) {
             FloatVector av = FloatVector.broadcast(SPECIES, a);
             for (; i + LANES <= n; i += LANES) {
-                load(m, offset + (long) i * Float.BYTES).fma(av, FloatVector.fromArray(SPECIES, y, from + i))
+                FloatVector.fromMemorySegment(SPECIES, m, offset + (long) i * Float.BYTES, ORDER)
+                        .fma(av, FloatVector.fromArray(SPECIES, y, from + i))
                         .intoArray(y, from + i);
             }
         }
@@ -575,7 +582,7 @@ final class VectorDecodeKernel implements DecodeKernel {
         FloatVector a3 = FloatVector.zero(SPECIES);
         int i = 0;
         for (; i + LANES <= n; i += LANES) {
-            FloatVector wv = load(m, offset + (long) i * Float.BYTES);
+            FloatVector wv = FloatVector.fromMemorySegment(SPECIES, m, offset + (long) i * Float.BYTES, ORDER);
             a0 = wv.fma(FloatVector.fromArray(SPECIES, v0, i), a0);
             a1 = wv.fma(FloatVector.fromArray(SPECIES, v1, i), a1);
             a2 = wv.fma(FloatVector.fromArray(SPECIES, v2, i), a2);
@@ -618,22 +625,22 @@ final class VectorDecodeKernel implements DecodeKernel {
             long e = d + (long) LANES * Float.BYTES;
             FloatVector x = FloatVector.fromArray(SPECIES, v, i);
             FloatVector y = FloatVector.fromArray(SPECIES, v, i + LANES);
-            a0 = load(m, o0 + d).fma(x, a0);
-            b0 = load(m, o0 + e).fma(y, b0);
-            a1 = load(m, o1 + d).fma(x, a1);
-            b1 = load(m, o1 + e).fma(y, b1);
-            a2 = load(m, o2 + d).fma(x, a2);
-            b2 = load(m, o2 + e).fma(y, b2);
-            a3 = load(m, o3 + d).fma(x, a3);
-            b3 = load(m, o3 + e).fma(y, b3);
+            a0 = FloatVector.fromMemorySegment(SPECIES, m, o0 + d, ORDER).fma(x, a0);
+            b0 = FloatVector.fromMemorySegment(SPECIES, m, o0 + e, ORDER).fma(y, b0);
+            a1 = FloatVector.fromMemorySegment(SPECIES, m, o1 + d, ORDER).fma(x, a1);
+            b1 = FloatVector.fromMemorySegment(SPECIES, m, o1 + e, ORDER).fma(y, b1);
+            a2 = FloatVector.fromMemorySegment(SPECIES, m, o2 + d, ORDER).fma(x, a2);
+            b2 = FloatVector.fromMemorySegment(SPECIES, m, o2 + e, ORDER).fma(y, b2);
+            a3 = FloatVector.fromMemorySegment(SPECIES, m, o3 + d, ORDER).fma(x, a3);
+            b3 = FloatVector.fromMemorySegment(SPECIES, m, o3 + e, ORDER).fma(y, b3);
         }
         if (i + LANES <= cols) {
             long d = (long) i * Float.BYTES;
             FloatVector x = FloatVector.fromArray(SPECIES, v, i);
-            a0 = load(m, o0 + d).fma(x, a0);
-            a1 = load(m, o1 + d).fma(x, a1);
-            a2 = load(m, o2 + d).fma(x, a2);
-            a3 = load(m, o3 + d).fma(x, a3);
+            a0 = FloatVector.fromMemorySegment(SPECIES, m, o0 + d, ORDER).fma(x, a0);
+            a1 = FloatVector.fromMemorySegment(SPECIES, m, o1 + d, ORDER).fma(x, a1);
+            a2 = FloatVector.fromMemorySegment(SPECIES, m, o2 + d, ORDER).fma(x, a2);
+            a3 = FloatVector.fromMemorySegment(SPECIES, m, o3 + d, ORDER).fma(x, a3);
             i += LANES;
         }
         float s0 = a0.add(b0).reduceLanes(VectorOperators.ADD);
@@ -665,13 +672,19 @@ final class VectorDecodeKernel implements DecodeKernel {
             int step = 4 * LANES;
             for (; i + step <= n; i += step) {
                 long o = offset + (long) i * Float.BYTES;
-                a0 = load(m, o).fma(FloatVector.fromArray(SPECIES, v, from + i), a0);
-                a1 = load(m, o + LANES * Float.BYTES).fma(FloatVector.fromArray(SPECIES, v, from + i + LANES), a1);
-                a2 = load(m, o + 2L * LANES * Float.BYTES).fma(FloatVector.fromArray(SPECIES, v, from + i + 2 * LANES), a2);
-                a3 = load(m, o + 3L * LANES * Float.BYTES).fma(FloatVector.fromArray(SPECIES, v, from + i + 3 * LANES), a3);
+                long lane = (long) LANES * Float.BYTES;
+                a0 = FloatVector.fromMemorySegment(SPECIES, m, o, ORDER)
+                        .fma(FloatVector.fromArray(SPECIES, v, from + i), a0);
+                a1 = FloatVector.fromMemorySegment(SPECIES, m, o + lane, ORDER)
+                        .fma(FloatVector.fromArray(SPECIES, v, from + i + LANES), a1);
+                a2 = FloatVector.fromMemorySegment(SPECIES, m, o + 2 * lane, ORDER)
+                        .fma(FloatVector.fromArray(SPECIES, v, from + i + 2 * LANES), a2);
+                a3 = FloatVector.fromMemorySegment(SPECIES, m, o + 3 * lane, ORDER)
+                        .fma(FloatVector.fromArray(SPECIES, v, from + i + 3 * LANES), a3);
             }
             for (; i + LANES <= n; i += LANES) {
-                a0 = load(m, offset + (long) i * Float.BYTES).fma(FloatVector.fromArray(SPECIES, v, from + i), a0);
+                a0 = FloatVector.fromMemorySegment(SPECIES, m, offset + (long) i * Float.BYTES, ORDER)
+                        .fma(FloatVector.fromArray(SPECIES, v, from + i), a0);
             }
             sum = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
         }
@@ -679,10 +692,6 @@ final class VectorDecodeKernel implements DecodeKernel {
             sum += m.get(FLOAT, offset + (long) i * Float.BYTES) * v[from + i];
         }
         return sum;
-    }
-
-    private static FloatVector load(MemorySegment m, long offset) {
-        return FloatVector.fromMemorySegment(SPECIES, m, offset, ByteOrder.nativeOrder());
     }
 
     private static void add(float[][] acc, float[][] v) {
