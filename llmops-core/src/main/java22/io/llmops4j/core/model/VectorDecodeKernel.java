@@ -34,13 +34,8 @@ final class VectorDecodeKernel implements DecodeKernel {
      */
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
-    /**
-     * Rows (or MLP units) per parallel chunk: long enough runs per stream that each core reads at speed, few
-     * enough rows that the threads finish a product close together. Paired comparisons on the 110M benchmark
-     * model: 192 decoded 7.7% and 9.9% faster than 64 at 2 threads (chunks of 128-384 were all faster than 64),
-     * and splits its 768-row products evenly over 2 threads.
-     */
-    private static final int ROWS_PER_CHUNK = 192;
+    /** The smallest chunk's rows per stretch (see {@link #guided}): 32 rows over four streams. */
+    private static final int MIN_PIECE = 8;
     /** Far-apart row streams each chunk reads side by side (see {@link #streams}). */
     private static final int STREAMS = 4;
     private static final int SILU = 0;
@@ -71,6 +66,10 @@ final class VectorDecodeKernel implements DecodeKernel {
     private Activations activations; // the last pass's, reused while the position count stays; guarded by this
     private boolean closed; // guarded by this
     private final int qkvRows;
+    private final int[] qkvCuts; // chunk cuts along a stretch of each product's rows (see #guided)
+    private final int[] hiddenCuts;
+    private final int[] mlpCuts;
+    private final int[] vocabCuts;
 
     /**
      * The activations of one pass of {@code t} positions. Kept between passes, so that decoding (one position
@@ -167,7 +166,12 @@ final class VectorDecodeKernel implements DecodeKernel {
         this.finalNorm = norm(weights.finalNorm());
         this.head = segment(weights.head(), (long) cfg.vocabSize() * hidden);
         this.gang = new WorkerGang(threads, "llmops-decode");
-        this.scratch = new Scratch[gang.participants()];
+        int ways = gang.participants();
+        this.qkvCuts = guided(stretch(qkvRows, STREAMS), ways);
+        this.hiddenCuts = guided(stretch(hidden, STREAMS), ways);
+        this.mlpCuts = guided(stretch(intermediate, mlpStretches()), ways);
+        this.vocabCuts = guided(stretch(cfg.vocabSize(), STREAMS), ways);
+        this.scratch = new Scratch[ways];
         for (int i = 0; i < scratch.length; i++) {
             scratch[i] = new Scratch();
         }
@@ -297,7 +301,7 @@ final class VectorDecodeKernel implements DecodeKernel {
         for (int l = 0; l < layers.length; l++) {
             LayerSegments w = layers[l];
             normalize(x, w.attentionNorm(), xn);
-            matMul(w.qkv(), w.qkvBias(), xn, hidden, qkv, qkvRows);
+            matMul(w.qkv(), w.qkvBias(), xn, hidden, qkv, qkvRows, qkvCuts);
             MemorySegment keys = kv[0][l];
             MemorySegment values = kv[1][l];
             for (int p = 0; p < t; p++) {
@@ -313,18 +317,18 @@ final class VectorDecodeKernel implements DecodeKernel {
                 }
             }
             attend(qkv, keys, values, cache.capacity(), start, attention);
-            matMul(w.o(), w.oBias(), attention, heads * headDim, out, hidden);
+            matMul(w.o(), w.oBias(), attention, heads * headDim, out, hidden, hiddenCuts);
             add(x, out);
             normalize(x, w.mlpNorm(), xn);
             mlpHidden(w, xn, mlp);
-            matMul(w.down(), w.downBias(), mlp, intermediate, out, hidden);
+            matMul(w.down(), w.downBias(), mlp, intermediate, out, hidden, hiddenCuts);
             add(x, out);
         }
         cache.advanceTo(start + t);
         a.last[0] = x[t - 1];
         normalize(a.last, finalNorm, a.lastNormed);
         a.logits[0] = logits;
-        matMul(head, null, a.lastNormed, hidden, a.logits, cfg.vocabSize());
+        matMul(head, null, a.lastNormed, hidden, a.logits, cfg.vocabSize(), vocabCuts);
         a.logits[0] = null;
     }
 
@@ -428,11 +432,11 @@ final class VectorDecodeKernel implements DecodeKernel {
      * split across the gang. Each row is read from memory once and multiplied with every position's input while it
      * is in the cache, so a few positions cost little more than one.
      */
-    private void matMul(MemorySegment w, MemorySegment bias, float[][] in, int cols, float[][] out, int rows) {
-        int chunks = Math.max(1, rows / ROWS_PER_CHUNK);
-        gang.run(chunks, (c, who) -> {
+    private void matMul(MemorySegment w, MemorySegment bias, float[][] in, int cols, float[][] out, int rows,
+                        int[] cuts) {
+        gang.run(cuts.length - 1, (c, who) -> {
             Scratch own = scratch[who];
-            int[] bounds = streams(own.bounds, rows, c, chunks, STREAMS);
+            int[] bounds = streams(own.bounds, rows, c, cuts, STREAMS);
             int together = together(bounds, STREAMS, in.length);
             float[] four = own.four;
             for (int j = 0; j < together; j++) {
@@ -462,11 +466,10 @@ final class VectorDecodeKernel implements DecodeKernel {
      * a gate, a chunk walks two stretches of units, each a gate and an up row: four streams, as in {@link #matMul}.
      */
     private void mlpHidden(LayerSegments w, float[][] in, float[][] out) {
-        int chunks = Math.max(1, intermediate / ROWS_PER_CHUNK);
-        int stretches = gated ? STREAMS / 2 : STREAMS;
-        gang.run(chunks, (c, who) -> {
+        int stretches = mlpStretches();
+        gang.run(mlpCuts.length - 1, (c, who) -> {
             Scratch own = scratch[who];
-            int[] bounds = streams(own.bounds, intermediate, c, chunks, stretches);
+            int[] bounds = streams(own.bounds, intermediate, c, mlpCuts, stretches);
             int together = together(bounds, stretches, in.length);
             float[] four = own.four;
             for (int j = 0; j < together; j++) {
@@ -511,20 +514,50 @@ final class VectorDecodeKernel implements DecodeKernel {
         return gated ? activate(g) * (up + bias(w.upBias(), intermediate + i)) : activate(g);
     }
 
+    /** The MLP's stretches of units: two of gate and up rows each (four streams), or four without a gate. */
+    private int mlpStretches() {
+        return gated ? STREAMS / 2 : STREAMS;
+    }
+
+    /** The longest of {@code stretches} equal stretches of {@code n} rows. */
+    private static int stretch(int n, int stretches) {
+        return (n + stretches - 1) / stretches;
+    }
+
     /**
-     * Chunk {@code c} of {@code chunks} of the rows {@code [0, n)}: its part of each of {@code stretches} equal
-     * stretches of the range, into {@code bounds[2s] .. bounds[2s+1]}. Walking a chunk's stretches side by side
-     * keeps four far-apart memory streams per core in flight instead of one: decode 9-10% faster at 1 and 2 threads
-     * in a paired comparison (docs/BENCHMARKS.md).
+     * Chunk {@code c} of the rows {@code [0, n)}: rows {@code cuts[c] .. cuts[c+1]} of each of {@code stretches}
+     * equal stretches of the range, into {@code bounds[2s] .. bounds[2s+1]}. Walking a chunk's stretches side by
+     * side keeps four far-apart memory streams per core in flight instead of one: decode 9-10% faster at 1 and 2
+     * threads in a paired comparison (docs/BENCHMARKS.md).
      */
-    private static int[] streams(int[] bounds, int n, int c, int chunks, int stretches) {
+    private static int[] streams(int[] bounds, int n, int c, int[] cuts, int stretches) {
         for (int s = 0; s < stretches; s++) {
             int from = part(n, s, stretches);
             int length = part(n, s + 1, stretches) - from;
-            bounds[2 * s] = from + part(length, c, chunks);
-            bounds[2 * s + 1] = from + part(length, c + 1, chunks);
+            bounds[2 * s] = from + Math.min(cuts[c], length);
+            bounds[2 * s + 1] = from + Math.min(cuts[c + 1], length);
         }
         return bounds;
+    }
+
+    /**
+     * Where the chunks of a stretch of {@code length} rows start, and its end: guided self-scheduling for
+     * {@code participants} threads. Each chunk takes what is left divided by twice the participants (at least
+     * {@link #MIN_PIECE} rows), so the first chunks are long runs that each core reads at speed and the last ones are
+     * short, letting the threads finish a product close together. One thread takes a stretch whole.
+     */
+    private static int[] guided(int length, int participants) {
+        if (participants <= 1) {
+            return new int[] {0, length};
+        }
+        int[] cuts = new int[length + 1];
+        int chunks = 0;
+        for (int at = 0; at < length; ) {
+            int left = length - at;
+            at += Math.min(left, Math.max(MIN_PIECE, (left + 2 * participants - 1) / (2 * participants)));
+            cuts[++chunks] = at;
+        }
+        return java.util.Arrays.copyOf(cuts, chunks + 1);
     }
 
     /**
