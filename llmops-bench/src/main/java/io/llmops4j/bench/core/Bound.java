@@ -3,20 +3,30 @@ package io.llmops4j.bench.core;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.function.IntConsumer;
 
 /**
  * The memory-bandwidth bound of decoding, measured by {@link DecodeBenchmark} between its own iterations so that
  * decode and bandwidth see the same host: {@code threads} threads at once each copy, then each read, their own
  * {@link MemoryBandwidthBenchmark#BYTES} arrays, the same passes as {@link MemoryBandwidthBenchmark}; the best of
  * three of each counts. The passes are compiled before they are timed: run a few times only, they would stay in
- * the interpreter, whose {@code System.arraycopy} copies one element at a time.
+ * the interpreter, whose {@code System.arraycopy} copies one element at a time. The threads live as long as the
+ * bound and start each pass together, as JMH's benchmark threads and the decode kernel's workers do: threads
+ * started per pass measured 10-20% less bandwidth on the benchmark VM (a new thread may share its parent's core
+ * until the scheduler moves it), which overstated decode's share of the bound.
  */
-final class Bound {
+final class Bound implements AutoCloseable {
     private static final int PASSES = 3;
     private final long[][] sources;
     private final long[][] targets;
     private final List<Double> copied = new ArrayList<>(); // bytes copied per second, all threads
     private final List<Double> read = new ArrayList<>(); // bytes read per second, all threads
+    private final Thread[] helpers; // participants 1 .. threads-1; the measuring thread is participant 0
+    private final CyclicBarrier start;
+    private final CyclicBarrier end;
+    private volatile IntConsumer pass;
     private volatile long sink;
 
     Bound(int threads) {
@@ -31,6 +41,23 @@ final class Bound {
         for (int i = 0; i < 50_000; i++) {
             copy(small, smallTarget);
             sink += MemoryBandwidthBenchmark.sum(small);
+        }
+        start = new CyclicBarrier(threads);
+        end = new CyclicBarrier(threads);
+        helpers = new Thread[threads - 1];
+        for (int i = 0; i < helpers.length; i++) {
+            int id = i + 1;
+            helpers[i] = Thread.ofPlatform().daemon().name("bound-" + id).start(() -> {
+                try {
+                    while (true) {
+                        start.await();
+                        pass.accept(id);
+                        end.await();
+                    }
+                } catch (InterruptedException | BrokenBarrierException e) {
+                    // closed
+                }
+            });
         }
     }
 
@@ -50,26 +77,28 @@ final class Bound {
         read.add(bestRead);
     }
 
-    /** Bytes per second of {@code pass} run by every thread at once on its own arrays. */
-    private double rate(java.util.function.IntConsumer pass) {
-        Thread[] threads = new Thread[sources.length];
-        for (int t = 0; t < threads.length; t++) {
-            int id = t;
-            threads[t] = Thread.ofPlatform().unstarted(() -> pass.accept(id));
-        }
-        long start = System.nanoTime();
-        for (Thread t : threads) {
-            t.start();
-        }
+    /** Bytes per second of {@code work} run by every thread at once on its own arrays, from the common start. */
+    private double rate(IntConsumer work) {
+        pass = work;
         try {
-            for (Thread t : threads) {
-                t.join();
-            }
+            start.await();
+            long begin = System.nanoTime();
+            work.accept(0);
+            end.await();
+            return (double) sources.length * MemoryBandwidthBenchmark.BYTES / ((System.nanoTime() - begin) / 1e9);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        } catch (BrokenBarrierException e) {
+            throw new IllegalStateException("a bandwidth pass failed", e);
         }
-        return (double) threads.length * MemoryBandwidthBenchmark.BYTES / ((System.nanoTime() - start) / 1e9);
+    }
+
+    @Override
+    public void close() {
+        for (Thread helper : helpers) {
+            helper.interrupt();
+        }
     }
 
     /** Decode's rate against the bandwidth measured between its iterations, as a line for the benchmark log. */

@@ -79,9 +79,12 @@ public class DecodeBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        if (bound != null && decodeNanos > 0) {
-            double tokensPerSecond = decodeTokens / (decodeNanos / 1e9);
-            System.out.println(bound.report(tokensPerSecond, weightBytes()));
+        if (bound != null) {
+            if (decodeNanos > 0) {
+                double tokensPerSecond = decodeTokens / (decodeNanos / 1e9);
+                System.out.println(bound.report(tokensPerSecond, weightBytes()));
+            }
+            bound.close();
         }
         model.close();
         RandomCheckpoint.delete(dir);
