@@ -33,7 +33,7 @@ final class VectorDecodeKernel implements DecodeKernel {
      * own (as happened in a JVM that had run several other models) every load boxed a vector on the heap.
      */
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ORDER);
     /** The smallest chunk's rows per stretch (see {@link #guided}): 32 rows over four streams. */
     private static final int MIN_PIECE = 8;
     /** Far-apart row streams each chunk reads side by side (see {@link #streams}). */
@@ -429,7 +429,7 @@ final class VectorDecodeKernel implements DecodeKernel {
 
     /**
      * {@code out[p][0..rows) = W in[p] (+ b)} for every position {@code p}, {@code W [rows, cols]} in memory, rows
-     * split across the gang. Each row is read from memory once and multiplied with every position's input while it
+     * split across the gang in the chunks that {@code cuts} (from {@link #guided}) marks on each stretch. Each row is read from memory once and multiplied with every position's input while it
      * is in the cache, so a few positions cost little more than one.
      */
     private void matMul(MemorySegment w, MemorySegment bias, float[][] in, int cols, float[][] out, int rows,
