@@ -215,9 +215,13 @@ class DecodeKernelTest {
             Transformer t = lm.transformer();
             assertThat(t.hasDecodeKernel()).isTrue();
             try (KvCache cache = t.newCache(mgr, tokens.length)) {
-                t.nextLogits(Arrays.copyOf(tokens, 2), 0, cache);
-                float[] logits = new float[vocab]; // one array for every step, as generation uses it
-                for (int pos = 2; pos < tokens.length; pos++) {
+                float[] logits = new float[vocab]; // one array for every pass, as generation uses it
+                // 7 positions: four and three at a time per weight row; then 3 at once: rows four streams at a time
+                t.nextLogits(Arrays.copyOf(tokens, 7), 0, cache, logits);
+                assertThat(maxAbsDiff(logits, full[6])).as("after 7 positions").isLessThanOrEqualTo(1e-4);
+                t.nextLogits(Arrays.copyOfRange(tokens, 7, 10), 7, cache, logits);
+                assertThat(maxAbsDiff(logits, full[9])).as("after 3 more").isLessThanOrEqualTo(1e-4);
+                for (int pos = 10; pos < tokens.length; pos++) {
                     t.nextLogits(new int[] {tokens[pos]}, pos, cache, logits);
                     assertThat(maxAbsDiff(logits, full[pos])).as("position %d", pos).isLessThanOrEqualTo(1e-4);
                 }
