@@ -107,7 +107,7 @@ final class VectorDecodeKernel implements DecodeKernel {
     /** A participant's working space inside a parallel chunk; see {@link WorkerGang.Chunk}. */
     private static final class Scratch {
         final int[] bounds = new int[2 * STREAMS];
-        final float[] four = new float[STREAMS];
+        final float[] products = new float[STREAMS * MAX_POSITIONS]; // four rows' products with each position
         final float[] values = new float[MAX_POSITIONS]; // a row's products with each position (an MLP unit's gate)
         final float[] up = new float[MAX_POSITIONS];
         float[] scores = new float[64];
@@ -429,22 +429,24 @@ final class VectorDecodeKernel implements DecodeKernel {
 
     /**
      * {@code out[p][0..rows) = W in[p] (+ b)} for every position {@code p}, {@code W [rows, cols]} in memory, rows
-     * split across the gang in the chunks that {@code cuts} (from {@link #guided}) marks on each stretch. Each row is read from memory once and multiplied with every position's input while it
-     * is in the cache, so a few positions cost little more than one.
+     * split across the gang in the chunks that {@code cuts} (from {@link #guided}) marks on each stretch. Each row
+     * is read from memory once and multiplied with every position's input while it is in the cache; four rows
+     * against four positions at a time keep the loop bound by multiply-adds, so a prompt's positions cost far less
+     * than as many single steps.
      */
     private void matMul(MemorySegment w, MemorySegment bias, float[][] in, int cols, float[][] out, int rows,
                         int[] cuts) {
         gang.run(cuts.length - 1, (c, who) -> {
             Scratch own = scratch[who];
             int[] bounds = streams(own.bounds, rows, c, cuts, STREAMS);
-            int together = together(bounds, STREAMS, in.length);
-            float[] four = own.four;
+            int together = together(bounds, STREAMS);
+            float[] products = own.products;
             for (int j = 0; j < together; j++) {
+                products(w, cols, bounds[0] + j, bounds[2] + j, bounds[4] + j, bounds[6] + j, in, products);
                 for (int p = 0; p < in.length; p++) {
-                    dotRows(w, cols, bounds[0] + j, bounds[2] + j, bounds[4] + j, bounds[6] + j, in[p], four);
                     for (int s = 0; s < STREAMS; s++) {
                         int r = bounds[2 * s] + j;
-                        out[p][r] = four[s] + bias(bias, r);
+                        out[p][r] = products[STREAMS * p + s] + bias(bias, r);
                     }
                 }
             }
@@ -470,21 +472,24 @@ final class VectorDecodeKernel implements DecodeKernel {
         gang.run(mlpCuts.length - 1, (c, who) -> {
             Scratch own = scratch[who];
             int[] bounds = streams(own.bounds, intermediate, c, mlpCuts, stretches);
-            int together = together(bounds, stretches, in.length);
-            float[] four = own.four;
+            int together = together(bounds, stretches);
+            float[] products = own.products;
             for (int j = 0; j < together; j++) {
-                for (int p = 0; p < in.length; p++) {
-                    if (gated) {
-                        int i0 = bounds[0] + j;
-                        int i1 = bounds[2] + j;
-                        dotRows(w.up(), hidden, i0, intermediate + i0, i1, intermediate + i1, in[p], four);
-                        out[p][i0] = unit(w, i0, four[0], four[1]);
-                        out[p][i1] = unit(w, i1, four[2], four[3]);
-                    } else {
-                        dotRows(w.up(), hidden, bounds[0] + j, bounds[2] + j, bounds[4] + j, bounds[6] + j, in[p],
-                                four);
+                if (gated) {
+                    int i0 = bounds[0] + j;
+                    int i1 = bounds[2] + j;
+                    products(w.up(), hidden, i0, intermediate + i0, i1, intermediate + i1, in, products);
+                    for (int p = 0; p < in.length; p++) {
+                        int q = STREAMS * p;
+                        out[p][i0] = unit(w, i0, products[q], products[q + 1]);
+                        out[p][i1] = unit(w, i1, products[q + 2], products[q + 3]);
+                    }
+                } else {
+                    products(w.up(), hidden, bounds[0] + j, bounds[2] + j, bounds[4] + j, bounds[6] + j, in,
+                            products);
+                    for (int p = 0; p < in.length; p++) {
                         for (int s = 0; s < STREAMS; s++) {
-                            out[p][bounds[2 * s] + j] = unit(w, bounds[2 * s] + j, four[s], 0f);
+                            out[p][bounds[2 * s] + j] = unit(w, bounds[2 * s] + j, products[STREAMS * p + s], 0f);
                         }
                     }
                 }
@@ -561,14 +566,10 @@ final class VectorDecodeKernel implements DecodeKernel {
     }
 
     /**
-     * How many rows of each stretch of a chunk are walked side by side, the rest going one at a time: as many as
-     * every stretch has, for one to three positions; none from four positions on, where {@link #row} already reads
-     * each row once for four inputs.
+     * How many rows of each stretch of a chunk are walked side by side (as many as every stretch has), the rest
+     * going one at a time through {@link #row}.
      */
-    private static int together(int[] bounds, int stretches, int positions) {
-        if (positions >= 4) {
-            return 0;
-        }
+    private static int together(int[] bounds, int stretches) {
         int n = Integer.MAX_VALUE;
         for (int s = 0; s < stretches; s++) {
             n = Math.min(n, bounds[2 * s + 1] - bounds[2 * s]);
@@ -661,8 +662,118 @@ final class VectorDecodeKernel implements DecodeKernel {
         out[at + 3] = s3;
     }
 
-    /** Rows {@code r0 .. r3} of {@code W [*, cols]} times {@code v} into {@code out[0 .. 3]}; each load of v serves all four. */
-    private static void dotRows(MemorySegment m, int cols, int r0, int r1, int r2, int r3, float[] v, float[] out) {
+    /**
+     * Rows {@code r0 .. r3} of {@code W [*, cols]} times every position's input into {@code out[4p + s]} (position
+     * {@code p}, row {@code s}): four positions at a time through {@link #dotRows4}, the rest one at a time through
+     * {@link #dotRows}.
+     */
+    private static void products(MemorySegment m, int cols, int r0, int r1, int r2, int r3, float[][] in,
+                                 float[] out) {
+        int p = 0;
+        for (; p + 4 <= in.length; p += 4) {
+            dotRows4(m, cols, r0, r1, r2, r3, in[p], in[p + 1], in[p + 2], in[p + 3], out, STREAMS * p);
+        }
+        for (; p < in.length; p++) {
+            dotRows(m, cols, r0, r1, r2, r3, in[p], out, STREAMS * p);
+        }
+    }
+
+    /**
+     * Rows {@code r0 .. r3} of {@code W [*, cols]} times four inputs {@code x0 .. x3} into {@code out[at + 4q + s]}
+     * (input {@code q}, row {@code s}). Sixteen accumulators: each load of a row serves four inputs and each load of
+     * an input four rows, so the loop is bound by multiply-adds rather than loads (prompt passes); the rows are
+     * the chunk's four far-apart streams, as for a single position.
+     */
+    private static void dotRows4(MemorySegment m, int cols, int r0, int r1, int r2, int r3, float[] x0, float[] x1,
+                                 float[] x2, float[] x3, float[] out, int at) {
+        long o0 = (long) r0 * cols * Float.BYTES;
+        long o1 = (long) r1 * cols * Float.BYTES;
+        long o2 = (long) r2 * cols * Float.BYTES;
+        long o3 = (long) r3 * cols * Float.BYTES;
+        FloatVector a00 = FloatVector.zero(SPECIES);
+        FloatVector a01 = FloatVector.zero(SPECIES);
+        FloatVector a02 = FloatVector.zero(SPECIES);
+        FloatVector a03 = FloatVector.zero(SPECIES);
+        FloatVector a10 = FloatVector.zero(SPECIES);
+        FloatVector a11 = FloatVector.zero(SPECIES);
+        FloatVector a12 = FloatVector.zero(SPECIES);
+        FloatVector a13 = FloatVector.zero(SPECIES);
+        FloatVector a20 = FloatVector.zero(SPECIES);
+        FloatVector a21 = FloatVector.zero(SPECIES);
+        FloatVector a22 = FloatVector.zero(SPECIES);
+        FloatVector a23 = FloatVector.zero(SPECIES);
+        FloatVector a30 = FloatVector.zero(SPECIES);
+        FloatVector a31 = FloatVector.zero(SPECIES);
+        FloatVector a32 = FloatVector.zero(SPECIES);
+        FloatVector a33 = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i + LANES <= cols; i += LANES) {
+            long d = (long) i * Float.BYTES;
+            FloatVector w0 = FloatVector.fromMemorySegment(SPECIES, m, o0 + d, ORDER);
+            FloatVector w1 = FloatVector.fromMemorySegment(SPECIES, m, o1 + d, ORDER);
+            FloatVector w2 = FloatVector.fromMemorySegment(SPECIES, m, o2 + d, ORDER);
+            FloatVector w3 = FloatVector.fromMemorySegment(SPECIES, m, o3 + d, ORDER);
+            FloatVector v = FloatVector.fromArray(SPECIES, x0, i);
+            a00 = w0.fma(v, a00);
+            a01 = w1.fma(v, a01);
+            a02 = w2.fma(v, a02);
+            a03 = w3.fma(v, a03);
+            v = FloatVector.fromArray(SPECIES, x1, i);
+            a10 = w0.fma(v, a10);
+            a11 = w1.fma(v, a11);
+            a12 = w2.fma(v, a12);
+            a13 = w3.fma(v, a13);
+            v = FloatVector.fromArray(SPECIES, x2, i);
+            a20 = w0.fma(v, a20);
+            a21 = w1.fma(v, a21);
+            a22 = w2.fma(v, a22);
+            a23 = w3.fma(v, a23);
+            v = FloatVector.fromArray(SPECIES, x3, i);
+            a30 = w0.fma(v, a30);
+            a31 = w1.fma(v, a31);
+            a32 = w2.fma(v, a32);
+            a33 = w3.fma(v, a33);
+        }
+        out[at] = a00.reduceLanes(VectorOperators.ADD);
+        out[at + 1] = a01.reduceLanes(VectorOperators.ADD);
+        out[at + 2] = a02.reduceLanes(VectorOperators.ADD);
+        out[at + 3] = a03.reduceLanes(VectorOperators.ADD);
+        out[at + 4] = a10.reduceLanes(VectorOperators.ADD);
+        out[at + 5] = a11.reduceLanes(VectorOperators.ADD);
+        out[at + 6] = a12.reduceLanes(VectorOperators.ADD);
+        out[at + 7] = a13.reduceLanes(VectorOperators.ADD);
+        out[at + 8] = a20.reduceLanes(VectorOperators.ADD);
+        out[at + 9] = a21.reduceLanes(VectorOperators.ADD);
+        out[at + 10] = a22.reduceLanes(VectorOperators.ADD);
+        out[at + 11] = a23.reduceLanes(VectorOperators.ADD);
+        out[at + 12] = a30.reduceLanes(VectorOperators.ADD);
+        out[at + 13] = a31.reduceLanes(VectorOperators.ADD);
+        out[at + 14] = a32.reduceLanes(VectorOperators.ADD);
+        out[at + 15] = a33.reduceLanes(VectorOperators.ADD);
+        for (int s = 0; i < cols && s < 4; s++) { // the columns past the last full vector
+            long o = s == 0 ? o0 : s == 1 ? o1 : s == 2 ? o2 : o3;
+            out[at + s] += rest(m, o, x0, i, cols);
+            out[at + 4 + s] += rest(m, o, x1, i, cols);
+            out[at + 8 + s] += rest(m, o, x2, i, cols);
+            out[at + 12 + s] += rest(m, o, x3, i, cols);
+        }
+    }
+
+    /** The dot product of the row at byte {@code offset} of {@code m} with {@code x} over columns from .. to-1. */
+    private static float rest(MemorySegment m, long offset, float[] x, int from, int to) {
+        float sum = 0;
+        for (int i = from; i < to; i++) {
+            sum += m.get(FLOAT, offset + (long) i * Float.BYTES) * x[i];
+        }
+        return sum;
+    }
+
+    /**
+     * Rows {@code r0 .. r3} of {@code W [*, cols]} times {@code v} into {@code out[at .. at+3]}; each load of v
+     * serves all four.
+     */
+    private static void dotRows(MemorySegment m, int cols, int r0, int r1, int r2, int r3, float[] v, float[] out,
+                                int at) {
         long o0 = (long) r0 * cols * Float.BYTES;
         long o1 = (long) r1 * cols * Float.BYTES;
         long o2 = (long) r2 * cols * Float.BYTES;
@@ -710,10 +821,10 @@ final class VectorDecodeKernel implements DecodeKernel {
             s2 += m.get(FLOAT, o2 + d) * v[i];
             s3 += m.get(FLOAT, o3 + d) * v[i];
         }
-        out[0] = s0;
-        out[1] = s1;
-        out[2] = s2;
-        out[3] = s3;
+        out[at] = s0;
+        out[at + 1] = s1;
+        out[at + 2] = s2;
+        out[at + 3] = s3;
     }
 
     /** The dot product of {@code n} floats of {@code m} at byte {@code offset} with {@code v[from ..]}. */
