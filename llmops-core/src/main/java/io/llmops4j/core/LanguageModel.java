@@ -408,7 +408,7 @@ public final class LanguageModel implements AutoCloseable {
         }
 
         /**
-         * Whether decoding steps (and prompts of up to 128 tokens) on the CPU run as fused Java Vector API code over
+         * Whether decoding steps and prompts (in passes of up to 128 tokens) on the CPU run as fused Java Vector API code over
          * the model's weight memory instead of PyTorch operations (default {@code true}; measured 2.2x faster at 2
          * threads, see docs/BENCHMARKS.md). It needs Java 22+ started with {@code --add-modules jdk.incubator.vector}; without
          * them, or with {@code false}, decoding stays on PyTorch. Both paths give the same logits within float32

@@ -21,9 +21,10 @@ interface DecodeKernel extends AutoCloseable {
     String IMPLEMENTATION = "io.llmops4j.core.model.VectorDecodeKernel";
     String VECTOR_MODULE = "jdk.incubator.vector";
     /**
-     * The most positions one kernel pass takes; longer inputs go to PyTorch. The kernel was measured faster than
-     * PyTorch's matrix-matrix products at every length up to this one (110M model, 2 threads: 1.43x at 128
-     * positions, 2.4x at 16; docs/BENCHMARKS.md); its scratch space grows with it.
+     * The most positions one kernel pass takes; {@link Transformer#nextLogits} runs longer inputs as several
+     * passes. One pass was measured faster than PyTorch's matrix-matrix products at every length up to this one
+     * (110M model, 2 threads: 1.43x at 128 positions, 2.4x at 16), and passes of 128 faster than PyTorch's single
+     * forward pass at 256 to 1024 positions (1.15-1.48x; docs/BENCHMARKS.md); its scratch space grows with it.
      */
     int MAX_POSITIONS = 128;
 

@@ -122,9 +122,9 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
 
     /**
      * The float32 logits after {@code tokens} at positions {@code start ..}, reading and extending {@code cache},
-     * written into {@code logits} (one per vocabulary entry) and returned: up to {@link DecodeKernel#MAX_POSITIONS}
-     * tokens go through the {@link DecodeKernel} when there is one, which then allocates nothing per step, anything
-     * else through {@link #forward}, whose temporaries live in a scope closed here.
+     * written into {@code logits} (one per vocabulary entry) and returned: through the {@link DecodeKernel} when
+     * there is one, in passes of at most {@link DecodeKernel#MAX_POSITIONS} tokens (a single step allocates
+     * nothing), else through {@link #forward}, whose temporaries live in a scope closed here.
      */
     public float[] nextLogits(int[] tokens, int start, KvCache cache, float[] logits) {
         if (logits.length != cfg.vocabSize()) {
@@ -139,8 +139,15 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
                     + start);
         }
         DecodeKernel k = kernel;
-        if (k != null && tokens.length <= DecodeKernel.MAX_POSITIONS) {
-            k.forward(tokens, start, cache, logits);
+        if (k != null) {
+            if (tokens.length <= DecodeKernel.MAX_POSITIONS) {
+                k.forward(tokens, start, cache, logits);
+                return logits;
+            }
+            for (int from = 0; from < tokens.length; from += DecodeKernel.MAX_POSITIONS) {
+                int to = Math.min(tokens.length, from + DecodeKernel.MAX_POSITIONS);
+                k.forward(java.util.Arrays.copyOfRange(tokens, from, to), start + from, cache, logits);
+            }
             return logits;
         }
         try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {

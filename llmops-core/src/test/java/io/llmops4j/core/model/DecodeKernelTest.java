@@ -96,6 +96,32 @@ class DecodeKernelTest {
         }
     }
 
+    /**
+     * A prompt longer than one kernel pass ({@link DecodeKernel#MAX_POSITIONS}) runs as several passes on one cache:
+     * the logits after it, and after single steps that follow, are the reference's.
+     */
+    @Test
+    void promptsLongerThanOnePassRunInSeveralPasses() {
+        TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve("long"), Variant.LLAMA3_ROPE, 53); // 1024 positions
+        int length = 2 * DecodeKernel.MAX_POSITIONS + 45;
+        int[] tokens = new Random(59).ints(length + 3, 3, 96).toArray();
+        double[][] expected = ReferenceModel.logits(ckpt, tokens);
+        try (LanguageModel lm = LanguageModel.load(ckpt.dir());
+             NDManager mgr = NDManager.newBaseManager("PyTorch")) {
+            Transformer t = lm.transformer();
+            assertThat(t.hasDecodeKernel()).isTrue();
+            try (KvCache cache = t.newCache(mgr, tokens.length)) {
+                float[] logits = t.nextLogits(Arrays.copyOf(tokens, length), 0, cache);
+                assertThat(cache.length()).isEqualTo(length);
+                assertThat(maxAbsDiff(logits, expected[length - 1])).isLessThanOrEqualTo(1e-4);
+                for (int pos = length; pos < tokens.length; pos++) {
+                    t.nextLogits(new int[] {tokens[pos]}, pos, cache, logits);
+                    assertThat(maxAbsDiff(logits, expected[pos])).as("position %d", pos).isLessThanOrEqualTo(1e-4);
+                }
+            }
+        }
+    }
+
     /** Past 32 positions the kernel splits attention across threads by head; Mistral's window is 6. */
     @ParameterizedTest
     @EnumSource(value = Variant.class, names = {"LLAMA_GQA_TIED", "MISTRAL", "QWEN2"})
