@@ -588,78 +588,14 @@ final class VectorDecodeKernel implements DecodeKernel {
 
     /**
      * Row {@code r} of {@code W [*, cols]} times each {@code in[p]}, plus {@code bias[r]} when there is a bias, into
-     * {@code out[p]}: four inputs at a time share each load of the row.
+     * {@code out[p]}: the few rows of a product that the streams leave over (stretches differ by one row at most).
      */
     private static void row(MemorySegment w, MemorySegment bias, int r, float[][] in, int cols, float[] out) {
         long offset = (long) r * cols * Float.BYTES;
-        int p = 0;
-        for (; p + 4 <= in.length; p += 4) {
-            dot4(w, offset, in[p], in[p + 1], in[p + 2], in[p + 3], cols, out, p);
+        float b = bias(bias, r);
+        for (int p = 0; p < in.length; p++) {
+            out[p] = dot(w, offset, in[p], 0, cols) + b;
         }
-        for (; p < in.length; p++) {
-            out[p] = dot(w, offset, in[p], 0, cols);
-        }
-        if (bias != null) {
-            float b = bias.getAtIndex(FLOAT, r);
-            for (int q = 0; q < in.length; q++) {
-                out[q] += b;
-            }
-        }
-    }
-
-    /**
-     * The dot products of {@code n} floats of {@code m} at byte {@code offset} with four vectors, into
-     * {@code out[at ..]}. Two accumulators per vector, over alternate blocks of lanes: with one, each product waits
-     * for the previous fused multiply-add (four cycles) and the loop ran at half the core's multiply-add rate
-     * (a prompt's pass took twice as long).
-     */
-    private static void dot4(MemorySegment m, long offset, float[] v0, float[] v1, float[] v2, float[] v3, int n,
-                             float[] out, int at) {
-        FloatVector a0 = FloatVector.zero(SPECIES);
-        FloatVector a1 = FloatVector.zero(SPECIES);
-        FloatVector a2 = FloatVector.zero(SPECIES);
-        FloatVector a3 = FloatVector.zero(SPECIES);
-        FloatVector b0 = FloatVector.zero(SPECIES);
-        FloatVector b1 = FloatVector.zero(SPECIES);
-        FloatVector b2 = FloatVector.zero(SPECIES);
-        FloatVector b3 = FloatVector.zero(SPECIES);
-        int i = 0;
-        for (; i + 2 * LANES <= n; i += 2 * LANES) {
-            long o = offset + (long) i * Float.BYTES;
-            FloatVector w = FloatVector.fromMemorySegment(SPECIES, m, o, ORDER);
-            FloatVector u = FloatVector.fromMemorySegment(SPECIES, m, o + (long) LANES * Float.BYTES, ORDER);
-            a0 = w.fma(FloatVector.fromArray(SPECIES, v0, i), a0);
-            a1 = w.fma(FloatVector.fromArray(SPECIES, v1, i), a1);
-            a2 = w.fma(FloatVector.fromArray(SPECIES, v2, i), a2);
-            a3 = w.fma(FloatVector.fromArray(SPECIES, v3, i), a3);
-            b0 = u.fma(FloatVector.fromArray(SPECIES, v0, i + LANES), b0);
-            b1 = u.fma(FloatVector.fromArray(SPECIES, v1, i + LANES), b1);
-            b2 = u.fma(FloatVector.fromArray(SPECIES, v2, i + LANES), b2);
-            b3 = u.fma(FloatVector.fromArray(SPECIES, v3, i + LANES), b3);
-        }
-        if (i + LANES <= n) {
-            FloatVector w = FloatVector.fromMemorySegment(SPECIES, m, offset + (long) i * Float.BYTES, ORDER);
-            a0 = w.fma(FloatVector.fromArray(SPECIES, v0, i), a0);
-            a1 = w.fma(FloatVector.fromArray(SPECIES, v1, i), a1);
-            a2 = w.fma(FloatVector.fromArray(SPECIES, v2, i), a2);
-            a3 = w.fma(FloatVector.fromArray(SPECIES, v3, i), a3);
-            i += LANES;
-        }
-        float s0 = a0.add(b0).reduceLanes(VectorOperators.ADD);
-        float s1 = a1.add(b1).reduceLanes(VectorOperators.ADD);
-        float s2 = a2.add(b2).reduceLanes(VectorOperators.ADD);
-        float s3 = a3.add(b3).reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            float wi = m.get(FLOAT, offset + (long) i * Float.BYTES);
-            s0 += wi * v0[i];
-            s1 += wi * v1[i];
-            s2 += wi * v2[i];
-            s3 += wi * v3[i];
-        }
-        out[at] = s0;
-        out[at + 1] = s1;
-        out[at + 2] = s2;
-        out[at + 3] = s3;
     }
 
     /**

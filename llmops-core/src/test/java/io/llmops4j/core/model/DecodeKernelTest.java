@@ -227,13 +227,16 @@ class DecodeKernelTest {
      * chosen to run every vector loop and its scalar tail at 8 lanes per register (the kernel's 256-bit vectors):
      * hidden 172 (five 4-register passes, one single register, 4 scalar lanes), head_dim 86 with GQA 2:1. MLP 201
      * and vocabulary 405 split into stretches of unequal length, so products walk rows both four at a time and one
-     * at a time. Its kernel steps must give the logits of PyTorch's full forward pass, the path the reference tests
-     * pin down.
+     * at a time. The Qwen2 variant (q/k/v biases, hidden 174 over 3 heads) has 290 q/k/v rows, so rows with a bias
+     * are left over too. Kernel passes must give the logits of PyTorch's full forward pass, the path the reference
+     * tests pin down.
      */
-    @Test
-    void wideModelStepsMatchPyTorch() throws java.io.IOException {
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void wideModelStepsMatchPyTorch(boolean qwen2) throws java.io.IOException {
         int vocab = 405;
-        Path dir = llama(tmp.resolve("wide"), 172, 2, 1, 201, vocab);
+        Path dir = qwen2 ? llama(tmp.resolve("wide-qwen2"), 174, 3, 1, 201, vocab, true)
+                : llama(tmp.resolve("wide"), 172, 2, 1, 201, vocab, false);
         int[] tokens = new Random(37).ints(80, 0, vocab).toArray();
         try (LanguageModel lm = LanguageModel.builder().path(dir).threads(2).build();
              NDManager mgr = NDManager.newBaseManager("PyTorch")) {
@@ -242,7 +245,7 @@ class DecodeKernelTest {
             assertThat(t.hasDecodeKernel()).isTrue();
             try (KvCache cache = t.newCache(mgr, tokens.length)) {
                 float[] logits = new float[vocab]; // one array for every pass, as generation uses it
-                // 7 positions: four and three at a time per weight row; then 3 at once: rows four streams at a time
+                // 7 positions: four at a time, then three one by one, per four rows; then a pass of 3 positions
                 t.nextLogits(Arrays.copyOf(tokens, 7), 0, cache, logits);
                 assertThat(maxAbsDiff(logits, full[6])).as("after 7 positions").isLessThanOrEqualTo(1e-4);
                 t.nextLogits(Arrays.copyOfRange(tokens, 7, 10), 7, cache, logits);
@@ -264,7 +267,7 @@ class DecodeKernelTest {
     @Test
     void stepsAllocateNoModelSizedArrays() throws java.io.IOException {
         int vocab = 8192;
-        Path dir = llama(tmp.resolve("allocation"), 128, 4, 2, 256, vocab);
+        Path dir = llama(tmp.resolve("allocation"), 128, 4, 2, 256, vocab, false);
         var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         try (LanguageModel lm = LanguageModel.builder().path(dir).threads(2).build();
              NDManager mgr = NDManager.newBaseManager("PyTorch");
@@ -289,16 +292,20 @@ class DecodeKernelTest {
         }
     }
 
-    /** A random-weight two-layer Llama (SiLU, RoPE, untied head) of the given widths, written to {@code dir}. */
-    private static Path llama(Path dir, int hidden, int heads, int kvHeads, int mlp, int vocab)
+    /**
+     * A random-weight two-layer Llama (SiLU, RoPE, untied head) of the given widths, written to {@code dir}; with
+     * {@code qkvBias} a Qwen2 (q/k/v biases).
+     */
+    private static Path llama(Path dir, int hidden, int heads, int kvHeads, int mlp, int vocab, boolean qkvBias)
             throws java.io.IOException {
         int headDim = hidden / heads;
         java.nio.file.Files.createDirectories(dir);
         java.nio.file.Files.writeString(dir.resolve("config.json"), """
-                {"architectures": ["LlamaForCausalLM"], "hidden_size": %d, "intermediate_size": %d,
+                {"architectures": ["%s"], "hidden_size": %d, "intermediate_size": %d,
                  "num_hidden_layers": 2, "num_attention_heads": %d, "num_key_value_heads": %d, "vocab_size": %d,
                  "max_position_embeddings": 256, "rms_norm_eps": 1e-5, "rope_theta": 10000.0, "hidden_act": "silu",
-                 "tie_word_embeddings": false}""".formatted(hidden, mlp, heads, kvHeads, vocab));
+                 "tie_word_embeddings": false}""".formatted(qkvBias ? "Qwen2ForCausalLM" : "LlamaForCausalLM", hidden,
+                mlp, heads, kvHeads, vocab));
         Random rnd = new Random(31);
         io.llmops4j.core.safetensors.SafetensorsWriter w = new io.llmops4j.core.safetensors.SafetensorsWriter();
         java.util.function.BiConsumer<String, long[]> gaussian = (name, shape) -> {
@@ -315,6 +322,11 @@ class DecodeKernelTest {
             gaussian.accept(p + "self_attn.q_proj.weight", new long[] {hidden, hidden});
             gaussian.accept(p + "self_attn.k_proj.weight", new long[] {(long) kvHeads * headDim, hidden});
             gaussian.accept(p + "self_attn.v_proj.weight", new long[] {(long) kvHeads * headDim, hidden});
+            if (qkvBias) {
+                gaussian.accept(p + "self_attn.q_proj.bias", new long[] {hidden});
+                gaussian.accept(p + "self_attn.k_proj.bias", new long[] {(long) kvHeads * headDim});
+                gaussian.accept(p + "self_attn.v_proj.bias", new long[] {(long) kvHeads * headDim});
+            }
             gaussian.accept(p + "self_attn.o_proj.weight", new long[] {hidden, hidden});
             gaussian.accept(p + "post_attention_layernorm.weight", new long[] {hidden});
             gaussian.accept(p + "mlp.gate_proj.weight", new long[] {mlp, hidden});
