@@ -140,13 +140,10 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
         }
         DecodeKernel k = kernel;
         if (k != null) {
-            if (tokens.length <= DecodeKernel.MAX_POSITIONS) {
-                k.forward(tokens, start, cache, logits);
-                return logits;
-            }
             for (int from = 0; from < tokens.length; from += DecodeKernel.MAX_POSITIONS) {
                 int to = Math.min(tokens.length, from + DecodeKernel.MAX_POSITIONS);
-                k.forward(java.util.Arrays.copyOfRange(tokens, from, to), start + from, cache, logits);
+                int[] pass = to - from == tokens.length ? tokens : java.util.Arrays.copyOfRange(tokens, from, to);
+                k.forward(pass, start + from, cache, logits);
             }
             return logits;
         }

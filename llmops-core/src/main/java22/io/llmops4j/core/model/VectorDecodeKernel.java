@@ -260,10 +260,6 @@ final class VectorDecodeKernel implements DecodeKernel {
             throw new IllegalArgumentException("sequence of " + (start + t) + " tokens exceeds the cache capacity "
                     + cache.capacity());
         }
-        if (logits.length != cfg.vocabSize()) {
-            throw new IllegalArgumentException("logits need room for the vocabulary of " + cfg.vocabSize()
-                    + ", found " + logits.length);
-        }
         if (activations == null || activations.positions != t) {
             activations = new Activations(t);
         }
