@@ -374,7 +374,7 @@ class DecodeKernelTest {
     }
 
     @Test
-    void aStepOutOfOrderIsRefused() {
+    void aStepOutOfOrderOrWithAWrongLogitsArrayIsRefused() {
         TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve("llama"), Variant.LLAMA, 29);
         try (LanguageModel lm = LanguageModel.load(ckpt.dir())) {
             Transformer t = lm.transformer();
@@ -383,6 +383,11 @@ class DecodeKernelTest {
                 t.nextLogits(new int[] {5}, 0, cache);
                 assertThatThrownBy(() -> t.nextLogits(new int[] {6}, 2, cache))
                         .hasMessageContaining("the cache holds 1 positions, the step is at 2");
+                assertThatThrownBy(() -> t.nextLogits(new int[] {6}, 1, cache, new float[3]))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("one entry per vocabulary entry, " + lm.config().vocabSize())
+                        .hasMessageContaining("found 3");
+                assertThat(cache.length()).as("a refused step leaves the cache").isEqualTo(1);
                 t.nextLogits(new int[] {6}, 1, cache);
                 t.nextLogits(new int[] {7}, 2, cache);
                 t.nextLogits(new int[] {8}, 3, cache);
