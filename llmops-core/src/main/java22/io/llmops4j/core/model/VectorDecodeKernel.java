@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -165,6 +166,11 @@ final class VectorDecodeKernel implements DecodeKernel {
         }
         this.finalNorm = norm(weights.finalNorm());
         this.head = segment(weights.head(), (long) cfg.vocabSize() * hidden);
+        List<MemorySegment> streamed = new ArrayList<>(List.of(tokenEmbedding, head));
+        for (LayerSegments l : layers) {
+            streamed.addAll(List.of(l.qkv(), l.o(), l.up(), l.down()));
+        }
+        HugePages.collapse(streamed);
         this.gang = new WorkerGang(threads, "llmops-decode");
         int ways = gang.participants();
         this.qkvCuts = guided(stretch(qkvRows, STREAMS), ways);

@@ -259,6 +259,41 @@ class DecodeKernelTest {
     }
 
     /**
+     * The kernel moves the weights it streams onto transparent huge pages (see the kernel's HugePages). Checked with
+     * Linux's own count, {@code AnonHugePages} in {@code /proc/self/smaps_rollup}: loading a model with two 16 MiB
+     * matrices (embedding and head) must add at least the 14 whole 2 MiB pages inside those two; the same model
+     * loaded without the kernel must add none. Runs where huge pages are given only on request ({@code madvise}, the
+     * common default) on Linux 6.1+.
+     */
+    @Test
+    void theKernelMovesItsWeightsOntoHugePages() throws java.io.IOException {
+        java.nio.file.Path thp = java.nio.file.Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        assumeTrue(java.nio.file.Files.isReadable(thp)
+                && java.nio.file.Files.readString(thp).contains("[madvise]"), "needs huge pages on request");
+        String[] version = System.getProperty("os.version").split("[.-]");
+        assumeTrue(Integer.parseInt(version[0]) * 1000 + Integer.parseInt(version[1]) >= 6001, "needs Linux 6.1+");
+        Path dir = llama(tmp.resolve("wide"), 512, 8, 8, 1024, 8192, false);
+        long mib = 1 << 20;
+        long start = anonHugePages();
+        try (LanguageModel plain = LanguageModel.builder().path(dir).fusedDecode(false).build()) {
+            assertThat(plain.transformer().hasDecodeKernel()).isFalse();
+            assertThat(anonHugePages() - start).as("growth without the kernel").isLessThan(2 * mib);
+        }
+        long before = anonHugePages();
+        try (LanguageModel fused = LanguageModel.builder().path(dir).build()) {
+            assertThat(fused.transformer().hasDecodeKernel()).isTrue();
+            assertThat(anonHugePages() - before).as("growth with the kernel").isGreaterThanOrEqualTo(28 * mib);
+        }
+    }
+
+    /** Bytes of this process's anonymous memory on transparent huge pages, as Linux counts them. */
+    private static long anonHugePages() throws java.io.IOException {
+        return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/smaps_rollup")).stream()
+                .filter(line -> line.startsWith("AnonHugePages:"))
+                .mapToLong(line -> Long.parseLong(line.replaceAll("\\D", "")) * 1024).sum();
+    }
+
+    /**
      * Decoding into the caller's logits array allocates no array the size of the vocabulary or of an activation per
      * step once compiled (a fresh heap page costs a page fault: see the kernel's Activations). Measured on the
      * calling thread over 200 steps of a model with 32 KB of logits and 4 KB of activations per step; what is left
