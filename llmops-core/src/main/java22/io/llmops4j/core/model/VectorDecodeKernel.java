@@ -63,6 +63,7 @@ final class VectorDecodeKernel implements DecodeKernel {
     private final NormSegments finalNorm;
     private final MemorySegment head;
     private final WorkerGang gang;
+    private final HugePages hugePages;
     private final Scratch[] scratch; // one per gang participant
     private Activations activations; // the last pass's, reused while the position count stays; guarded by this
     private boolean closed; // guarded by this
@@ -170,7 +171,6 @@ final class VectorDecodeKernel implements DecodeKernel {
         for (LayerSegments l : layers) {
             streamed.addAll(List.of(l.qkv(), l.o(), l.up(), l.down()));
         }
-        HugePages.collapse(streamed);
         this.gang = new WorkerGang(threads, "llmops-decode");
         int ways = gang.participants();
         this.qkvCuts = guided(stretch(qkvRows, STREAMS), ways);
@@ -181,6 +181,7 @@ final class VectorDecodeKernel implements DecodeKernel {
         for (int i = 0; i < scratch.length; i++) {
             scratch[i] = new Scratch();
         }
+        this.hugePages = HugePages.collapseInBackground(streamed);
     }
 
     private NormSegments norm(DecodeWeights.Norm n) {
@@ -818,6 +819,7 @@ final class VectorDecodeKernel implements DecodeKernel {
     @Override
     public synchronized void close() {
         closed = true;
+        hugePages.close();
         gang.close();
     }
 }
