@@ -19,12 +19,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * score over the benchmark's threads, so every score is passes per second of all threads together. {@code copy*}:
  * copies per second (STREAM "copy" convention: bandwidth = score x 512 MiB read + written; bytes copied = score x
  * 256 MiB). {@code read*}: passes per second of a summing read, the access pattern of decoding (bandwidth = score x
- * 256 MiB). {@link DecodeBenchmark} also measures both passes between its own iterations ({@link Bound}).
+ * 256 MiB). {@link DecodeBenchmark} also measures both passes between its own iterations ({@link Bound}). The
+ * arrays are on transparent huge pages, as the decode kernel's weights are.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xmx4g", "-XX:+UseTransparentHugePages"})
 @Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 3, time = 5)
 public class MemoryBandwidthBenchmark {
