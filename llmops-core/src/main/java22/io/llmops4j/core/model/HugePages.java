@@ -21,23 +21,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves long-lived native memory that the decode kernel streams through (the weights) onto transparent huge pages,
- * with Linux's {@code madvise(MADV_COLLAPSE)} (Linux 6.1+). PyTorch allocates tensors on 4 KiB pages, so reading
- * 440 MB of weights per token walks 110,000 pages; with 2 MiB pages the same read needs 220 translations. On the
- * benchmark VM, where every TLB miss is a nested page walk, that gave 6.5%, 19% and 29% more tokens/s at 2 threads
- * in three paired runs (docs/BENCHMARKS.md, run M). The contents do not change, only the pages that back them: the
- * OS copies them into huge pages and remaps them in place, so PyTorch and the kernel keep reading the same addresses,
- * and a step that reads a page while it moves waits for it.
+ * Moves long-lived native memory that the decode kernel streams through (the weights) onto transparent huge pages, with
+ * Linux's {@code madvise(MADV_COLLAPSE)} (Linux 6.1+). PyTorch allocates tensors on 4 KiB pages, so reading 440 MB of
+ * weights per token walks 110,000 pages; with 2 MiB pages the same read needs 220 translations. On the benchmark VM,
+ * where every TLB miss is a nested page walk, that gave 6.5%, 19% and 29% more tokens/s at 2 threads in three paired
+ * runs (docs/BENCHMARKS.md, runs M-P). The contents do not change, only the pages that back them: the OS copies them
+ * into huge pages and remaps them in place, so PyTorch and the kernel keep reading the same addresses, and a step that
+ * reads a page while it moves waits for it.
  *
- * <p>Collapsing costs about a second per GiB of freshly written weights, so it runs on a background thread and a
- * model decodes at once, on small pages until its weights have moved. It goes one huge page at a time, so that
- * closing the model stops it within one page. The huge pages that a region's edges fall in are collapsed too: a
- * collapse keeps every byte where it was, so an allocation sharing such a page only finds itself on a huge page as
- * well. Collapsing only the whole huge pages inside each region left a quarter of the 110M-parameter benchmark
- * model's weights (its 49 matrices lose about 2 MiB each) on small pages. An edge page that reaches memory the
- * process has not mapped stays small. Nothing is done where the call is missing or refused (another OS, an older
- * kernel, transparent huge pages set to {@code never}, no free huge pages): decoding is then as fast as before, and
- * the reason is logged.
+ * <p>Collapsing costs one to three seconds per GiB of freshly written weights (0.4-0.9 s for 336 MiB here), so it runs
+ * on a background thread and a model decodes at once, on small pages until its weights have moved. It goes one huge
+ * page at a time, so that closing the model stops it within one page. The huge pages that a region's edges fall in are
+ * collapsed too: a collapse keeps every byte where it was, so an allocation sharing such a page only finds itself on a
+ * huge page as well. Collapsing only the whole huge pages inside each region left a quarter of the 110M-parameter
+ * benchmark model's weights (its 49 matrices lose about 2 MiB each) on small pages. An edge page that reaches into
+ * another mapping stays small (each large PyTorch tensor is a mapping of its own: 72 pages, 82 MiB of weights, there).
+ * Nothing is done where the call is missing or refused (another OS, an older kernel, transparent huge pages set to
+ * {@code never}, no free huge pages): decoding is then as fast as before, and the reason is logged.
  */
 final class HugePages implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HugePages.class);
