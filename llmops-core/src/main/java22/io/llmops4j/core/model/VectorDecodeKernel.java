@@ -167,10 +167,6 @@ final class VectorDecodeKernel implements DecodeKernel {
         }
         this.finalNorm = norm(weights.finalNorm());
         this.head = segment(weights.head(), (long) cfg.vocabSize() * hidden);
-        List<MemorySegment> streamed = new ArrayList<>(List.of(tokenEmbedding, head));
-        for (LayerSegments l : layers) {
-            streamed.addAll(List.of(l.qkv(), l.o(), l.up(), l.down()));
-        }
         this.gang = new WorkerGang(threads, "llmops-decode");
         int ways = gang.participants();
         this.qkvCuts = guided(stretch(qkvRows, STREAMS), ways);
@@ -180,6 +176,10 @@ final class VectorDecodeKernel implements DecodeKernel {
         this.scratch = new Scratch[ways];
         for (int i = 0; i < scratch.length; i++) {
             scratch[i] = new Scratch();
+        }
+        List<MemorySegment> streamed = new ArrayList<>(List.of(tokenEmbedding, head));
+        for (LayerSegments l : layers) {
+            streamed.addAll(List.of(l.qkv(), l.o(), l.up(), l.down()));
         }
         this.hugePages = HugePages.collapseInBackground(streamed);
     }
