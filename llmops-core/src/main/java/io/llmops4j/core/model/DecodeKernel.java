@@ -32,9 +32,11 @@ interface DecodeKernel extends AutoCloseable {
      * Runs {@code tokens} at positions {@code start ..}, writing their keys and values into {@code cache} (which holds
      * positions {@code 0 .. start-1}: {@link Transformer#nextLogits} checks that for both paths), and writes the
      * float32 logits of the token after the last into {@code logits} (one per vocabulary entry). Allocates nothing
-     * while consecutive calls have the same number of tokens.
+     * while consecutive calls have the same number of tokens. {@code ropeLength} is the sequence length that
+     * length-dependent (dynamic NTK) rotary frequencies are computed for: the end of the whole input of which these
+     * tokens are one pass, as transformers computes them once for a forward pass over all of it.
      */
-    void forward(int[] tokens, int start, KvCache cache, float[] logits);
+    void forward(int[] tokens, int start, int ropeLength, KvCache cache, float[] logits);
 
     /** Stops the kernel's worker threads; the weights belong to the model. */
     @Override

@@ -143,7 +143,7 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
             for (int from = 0; from < tokens.length; from += DecodeKernel.MAX_POSITIONS) {
                 int to = Math.min(tokens.length, from + DecodeKernel.MAX_POSITIONS);
                 int[] pass = to - from == tokens.length ? tokens : java.util.Arrays.copyOfRange(tokens, from, to);
-                k.forward(pass, start + from, cache, logits);
+                k.forward(pass, start + from, start + tokens.length, cache, logits);
             }
             return logits;
         }

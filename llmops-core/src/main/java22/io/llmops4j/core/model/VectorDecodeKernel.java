@@ -258,7 +258,7 @@ final class VectorDecodeKernel implements DecodeKernel {
 
     /** Serialised: the worker gang serves one forward pass at a time, and close waits for a running one. */
     @Override
-    public synchronized void forward(int[] tokens, int start, KvCache cache, float[] logits) {
+    public synchronized void forward(int[] tokens, int start, int ropeLength, KvCache cache, float[] logits) {
         if (closed) {
             throw new IllegalStateException("the decode kernel is closed (its model was closed)");
         }
@@ -284,7 +284,7 @@ final class VectorDecodeKernel implements DecodeKernel {
         float[][] sin = null;
         if (cfg.rope() != null) {
             float[] inv = fixedInverseFrequencies != null ? fixedInverseFrequencies
-                    : cfg.rope().inverseFrequencies(start + t);
+                    : cfg.rope().inverseFrequencies(ropeLength);
             cos = a.cos;
             sin = a.sin;
             for (int p = 0; p < t; p++) {

@@ -69,6 +69,38 @@ class DecodeKernelTest {
     }
 
     /**
+     * A prompt beyond the original context and longer than one kernel pass: transformers computes the dynamic base
+     * once for the whole forward pass (from its full length), so every pass must use that base, not the length
+     * reached by the pass itself. The tiny checkpoint's factor is raised to 20 (320 positions) for a 200-token prompt.
+     */
+    @Test
+    void dynamicRopePromptInSeveralPassesUsesTheWholePromptsBase() throws java.io.IOException {
+        TinyCheckpoint written = TinyCheckpoints.write(tmp.resolve("dynamic-long"), Variant.LLAMA_ROPE_DYNAMIC, 61);
+        java.util.Map<String, Object> config = new java.util.LinkedHashMap<>(written.config());
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> scaling = new java.util.LinkedHashMap<>(
+                (java.util.Map<String, Object>) config.get("rope_scaling"));
+        scaling.put("factor", 20.0);
+        config.put("rope_scaling", scaling);
+        new com.fasterxml.jackson.databind.ObjectMapper().writeValue(written.dir().resolve("config.json").toFile(),
+                config);
+        TinyCheckpoint ckpt = new TinyCheckpoint(written.dir(), written.architecture(), config, written.weights(),
+                written.shapes());
+        int length = DecodeKernel.MAX_POSITIONS + 72;
+        int[] tokens = new Random(67).ints(length, 3, 96).toArray();
+        double[] expected = ReferenceModel.logits(ckpt, tokens)[length - 1];
+        try (LanguageModel lm = LanguageModel.load(ckpt.dir());
+             NDManager mgr = NDManager.newBaseManager("PyTorch");
+             KvCache cache = lm.transformer().newCache(mgr, length)) {
+            assertThat(lm.transformer().hasDecodeKernel()).isTrue();
+            float[] logits = lm.transformer().nextLogits(tokens, 0, cache);
+            assertThat(maxAbsDiff(logits, expected)).isLessThanOrEqualTo(1e-4);
+            float[] all = lm.logits(tokens)[length - 1];
+            assertThat(maxAbsDiff(all, expected)).as("logits()").isLessThanOrEqualTo(1e-4);
+        }
+    }
+
+    /**
      * Several positions per kernel pass (a prompt): the sequence goes through in chunks of 1 to 30 tokens, longer
      * than Mistral's window of 6 and crossing it, the last one past 32 positions (attention split by position and
      * head), and the last position of each chunk must give the reference logits.
