@@ -203,14 +203,19 @@ public final class LanguageModel implements AutoCloseable {
         return run(promptIds, cfg, t -> { }, null);
     }
 
-    /** Generates and hands each token to {@code onToken} as soon as it is chosen. */
+    /**
+     * Generates and hands each token to {@code onToken} as soon as it is chosen. The tokens' text pieces add up to
+     * the returned {@link Generation#text()}: text held back while it might start a stop sequence or is an
+     * incomplete character comes with a later token, at the latest the last one.
+     */
     public Generation stream(String prompt, GenerationConfig cfg, Consumer<GeneratedToken> onToken) {
         return stream(prompt, cfg, onToken, null);
     }
 
     /**
      * Generates and hands each token to {@code onToken}; stops with {@link FinishReason#CANCELLED} once
-     * {@code cancel} is cancelled or the calling thread is interrupted.
+     * {@code cancel} is cancelled or the calling thread is interrupted (checked before each token; text still held
+     * back then is dropped, so the pieces streamed still add up to the returned text).
      */
     public Generation stream(String prompt, GenerationConfig cfg, Consumer<GeneratedToken> onToken,
                              CancellationToken cancel) {
@@ -299,6 +304,12 @@ public final class LanguageModel implements AutoCloseable {
         }
     }
 
+    /**
+     * The decoding loop. Each token's text piece is what the tokenizer and the stop-sequence matcher release at that
+     * token; the last token's piece also carries what they were still holding (a partial stop-sequence match, an
+     * incomplete character), so that the streamed pieces always add up to {@link Generation#text()}. On
+     * cancellation, which is noticed between tokens, the held-back text is dropped from both.
+     */
     private Generation decodeLoop(int[] prompt, GenerationConfig cfg, Set<Integer> stopIds,
                                   Consumer<GeneratedToken> onToken, CancellationToken cancel) {
         Sampler sampler = new Sampler(cfg, prompt, config.vocabSize());
@@ -307,12 +318,12 @@ public final class LanguageModel implements AutoCloseable {
         int[] generated = new int[cfg.maxNewTokens()];
         float[] logprobs = cfg.logprobs() ? new float[cfg.maxNewTokens()] : null;
         StringBuilder text = new StringBuilder();
-        FinishReason reason = FinishReason.LENGTH;
+        FinishReason reason = null;
         int n = 0;
         try (KvCache cache = transformer.newCache(manager, prompt.length + cfg.maxNewTokens())) {
             float[] logits = transformer.nextLogits(prompt, 0, cache, new float[config.vocabSize()]);
             int[] step = new int[1];
-            while (n < cfg.maxNewTokens()) {
+            while (reason == null) {
                 if ((cancel != null && cancel.isCancelled()) || Thread.currentThread().isInterrupted()) {
                     reason = FinishReason.CANCELLED;
                     break;
@@ -324,36 +335,30 @@ public final class LanguageModel implements AutoCloseable {
                     logprobs[n] = choice.logprob();
                 }
                 n++;
-                if (stopIds.contains(id)) {
+                boolean eos = stopIds.contains(id);
+                if (eos) {
                     reason = FinishReason.STOP;
-                    onToken.accept(new GeneratedToken(id, "", choice.logprob()));
-                    break;
+                } else if (n == cfg.maxNewTokens()) {
+                    reason = FinishReason.LENGTH;
                 }
                 String piece = "";
                 if (decoder != null) {
-                    StopSequences.Result r = stops.push(decoder.push(id));
+                    StopSequences.Result r = stops.push(eos ? "" : decoder.push(id)); // EOS adds no text
                     piece = r.text();
-                    text.append(piece);
-                    if (r.stopped()) {
-                        onToken.accept(new GeneratedToken(id, piece, choice.logprob()));
-                        reason = FinishReason.STOP_SEQUENCE;
-                        break;
+                    if (!r.stopped() && reason != null) {
+                        r = stops.push(decoder.flush());
+                        piece = r.stopped() ? piece + r.text() : piece + r.text() + stops.flush();
                     }
+                    if (r.stopped()) {
+                        reason = FinishReason.STOP_SEQUENCE;
+                    }
+                    text.append(piece);
                 }
                 onToken.accept(new GeneratedToken(id, piece, choice.logprob()));
-                if (n < cfg.maxNewTokens()) {
+                if (reason == null) {
                     step[0] = id;
                     transformer.nextLogits(step, prompt.length + n - 1, cache, logits); // the sampler has copied them
                 }
-            }
-        }
-        if (decoder != null && reason != FinishReason.STOP_SEQUENCE) {
-            StopSequences.Result tail = stops.push(decoder.flush());
-            text.append(tail.text());
-            if (tail.stopped()) {
-                reason = FinishReason.STOP_SEQUENCE;
-            } else {
-                text.append(stops.flush());
             }
         }
         return new Generation(text.toString(), java.util.Arrays.copyOf(generated, n), reason, prompt.length, n,

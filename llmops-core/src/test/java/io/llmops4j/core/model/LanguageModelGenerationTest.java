@@ -138,15 +138,28 @@ class LanguageModelGenerationTest {
 
     @Test
     void aFewHundredGenerationsLeaveNoNativeArraysBehind() {
-        int before = lm.nativeArrayCount();
+        assertGenerationsLeaveNoArrays(lm);
+    }
+
+    /** The same on the PyTorch step path, which GPUs and JVMs without the vector module use. */
+    @Test
+    void aFewHundredPyTorchPathGenerationsLeaveNoNativeArraysBehind() {
+        try (LanguageModel plain = LanguageModel.builder().path(ckpt.dir()).fusedDecode(false).build()) {
+            assertThat(plain.transformer().hasDecodeKernel()).isFalse();
+            assertGenerationsLeaveNoArrays(plain);
+        }
+    }
+
+    private static void assertGenerationsLeaveNoArrays(LanguageModel model) {
+        int before = model.nativeArrayCount();
         GenerationConfig cfg = noEos().maxNewTokens(3).temperature(0.8).seed(1).build();
         for (int i = 0; i < 200; i++) {
-            lm.generate(PROMPT, cfg);
+            model.generate(PROMPT, cfg);
             if (i % 50 == 0) {
-                lm.logits(PROMPT);
+                model.logits(PROMPT);
             }
         }
-        assertThat(lm.nativeArrayCount()).isEqualTo(before);
+        assertThat(model.nativeArrayCount()).isEqualTo(before);
     }
 
     @Test

@@ -73,6 +73,25 @@ class Stories260KTest {
         assertThat(g.text()).isNotBlank();
     }
 
+    /**
+     * A stop sequence that starts with the story's last character and never completes: the matcher holds that
+     * character back at the end, and the last token (at the length limit, or the end-of-story token) must stream it.
+     */
+    @Test
+    void textHeldBackAtTheEndIsStreamedWithTheLastToken() {
+        for (int n : new int[] {20, 300}) {
+            Generation plain = lm.generate("Once upon a time", greedy(n).build());
+            String full = plain.text();
+            String stop = full.substring(full.length() - 1) + "#never#";
+            StringBuilder pieces = new StringBuilder();
+            Generation g = lm.stream("Once upon a time", greedy(n).stopSequences(stop).build(),
+                    t -> pieces.append(t.text()));
+            assertThat(g.finishReason()).as("%d tokens", n).isEqualTo(plain.finishReason());
+            assertThat(g.text()).as("%d tokens", n).isEqualTo(full);
+            assertThat(pieces.toString()).as("%d tokens", n).isEqualTo(full);
+        }
+    }
+
     @Test
     void withoutATemplateAPromptIsFedAsPlainTextWithBos() {
         assertThat(lm.formatPrompt("Once upon a time")).isEqualTo("Once upon a time");
