@@ -1,7 +1,6 @@
 package io.llmops4j.core;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -9,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import io.llmops4j.core.chat.ChatTemplate;
 import io.llmops4j.core.generate.Sampler;
 import io.llmops4j.core.generate.StopSequences;
+import io.llmops4j.core.model.Djl;
 import io.llmops4j.core.model.GenerationDefaults;
 import io.llmops4j.core.model.KvCache;
 import io.llmops4j.core.model.ModelConfig;
@@ -62,7 +62,7 @@ public final class LanguageModel implements AutoCloseable {
         this.defaults = GenerationDefaults.read(dir, config);
         if (b.threads > 0) {
             // intra-op parallelism is a process-wide PyTorch setting; the engine must be loaded first
-            Engine.getEngine("PyTorch");
+            Djl.pytorch();
             ai.djl.pytorch.jni.JniUtils.setNumThreads(b.threads);
         }
         Device device = resolveDevice(b.device);
@@ -100,7 +100,7 @@ public final class LanguageModel implements AutoCloseable {
     }
 
     private static Device resolveDevice(DeviceType type) {
-        int gpus = Engine.getEngine("PyTorch").getGpuCount();
+        int gpus = Djl.pytorch().getGpuCount();
         return switch (type) {
             case AUTO -> gpus > 0 ? Device.gpu() : Device.cpu();
             case CPU -> Device.cpu();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmops4j.core.ModelFormatException;
+import io.llmops4j.core.model.Djl;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,18 +58,12 @@ public final class HfTokenizers {
      * @throws ModelFormatException if the tokenizers library rejects the content
      */
     public static HuggingFaceTokenizer open(String tokenizerJson, String source, Map<String, String> options) {
-        ensureOffline();
+        Djl.offline();
         try (InputStream in = new ByteArrayInputStream(tokenizerJson.getBytes(StandardCharsets.UTF_8))) {
             return HuggingFaceTokenizer.newInstance(in, options);
         } catch (IOException | RuntimeException e) {
             throw new ModelFormatException(
                     source + ": the Hugging Face tokenizers library rejected it: " + e.getMessage(), e);
-        }
-    }
-
-    private static void ensureOffline() {
-        if (System.getProperty("ai.djl.offline") == null && System.getenv("DJL_OFFLINE") == null) {
-            System.setProperty("ai.djl.offline", "true");
         }
     }
 }
