@@ -108,7 +108,7 @@ public record ModelConfig(Architecture architecture, int hiddenSize, int interme
         if (hidden % heads != 0) {
             throw f.error("n_embd", "a multiple of n_head (" + heads + ")", hidden);
         }
-        int inner = f.has("n_inner") && !f.node("n_inner").isNull() ? f.positiveInt("n_inner", null) : 4 * hidden;
+        int inner = f.has("n_inner") ? f.positiveInt("n_inner", null) : 4 * hidden;
         if (f.bool("scale_attn_by_inverse_layer_idx", false) || f.bool("reorder_and_upcast_attn", false)) {
             throw new ModelFormatException(f.source + ": scale_attn_by_inverse_layer_idx / reorder_and_upcast_attn "
                     + "are not supported (expected false)");
@@ -157,8 +157,9 @@ public record ModelConfig(Architecture architecture, int hiddenSize, int interme
             this.source = source;
         }
 
+        /** Whether the field is given: present and not JSON null (transformers reads null as "use the default"). */
         boolean has(String name) {
-            return root.has(name);
+            return root.hasNonNull(name);
         }
 
         JsonNode node(String name) {

@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * Incremental detokenization for streaming generation. {@link #push(int)} returns the text that the new id
  * completes; the concatenation of all pushes and {@link #flush()} equals {@link Tokenizer#decode(int[])} of all
- * ids (special tokens skipped).
+ * ids within the vocabulary (special tokens skipped).
  *
  * <p>Text is never cut inside a character: while the decoded tail ends in U+FFFD (an incomplete UTF-8 sequence
  * from byte-fallback or byte-level tokens), the output is held back until the character is complete. Leading
@@ -36,12 +36,18 @@ public final class StreamDecoder {
     }
 
     /**
-     * Adds the next generated id.
+     * Adds the next generated id. An id at or beyond the tokenizer's vocabulary size (a row that a checkpoint pads its
+     * embedding with, e.g. Qwen2.5's 151,936 rows for 151,665 tokens) has no text and is left out, as the Hugging Face
+     * tokenizers library leaves it out of a decode.
      *
      * @param tokenId the id
      * @return the newly completed text, possibly empty
+     * @throws io.llmops4j.core.InvalidRequestException if the id is negative
      */
     public String push(int tokenId) {
+        if (tokenId >= tokenizer.vocabSize()) {
+            return "";
+        }
         tokenizer.checkId(tokenId);
         if (size == window.length) {
             window = Arrays.copyOf(window, size * 2);

@@ -40,6 +40,22 @@ class LanguageModelParityTest {
         }
     }
 
+    /** transformers reads {@code "head_dim": null} (as some configs write it) as hidden_size / heads. */
+    @Test
+    void aNullHeadDimMeansTheDefault() throws java.io.IOException {
+        TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve("null-head-dim"), Variant.LLAMA_GQA_TIED, 7);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.io.File config = ckpt.dir().resolve("config.json").toFile();
+        com.fasterxml.jackson.databind.node.ObjectNode root =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(config);
+        root.putNull("head_dim");
+        json.writeValue(config, root);
+        double[][] expected = ReferenceModel.logits(ckpt, TOKENS);
+        try (LanguageModel lm = LanguageModel.load(ckpt.dir())) {
+            assertThat(maxAbsDiff(lm.logits(TOKENS), expected)).isLessThanOrEqualTo(1e-4);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = Variant.class, names = {"LLAMA_BF16", "LLAMA_F16"})
     void halfPrecisionSettingsOnTheCpuComputeInFloat32(Variant variant) {

@@ -3,6 +3,7 @@ package io.llmops4j.core.tokenizer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -114,6 +115,23 @@ class ByteLevelBpeTokenizerTest {
             assertEquals(tok.decode(new int[] {262, 0xE4}).substring("hello".length()), tail);
             assertTrue(tail.contains("\uFFFD"));
             assertEquals("", stream.flush());
+        }
+    }
+
+    /** Ids past the vocabulary (padding rows of a model's embedding) decode to nothing, even inside a character. */
+    @Test
+    void idsBeyondTheVocabularyStreamNoText() {
+        try (Tokenizer tok = load(null)) {
+            int padding = tok.vocabSize();
+            StreamDecoder stream = tok.streamDecoder();
+            assertEquals("hello", stream.push(262));
+            assertEquals("", stream.push(padding + 5));
+            assertEquals("", stream.push(0xE4));
+            assertEquals("", stream.push(padding));
+            assertEquals("", stream.push(0xB8));
+            assertEquals("中", stream.push(0xAD));
+            assertEquals("", stream.flush());
+            assertThrows(io.llmops4j.core.InvalidRequestException.class, () -> stream.push(-1));
         }
     }
 
