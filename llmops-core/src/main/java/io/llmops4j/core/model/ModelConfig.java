@@ -29,7 +29,7 @@ import java.util.Locale;
  * @param outputBias        the attention output projection has a bias
  * @param mlpBias           MLP projections have biases
  * @param tieWordEmbeddings the output head reuses the input embedding matrix
- * @param slidingWindow     attention window in tokens, 0 for full causal attention
+ * @param slidingWindows    per layer, its attention window in tokens, 0 for full causal attention
  * @param rope              rotary embedding settings, {@code null} for learned positions (GPT-2)
  * @param bosTokenId        BOS id or -1
  * @param eosTokenIds       EOS ids (may be empty)
@@ -37,8 +37,17 @@ import java.util.Locale;
 public record ModelConfig(Architecture architecture, int hiddenSize, int intermediateSize, int numLayers, int numHeads,
                           int numKvHeads, int headDim, int vocabSize, int maxPositions, double normEps,
                           String activation, boolean qkvBias, boolean outputBias, boolean mlpBias,
-                          boolean tieWordEmbeddings, int slidingWindow, RopeConfig rope, int bosTokenId,
+                          boolean tieWordEmbeddings, List<Integer> slidingWindows, RopeConfig rope, int bosTokenId,
                           List<Integer> eosTokenIds) {
+
+    public ModelConfig {
+        slidingWindows = List.copyOf(slidingWindows);
+        eosTokenIds = List.copyOf(eosTokenIds);
+        if (slidingWindows.size() != numLayers) {
+            throw new IllegalArgumentException("one sliding window per layer: " + numLayers + " layers, "
+                    + slidingWindows.size() + " windows");
+        }
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -88,18 +97,54 @@ public record ModelConfig(Architecture architecture, int hiddenSize, int interme
         boolean attentionBias = f.bool("attention_bias", false);
         boolean qkvBias = arch == Architecture.QWEN2 || attentionBias;
         boolean outputBias = arch != Architecture.QWEN2 && attentionBias;
-        int window = 0;
-        if (arch == Architecture.MISTRAL) {
-            window = f.optionalNonNegativeInt("sliding_window");
-        } else if (arch == Architecture.QWEN2 && f.bool("use_sliding_window", false)) {
-            window = f.optionalNonNegativeInt("sliding_window");
-        }
-        return new ModelConfig(arch, hidden, f.positiveInt("intermediate_size", null),
-                f.positiveInt("num_hidden_layers", null), heads, kvHeads, headDim,
+        int layers = f.positiveInt("num_hidden_layers", null);
+        return new ModelConfig(arch, hidden, f.positiveInt("intermediate_size", null), layers, heads, kvHeads, headDim,
                 f.positiveInt("vocab_size", null), maxPos, f.positiveDouble("rms_norm_eps", 1e-6),
                 f.activation("hidden_act", "silu"), qkvBias, outputBias, f.bool("mlp_bias", false),
-                f.bool("tie_word_embeddings", false), window, RopeConfig.parse(f, headDim, maxPos),
+                f.bool("tie_word_embeddings", false), slidingWindows(f, arch, layers), RopeConfig.parse(f, headDim, maxPos),
                 f.tokenId("bos_token_id"), f.tokenIds("eos_token_id"));
+    }
+
+    /**
+     * The attention window of each layer, as transformers sets it: Mistral windows every layer by
+     * {@code sliding_window}; Qwen2 only with {@code use_sliding_window}, and then the layers that {@code layer_types}
+     * marks {@code sliding_attention}, or without that list the layers from {@code max_window_layers} (default 28)
+     * on. 0 means full causal attention.
+     */
+    private static List<Integer> slidingWindows(Fields f, Architecture arch, int layers) {
+        int window = 0;
+        if (arch == Architecture.MISTRAL || arch == Architecture.QWEN2 && f.bool("use_sliding_window", false)) {
+            window = f.nonNegativeInt("sliding_window", 0);
+        }
+        Integer[] windows = new Integer[layers];
+        java.util.Arrays.fill(windows, window);
+        if (arch == Architecture.QWEN2 && window > 0) {
+            if (f.has("layer_types")) {
+                JsonNode types = f.node("layer_types");
+                if (!types.isArray() || types.size() != layers) {
+                    throw f.error("layer_types", "a list of " + layers + " layer types (num_hidden_layers)", types);
+                }
+                for (int i = 0; i < layers; i++) {
+                    String type = types.get(i).asText();
+                    if (!type.equals("sliding_attention") && !type.equals("full_attention")) {
+                        throw f.error("layer_types", "entries \"full_attention\" or \"sliding_attention\"",
+                                types.get(i));
+                    }
+                    windows[i] = type.equals("sliding_attention") ? window : 0;
+                }
+            } else {
+                int from = f.nonNegativeInt("max_window_layers", 28);
+                for (int i = 0; i < Math.min(from, layers); i++) {
+                    windows[i] = 0;
+                }
+            }
+        }
+        return List.of(windows);
+    }
+
+    /** Layer {@code layer}'s attention window in tokens, 0 for full causal attention. */
+    public int slidingWindow(int layer) {
+        return slidingWindows.get(layer);
     }
 
     private static ModelConfig gpt2(Fields f, Architecture arch) {
@@ -113,10 +158,11 @@ public record ModelConfig(Architecture architecture, int hiddenSize, int interme
             throw new ModelFormatException(f.source + ": scale_attn_by_inverse_layer_idx / reorder_and_upcast_attn "
                     + "are not supported (expected false)");
         }
-        return new ModelConfig(arch, hidden, inner, f.positiveInt("n_layer", 12), heads, heads, hidden / heads,
+        int layers = f.positiveInt("n_layer", 12);
+        return new ModelConfig(arch, hidden, inner, layers, heads, heads, hidden / heads,
                 f.positiveInt("vocab_size", 50257), f.positiveInt("n_positions", 1024),
                 f.positiveDouble("layer_norm_epsilon", 1e-5), f.activation("activation_function", "gelu_new"),
-                true, true, true, f.bool("tie_word_embeddings", true), 0, null,
+                true, true, true, f.bool("tie_word_embeddings", true), java.util.Collections.nCopies(layers, 0), null,
                 f.tokenId("bos_token_id"), f.tokenIds("eos_token_id"));
     }
 
@@ -184,10 +230,10 @@ public record ModelConfig(Architecture architecture, int hiddenSize, int interme
             return n.asInt();
         }
 
-        int optionalNonNegativeInt(String name) {
+        int nonNegativeInt(String name, int defaultValue) {
             JsonNode n = root.get(name);
             if (n == null || n.isNull()) {
-                return 0;
+                return defaultValue;
             }
             if (!n.canConvertToExactIntegral() || !n.canConvertToInt() || n.asInt() < 0) {
                 throw error(name, "a non-negative integer or null", n);

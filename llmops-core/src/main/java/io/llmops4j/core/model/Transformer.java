@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -217,8 +218,10 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
             x = x.add(positionEmbedding.getArray().get(mgr, new NDIndex("{}:{}", start, end)));
         }
         RotaryTables.Tables rope = rotary == null ? null : rotary.tables(mgr, start, end, x.getDataType());
-        NDArray mask = AttentionMask.causal(mgr, start, t, cfg.slidingWindow(), x.getDataType());
+        DataType dtype = x.getDataType();
+        Map<Integer, NDArray> masks = new HashMap<>(); // by window: layers may differ (Qwen2's max_window_layers)
         for (int i = 0; i < layers.size(); i++) {
+            NDArray mask = masks.computeIfAbsent(cfg.slidingWindow(i), w -> AttentionMask.causal(mgr, start, t, w, dtype));
             x = layers.get(i).forward(x, i, start, cache, rope, mask);
         }
         cache.advanceTo(end);

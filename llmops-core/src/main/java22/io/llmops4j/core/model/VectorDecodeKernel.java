@@ -54,7 +54,7 @@ final class VectorDecodeKernel implements DecodeKernel {
     private final int kvHeads;
     private final int headDim;
     private final int intermediate;
-    private final int window;
+    private final int[] windows; // per layer, 0 for full attention
     private final float[] fixedInverseFrequencies; // null when they depend on the length (dynamic RoPE)
     private final DecodeWeights weights; // keeps the arrays reachable while their memory is read
     private final MemorySegment tokenEmbedding;
@@ -147,7 +147,7 @@ final class VectorDecodeKernel implements DecodeKernel {
         this.kvHeads = cfg.numKvHeads();
         this.headDim = cfg.headDim();
         this.intermediate = cfg.intermediateSize();
-        this.window = cfg.slidingWindow();
+        this.windows = cfg.slidingWindows().stream().mapToInt(Integer::intValue).toArray();
         this.fixedInverseFrequencies = cfg.rope() == null || cfg.rope().dependsOnLength() ? null
                 : cfg.rope().inverseFrequencies(1);
         this.tokenEmbedding = segment(weights.tokenEmbedding(), (long) cfg.vocabSize() * hidden);
@@ -319,7 +319,7 @@ final class VectorDecodeKernel implements DecodeKernel {
                     MemorySegment.copy(qkv[p], (heads + kvHeads + g) * headDim, values, FLOAT, slot, headDim);
                 }
             }
-            attend(qkv, keys, values, cache.capacity(), start, attention);
+            attend(qkv, keys, values, cache.capacity(), start, windows[l], attention);
             matMul(w.o(), w.oBias(), attention, heads * headDim, out, hidden, hiddenCuts);
             add(x, out);
             normalize(x, w.mlpNorm(), xn);
@@ -379,7 +379,7 @@ final class VectorDecodeKernel implements DecodeKernel {
      * positions it may see (all up to its own, or the last {@code window} of them), heads sharing a key/value head
      * as in GQA. The keys and values of the new positions are in the cache already.
      */
-    private void attend(float[][] qkv, MemorySegment keys, MemorySegment values, int capacity, int start,
+    private void attend(float[][] qkv, MemorySegment keys, MemorySegment values, int capacity, int start, int window,
                         float[][] attention) {
         int groups = heads / kvHeads;
         float scale = 1.0f / (float) Math.sqrt(headDim);

@@ -68,6 +68,13 @@ class CheckpointErrorsTest {
         editConfig(rope, "\"linear\"", "\"yarn-ish\"");
         assertThatThrownBy(() -> LanguageModel.load(rope))
                 .isInstanceOf(ModelFormatException.class).hasMessageContaining("rope_type 'yarn-ish' is not supported");
+
+        Path qwen = checkpoint(Variant.QWEN2);
+        editConfig(qwen, "\"use_sliding_window\": false", "\"use_sliding_window\": true, "
+                + "\"layer_types\": [\"sliding_attention\"]");
+        assertThatThrownBy(() -> LanguageModel.load(qwen))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("'layer_types' must be a list of 2 layer types (num_hidden_layers), found [\"sliding_attention\"]");
     }
 
     @Test

@@ -101,6 +101,46 @@ class DecodeKernelTest {
     }
 
     /**
+     * Qwen2 with {@code use_sliding_window}: only some layers are windowed (window 4), chosen by
+     * {@code max_window_layers} or by {@code layer_types}. PyTorch's full pass, the kernel's multi-position pass
+     * and its single steps must all give the reference's logits, which the window visibly changes.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"max_window_layers", "layer_types"})
+    void qwen2WindowsOnlyTheLayersItsConfigNames(String selector) throws java.io.IOException {
+        TinyCheckpoint written = TinyCheckpoints.write(tmp.resolve(selector), Variant.QWEN2, 71);
+        int[] tokens = new Random(73).ints(24, 3, 96).toArray();
+        double[][] unwindowed = ReferenceModel.logits(written, tokens);
+        java.util.Map<String, Object> config = new java.util.LinkedHashMap<>(written.config());
+        config.put("use_sliding_window", true);
+        if (selector.equals("max_window_layers")) {
+            config.put("max_window_layers", 1); // layer 1 of 2 is windowed
+        } else {
+            config.remove("max_window_layers");
+            config.put("layer_types", java.util.List.of("sliding_attention", "full_attention"));
+        }
+        new com.fasterxml.jackson.databind.ObjectMapper().writeValue(written.dir().resolve("config.json").toFile(),
+                config);
+        TinyCheckpoint ckpt = new TinyCheckpoint(written.dir(), written.architecture(), config, written.weights(),
+                written.shapes());
+        double[][] expected = ReferenceModel.logits(ckpt, tokens);
+        assertThat(maxAbsDiff(toFloat(expected[tokens.length - 1]), unwindowed[tokens.length - 1]))
+                .as("the window changes the logits").isGreaterThan(1e-3);
+        try (LanguageModel lm = LanguageModel.load(ckpt.dir())) {
+            assertThat(LanguageModelParityTest.maxAbsDiff(lm.logits(tokens), expected)).isLessThanOrEqualTo(1e-4);
+        }
+        assertStepsMatchReference(ckpt, tokens, 9);
+    }
+
+    private static float[] toFloat(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
+    }
+
+    /**
      * Several positions per kernel pass (a prompt): the sequence goes through in chunks of 1 to 30 tokens, longer
      * than Mistral's window of 6 and crossing it, the last one past 32 positions (attention split by position and
      * head), and the last position of each chunk must give the reference logits.

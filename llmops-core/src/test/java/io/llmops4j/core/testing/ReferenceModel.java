@@ -1,5 +1,6 @@
 package io.llmops4j.core.testing;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,7 +29,9 @@ import java.util.Map;
  *       computed them; a runtime that matches this reference on full sequences is what can be tested.)</li>
  *   <li>Grouped-query attention: query head {@code h} uses key/value head {@code h / (heads / kv_heads)}
  *       ({@code repeat_kv}); scores scaled by {@code head_dim^-0.5}; causal mask; Mistral's
- *       {@code sliding_window} lets query {@code i} see key {@code j} only when {@code i - j < window}.</li>
+ *       {@code sliding_window} lets query {@code i} see key {@code j} only when {@code i - j < window}; Qwen2
+ *       windows only with {@code use_sliding_window}, on the layers {@code layer_types} marks
+ *       {@code sliding_attention} or else on layers {@code >= max_window_layers}.</li>
  *   <li>SiLU-gated MLP {@code down(silu(gate(x)) * up(x))}; Qwen2 q/k/v biases, no o_proj bias; Llama
  *       {@code attention_bias}/{@code mlp_bias} when set.</li>
  *   <li>GPT-2: learned positions, Conv1D weights {@code [in, out]} ({@code y = x W + b}), {@code gelu_new}
@@ -67,12 +70,19 @@ public final class ReferenceModel {
         boolean qkvBias = arch.equals("Qwen2ForCausalLM") || llama && bool(c, "attention_bias", false);
         boolean oBias = llama && bool(c, "attention_bias", false);
         boolean mlpBias = llama && bool(c, "mlp_bias", false);
-        Integer window = null;
-        if (arch.equals("MistralForCausalLM") && c.get("sliding_window") != null) {
-            window = intOf(c, "sliding_window");
-        }
-        if (arch.equals("Qwen2ForCausalLM") && bool(c, "use_sliding_window", false)) {
-            throw new IllegalArgumentException("reference does not implement Qwen2 use_sliding_window");
+        Integer[] windows = new Integer[layers]; // null: full causal attention
+        for (int l = 0; l < layers; l++) {
+            if (arch.equals("MistralForCausalLM") && c.get("sliding_window") != null) {
+                windows[l] = intOf(c, "sliding_window");
+            }
+            // Qwen2Config: sliding_window only with use_sliding_window, and then on "sliding_attention" layers,
+            // by default layers i >= max_window_layers (28 unless given)
+            if (arch.equals("Qwen2ForCausalLM") && bool(c, "use_sliding_window", false) && c.get("sliding_window") != null) {
+                boolean sliding = c.get("layer_types") != null
+                        ? ((List<?>) c.get("layer_types")).get(l).equals("sliding_attention")
+                        : l >= (c.get("max_window_layers") == null ? 28 : intOf(c, "max_window_layers"));
+                windows[l] = sliding ? intOf(c, "sliding_window") : null;
+            }
         }
         Map<String, float[]> w = ckpt.weights();
         int n = tokens.length;
@@ -99,7 +109,7 @@ public final class ReferenceModel {
                     applyRope(k[t], h * headDim, headDim, t, invFreq);
                 }
             }
-            double[][] ctx = attention(q, k, v, heads, kvHeads, headDim, 1 / Math.sqrt(headDim), window);
+            double[][] ctx = attention(q, k, v, heads, kvHeads, headDim, 1 / Math.sqrt(headDim), windows[l]);
             for (int t = 0; t < n; t++) {
                 add(x[t], linear(ctx[t], w.get(p + "self_attn.o_proj.weight"),
                         oBias ? w.get(p + "self_attn.o_proj.bias") : null));
