@@ -161,6 +161,11 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
         file(name).readFloats(name, dest);
     }
 
+    /** A piece of tensor {@code name} converted to float; see {@link SafetensorsFile#readFloats(String, long, FloatBuffer)}. */
+    public void readFloats(String name, long from, FloatBuffer dest) {
+        file(name).readFloats(name, from, dest);
+    }
+
     /** The raw bytes of tensor {@code name}; see {@link SafetensorsFile#slice(String)}. */
     public ByteBuffer slice(String name) {
         return file(name).slice(name);

@@ -118,15 +118,15 @@ public final class SafetensorsFile implements AutoCloseable {
     /**
      * The raw bytes of tensor {@code name}: a read-only, little-endian, memory-mapped buffer positioned at 0.
      *
-     * @throws ModelFormatException if there is no such tensor, or it is 2 GiB or larger (use
-     *                              {@link #readFloats(String, FloatBuffer)} for those)
+     * @throws ModelFormatException if there is no such tensor, or it is 2 GiB or larger (read those in pieces
+     *                              with {@link #readFloats(String, long, FloatBuffer)})
      */
     public ByteBuffer slice(String name) {
         TensorInfo t = info(name);
         if (t.byteLength() > Integer.MAX_VALUE) {
             throw new ModelFormatException(file + ": tensor '" + name + "' is " + t.byteLength()
                     + " bytes; slice() maps at most " + Integer.MAX_VALUE
-                    + " bytes, read it with readFloats(name, FloatBuffer) instead");
+                    + " bytes, read it in pieces with readFloats(name, from, FloatBuffer) instead");
         }
         return map(t.dataStart(), t.byteLength());
     }
@@ -159,26 +159,43 @@ public final class SafetensorsFile implements AutoCloseable {
      * @throws LlmOpsException      if {@code dest} has fewer elements remaining than the tensor
      */
     public void readFloats(String name, FloatBuffer dest) {
-        readFloats(name, dest, WINDOW_BYTES);
+        long n = info(name).numel();
+        if (dest.remaining() < n) {
+            throw new LlmOpsException("destination buffer has " + dest.remaining() + " floats remaining, tensor '"
+                    + name + "' in " + file + " has " + n + " elements");
+        }
+        readFloats(name, 0, n, dest, WINDOW_BYTES);
     }
 
-    /** {@link #readFloats(String, FloatBuffer)} mapping at most {@code windowBytes} at a time. */
-    void readFloats(String name, FloatBuffer dest, long windowBytes) {
+    /**
+     * Converts elements {@code from .. from + dest.remaining() - 1} of tensor {@code name} (row-major order) to
+     * {@code float} into {@code dest}, filling it: a piece of a tensor too large to hold at once.
+     *
+     * @throws ModelFormatException if there is no such tensor or its dtype is not a float type
+     * @throws LlmOpsException      if the range is not inside the tensor
+     */
+    public void readFloats(String name, long from, FloatBuffer dest) {
+        readFloats(name, from, dest.remaining(), dest, WINDOW_BYTES);
+    }
+
+    /** Elements {@code from .. from + count - 1} into {@code dest}, mapping at most {@code windowBytes} at a time. */
+    void readFloats(String name, long from, long count, FloatBuffer dest, long windowBytes) {
         TensorInfo t = info(name);
         if (!t.dtype().isFloatingPoint()) {
             throw new ModelFormatException(file + ": tensor '" + name + "' has dtype " + t.dtype()
                     + ", expected one of F32, F16, BF16, F64 to read as floats");
         }
-        long n = t.numel();
-        if (dest.remaining() < n) {
-            throw new LlmOpsException("destination buffer has " + dest.remaining() + " floats remaining, tensor '"
-                    + name + "' in " + file + " has " + n + " elements");
+        if (from < 0 || count < 0 || from + count > t.numel()) {
+            throw new LlmOpsException("elements [" + from + ", " + (from + count) + ") are not inside tensor '" + name
+                    + "' in " + file + ", which has " + t.numel() + " elements");
         }
         int elem = t.dtype().byteSize();
         long window = Math.max(elem, windowBytes / elem * elem);
-        for (long off = 0; off < t.byteLength(); off += window) {
-            long len = Math.min(window, t.byteLength() - off);
-            convert(t.dtype(), map(t.dataStart() + off, len), dest, (int) (len / elem));
+        long begin = t.dataStart() + from * elem;
+        long bytes = count * elem;
+        for (long off = 0; off < bytes; off += window) {
+            long len = Math.min(window, bytes - off);
+            convert(t.dtype(), map(begin + off, len), dest, (int) (len / elem));
         }
     }
 

@@ -47,7 +47,31 @@ class LargeOffsetTest {
             assertThat(sf.info("filler").byteLength()).isEqualTo(FILLER);
             assertThatThrownBy(() -> sf.slice("filler")).isInstanceOf(ModelFormatException.class)
                     .hasMessageContaining("tensor 'filler' is 3221225472 bytes")
-                    .hasMessageContaining("readFloats(name, FloatBuffer)");
+                    .hasMessageContaining("readFloats(name, from, FloatBuffer)");
+        }
+    }
+
+    /** A 3 GiB F32 tensor (sparse, zero but for its last four values) read in a piece from its end. */
+    @Test
+    void readsAPieceOfATensorOverTwoGibibytes() throws IOException {
+        String json = "{\"big\":{\"dtype\":\"F32\",\"shape\":[" + (FILLER / 16) + ",4],\"data_offsets\":[0," + FILLER
+                + "]}}";
+        byte[] header = json.getBytes(StandardCharsets.UTF_8);
+        long dataStart = 8 + header.length;
+        Path p = tmp.resolve("big.safetensors");
+        try (RandomAccessFile raf = new RandomAccessFile(p.toFile(), "rw")) {
+            raf.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
+            raf.write(header);
+            raf.setLength(dataStart + FILLER);
+            raf.seek(dataStart + FILLER - 16);
+            raf.write(ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN)
+                    .putFloat(1.5f).putFloat(-2f).putFloat(0.25f).putFloat(1e9f).array());
+        }
+        try (SafetensorsFile sf = SafetensorsFile.open(p)) {
+            long n = sf.info("big").numel();
+            java.nio.FloatBuffer last = java.nio.FloatBuffer.allocate(6);
+            sf.readFloats("big", n - 6, last);
+            assertThat(last.array()).containsExactly(0f, 0f, 1.5f, -2f, 0.25f, 1e9f);
         }
     }
 }

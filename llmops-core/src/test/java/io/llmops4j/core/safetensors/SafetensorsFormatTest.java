@@ -196,11 +196,19 @@ class SafetensorsFormatTest {
                 for (long window : new long[] {1, 7, 16, 24, 1000}) {
                     FloatBuffer dest = FloatBuffer.allocate(values.length + 3);
                     dest.put(-1f); // reading starts at the buffer's position
-                    sf.readFloats(d.name(), dest, window);
+                    sf.readFloats(d.name(), 0, values.length, dest, window);
                     assertThat(dest.position()).isEqualTo(values.length + 1);
                     float[] got = java.util.Arrays.copyOfRange(dest.array(), 1, values.length + 1);
                     assertThat(got).as(d + " window " + window).containsExactly(whole);
                 }
+                FloatBuffer piece = FloatBuffer.allocate(9);
+                sf.readFloats(d.name(), 20, piece);
+                assertThat(piece.array()).as(d + " elements 20..28").containsExactly(
+                        java.util.Arrays.copyOfRange(whole, 20, 29));
+                assertThatThrownBy(() -> sf.readFloats(d.name(), 30, FloatBuffer.allocate(8)))
+                        .isInstanceOf(io.llmops4j.core.LlmOpsException.class)
+                        .hasMessageContaining("elements [30, 38) are not inside tensor '" + d.name() + "'")
+                        .hasMessageContaining("37 elements");
             }
             FloatBuffer tooSmall = FloatBuffer.allocate(10);
             assertThatThrownBy(() -> sf.readFloats("F32", tooSmall))
