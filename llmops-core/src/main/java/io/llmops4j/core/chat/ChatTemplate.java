@@ -60,7 +60,10 @@ import java.util.Set;
  * ({@code include}, {@code import}, {@code from}, {@code extends} are disabled and the resource loader refuses
  * everything), cannot call Java methods (only the Python-style methods above exist; {@code getClass()} and the
  * like are errors), cannot re-render strings as templates, and is bounded: at most {@value #MAX_OUTPUT_CHARS}
- * characters of output and of any intermediate string, {@value #MAX_RENDER_MILLIS} ms of render time, no
+ * characters of output and of any intermediate string (filters and string methods whose result size an argument
+ * chooses, such as {@code format}, {@code center}, {@code indent}, {@code replace}, {@code join}, {@code batch} and
+ * {@code tojson(indent=...)}, refuse an oversized result before building it, see {@link SizeLimits}),
+ * {@value #MAX_RENDER_MILLIS} ms of render time, no
  * recursive macros; the source is at most {@value #MAX_TEMPLATE_CHARS} characters with brackets nested at most
  * {@value #MAX_BRACKET_DEPTH} deep (jinjava's expression parser slows down steeply with nesting, outside the
  * render-time limit). Every violation is a {@link ChatTemplateException} naming the problem. Variables passed in
@@ -185,6 +188,10 @@ public final class ChatTemplate {
         }
         for (TemplateError error : result.getErrors()) {
             Throwable raised = raisedBy(error);
+            if (raised instanceof SizeLimits.LimitExceeded) {
+                throw new ChatTemplateException("chat template " + raised.getMessage()
+                        + (error.getLineno() > 0 ? " (line " + error.getLineno() + ")" : ""));
+            }
             if (raised != null) {
                 throw new ChatTemplateException(raised.getMessage());
             }
@@ -247,10 +254,10 @@ public final class ChatTemplate {
         }
     }
 
-    /** The exception of a {@code raise_exception(...)} call, if this error comes from one. */
+    /** The exception of a {@code raise_exception(...)} call or of a size limit, if this error comes from one. */
     private static Throwable raisedBy(TemplateError error) {
         for (Throwable t = error.getException(); t != null; t = t.getCause()) {
-            if (t instanceof RaisedByTemplate) {
+            if (t instanceof RaisedByTemplate || t instanceof SizeLimits.LimitExceeded) {
                 return t;
             }
         }
@@ -304,6 +311,7 @@ public final class ChatTemplate {
         engine.registerTag(new GenerationTag());
         engine.registerFilter(new TrimFilter());
         engine.registerFilter(new ToJsonFilter());
+        SizeLimits.install(engine); // after the last filter is registered
         try {
             Method raise = ChatTemplate.class.getDeclaredMethod("raiseException", Object.class);
             Method now = ChatTemplate.class.getDeclaredMethod("strftimeNow", String.class);
@@ -419,7 +427,8 @@ public final class ChatTemplate {
             Object indent = kwargs.containsKey("indent") ? kwargs.get("indent") : (args.length > 0 ? args[0] : null);
             Object sortKeys = kwargs.get("sort_keys");
             int spaces = indent == null ? -1 : Integer.parseInt(indent.toString());
-            return PyJson.dumps(var, spaces, Boolean.TRUE.equals(sortKeys) || "true".equals(String.valueOf(sortKeys)));
+            return PyJson.dumps(var, spaces, Boolean.TRUE.equals(sortKeys) || "true".equals(String.valueOf(sortKeys)),
+                    SizeLimits.maxChars());
         }
     }
 

@@ -23,12 +23,28 @@ final class PyJson {
      * @param indent spaces per level, or {@code -1} for single-line output
      */
     static String dumps(Object value, int indent, boolean sortKeys) {
+        return dumps(value, indent, sortKeys, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #dumps(Object, int, boolean)}, refusing with a {@link SizeLimits.LimitExceeded} as soon as the text
+     * would pass {@code maxChars} characters (checked before each indentation and after each item, so a large
+     * {@code indent} is refused before its spaces are allocated).
+     */
+    static String dumps(Object value, int indent, boolean sortKeys, long maxChars) {
         StringBuilder out = new StringBuilder();
-        write(out, value, indent, sortKeys, 0);
+        write(out, value, indent, sortKeys, 0, maxChars);
+        check(out.length(), maxChars);
         return out.toString();
     }
 
-    private static void write(StringBuilder out, Object value, int indent, boolean sortKeys, int depth) {
+    private static void check(long length, long maxChars) {
+        if (length > maxChars) {
+            throw SizeLimits.exceeded("filter tojson", length, maxChars);
+        }
+    }
+
+    private static void write(StringBuilder out, Object value, int indent, boolean sortKeys, int depth, long max) {
         if (value == null) {
             out.append("null");
         } else if (value instanceof Boolean b) {
@@ -49,15 +65,16 @@ final class PyJson {
             Iterator<? extends Map.Entry<?, ?>> it = entries.entrySet().iterator();
             while (it.hasNext()) {
                 Map.Entry<?, ?> e = it.next();
-                newline(out, indent, depth + 1);
+                newline(out, indent, depth + 1, max);
                 string(out, key(e.getKey()));
                 out.append(": ");
-                write(out, e.getValue(), indent, sortKeys, depth + 1);
+                write(out, e.getValue(), indent, sortKeys, depth + 1, max);
+                check(out.length(), max);
                 if (it.hasNext()) {
                     out.append(indent < 0 ? ", " : ",");
                 }
             }
-            newline(out, indent, depth);
+            newline(out, indent, depth, max);
             out.append('}');
         } else if (value instanceof Iterable<?> list) {
             Iterator<?> it = list.iterator();
@@ -67,13 +84,14 @@ final class PyJson {
             }
             out.append('[');
             while (it.hasNext()) {
-                newline(out, indent, depth + 1);
-                write(out, it.next(), indent, sortKeys, depth + 1);
+                newline(out, indent, depth + 1, max);
+                write(out, it.next(), indent, sortKeys, depth + 1, max);
+                check(out.length(), max);
                 if (it.hasNext()) {
                     out.append(indent < 0 ? ", " : ",");
                 }
             }
-            newline(out, indent, depth);
+            newline(out, indent, depth, max);
             out.append(']');
         } else {
             throw new IllegalArgumentException("tojson: cannot serialise a " + PyStrings.typeName(value));
@@ -99,8 +117,9 @@ final class PyJson {
         throw new IllegalArgumentException("tojson: keys must be strings, found " + PyStrings.typeName(k));
     }
 
-    private static void newline(StringBuilder out, int indent, int depth) {
+    private static void newline(StringBuilder out, int indent, int depth, long max) {
         if (indent >= 0) {
+            check(out.length() + 1L + (long) indent * depth, max);
             out.append('\n');
             out.append(" ".repeat(indent * depth));
         }

@@ -147,7 +147,9 @@ final class SandboxResolver extends CompositeELResolver {
                 if (a.length < 2 || a.length > 3) {
                     throw new IllegalArgumentException("takes 2 or 3 arguments, got " + a.length);
                 }
-                yield PyStrings.replace(s, str(a[0]), str(a[1]), a.length == 3 ? number(a[2]) : -1);
+                long count = a.length == 3 ? number(a[2]) : -1;
+                SizeLimits.requireChars("replace()", SizeLimits.replacedSize(s, str(a[0]), str(a[1]), count));
+                yield PyStrings.replace(s, str(a[0]), str(a[1]), count);
             }
             case "find" -> (long) s.indexOf(str(one(a)));
             case "count" -> {
@@ -168,8 +170,12 @@ final class SandboxResolver extends CompositeELResolver {
                     throw new IllegalArgumentException("takes a list, found " + PyStrings.typeName(items));
                 }
                 List<String> parts = new ArrayList<>();
+                long length = 0;
                 for (Object o : it) {
-                    parts.add(str(o));
+                    String part = str(o);
+                    length = SizeLimits.saturatingAdd(length, part.length() + (parts.isEmpty() ? 0L : s.length()));
+                    SizeLimits.requireChars("join()", length);
+                    parts.add(part);
                 }
                 yield String.join(s, parts);
             }

@@ -435,6 +435,52 @@ class ChatTemplateTest {
 
     @Test
     @Timeout(60)
+    void filtersAndMethodsRefuseHugeResultsBeforeBuildingThem() {
+        // each would build 10^8 to 10^9 characters (or items) from a few characters of template; refused up front
+        String big = "{% set s = 'x' | center(1000000) %}";
+        Map<String, String> abuses = new LinkedHashMap<>();
+        abuses.put("{{ '%0999999999d' | format(1) | length }}", "filter format");
+        abuses.put("{{ '%.999999999f' | format(1.5) | length }}", "filter format");
+        abuses.put(big + "{{ '%s%s%s' | format(s, s, s) | length }}", "filter format");
+        abuses.put("{{ 'x' | center(300000000) | length }}", "filter center(300000000)");
+        abuses.put("{{ 'a\\nb' | indent(100000000) | length }}", "filter indent(100000000)");
+        abuses.put("{{ [1] | batch(100000000, 'x') | first | length }}", "filter batch would build a list of 100000000 items, more than the limit of 100000");
+        abuses.put(big + "{{ range(1000) | join(s) | length }}", "filter join");
+        abuses.put("{% set s = 'x' | center(30000) %}{{ s | replace(' ', s) | length }}", "filter replace");
+        abuses.put("{% set s = 'x' | center(2000) %}{{ s.replace(' ', s) | length }}", "replace()");
+        abuses.put(big + "{{ s.join(['a', 'b', 'c']) | length }}", "join()");
+        abuses.put("{{ [[[[1]]]] | tojson(indent=100000000) | length }}", "filter tojson");
+        // a list holding one long string many times is refused where it would be written out
+        abuses.put(big + "{% set l = [s, s, s] %}{{ l | string | length }}", "filter string on its input");
+        abuses.put(big + "{% set d = {'a': s, 'b': s} %}{{ d | xmlattr | length }}", "filter xmlattr on its input");
+        abuses.put(big + "{% set l = [s, s] %}{{ l | tojson | length }}", "filter tojson on its input");
+        abuses.forEach((template, problem) -> assertThatThrownBy(() -> render(template))
+                .as(template)
+                .isInstanceOf(ChatTemplateException.class)
+                .hasMessageContaining(problem)
+                .hasMessageContaining("more than the limit of"));
+        // the limit is the output limit: a string of exactly that many characters is fine
+        assertThat(render("{{ 'x' | center(" + ChatTemplate.MAX_OUTPUT_CHARS + ") | length }}"))
+                .isEqualTo(Integer.toString(ChatTemplate.MAX_OUTPUT_CHARS));
+    }
+
+    @Test
+    void boundedFiltersRenderLikeJinja() {
+        // Jinja2: '%05d'|format(42) '00042', '%s-%s'|format('a', 3) 'a-3', '%.2f'|format(3.14159) '3.14'
+        assertThat(render("{{ '%05d' | format(42) }}|{{ '%s-%s' | format('a', 3) }}|{{ '%.2f' | format(3.14159) }}"))
+                .isEqualTo("00042|a-3|3.14");
+        // 'ab'|center(6) '  ab  '; 'a\nb'|indent(2) 'a\n  b'; [1, 2, 3]|batch(2, 'x') [[1, 2], [3, 'x']]
+        assertThat(render("[{{ 'ab' | center(6) }}][{{ 'a\\nb' | indent(2) }}]"
+                + "{% for row in [1, 2, 3] | batch(2, 'x') %}{{ row | join(',') }};{% endfor %}"))
+                .isEqualTo("[  ab  ][a\n  b]1,2;3,x;");
+        assertThat(render("{{ 'a-b-c' | replace('-', '+') }}|{{ 'aaa' | replace('a', 'b', 2) }}|{{ [1, 2, 3] | join('|') }}"
+                + "|{{ 'a-b'.replace('-', '') }}|{{ ', '.join(['x', 'y']) }}|{{ messages | map(attribute='role') | join(',') }}"))
+                .isEqualTo("a+b+c|bba|1|2|3|ab|x, y|system,user,assistant,user");
+        assertThat(render("{{ [1, {'a': 'b'}] | tojson(indent=2) }}")).isEqualTo("[\n  1,\n  {\n    \"a\": \"b\"\n  }\n]");
+    }
+
+    @Test
+    @Timeout(60)
     void pathologicalSourcesAreRejectedQuickly() {
         // jinjava's expression parser needs minutes for 20000 nested parentheses: refused before parsing
         String parens = "{{ " + "(".repeat(20_000) + "1" + ")".repeat(20_000) + " }}";

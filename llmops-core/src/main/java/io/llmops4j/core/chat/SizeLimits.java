@@ -1,0 +1,315 @@
+package io.llmops4j.core.chat;
+
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.lib.filter.Filter;
+import com.hubspot.jinjava.objects.SafeString;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Size checks for values that one expression can build, made before they are built. Jinjava bounds string
+ * concatenation, {@code slice} and {@code range} itself (with the limits of the engine's
+ * {@link com.hubspot.jinjava.JinjavaConfig}); the built-in filters whose result size is chosen by an argument
+ * ({@code format}, {@code center}, {@code indent}, {@code replace}, {@code batch}, ...) are not, so a ten-character
+ * template can ask for a string of a billion characters. {@link #install} wraps every filter of an engine so that
+ * it refuses such a result, and any filter input that would have to be written out at more than the limit, before
+ * the filter runs. The limits are the engine's own: {@code maxStringLength} for strings, {@code maxListSize} for
+ * lists, read from the config of the rendering interpreter. A refusal is a {@link LimitExceeded}, which
+ * {@link ChatTemplate} turns into a {@link ChatTemplateException} with the same message.
+ */
+final class SizeLimits {
+
+    private SizeLimits() {
+    }
+
+    /**
+     * Filters that select, reorder, count or convert items without writing their input out as text; their input may
+     * be larger than the string limit (a long conversation passed through {@code selectattr}, say).
+     */
+    private static final Set<String> STRUCTURAL = Set.of("length", "count", "first", "last", "list", "sort",
+            "reverse", "unique", "select", "reject", "selectattr", "rejectattr", "map", "groupby", "dictsort",
+            "batch", "slice", "default", "d", "attr", "bool", "int", "float", "abs", "round", "sum", "random",
+            "shuffle", "union", "intersect", "difference", "symmetric_difference", "divisible", "add", "multiply",
+            "divide", "log", "root");
+
+    /** A {@code java.util.Formatter} specifier: index, flags, width, precision, conversion. */
+    private static final Pattern FORMAT_SPECIFIER =
+            Pattern.compile("%(\\d+\\$|<)?([-#+ 0,(]*)?(\\d+)?(\\.\\d+)?([tT])?([a-zA-Z%])");
+
+    /** Allowance per format specifier for the digits of a number ({@code %f} of 1e308 writes 309 digits). */
+    private static final int NUMBER_DIGITS = 400;
+
+    /** Thrown when a result would exceed a limit; the message names the operation and the limit. */
+    static final class LimitExceeded extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        LimitExceeded(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** The longest string a render may build: the engine's {@code maxStringLength}. */
+    static long maxChars() {
+        return JinjavaInterpreter.getCurrent().getConfig().getMaxStringLength();
+    }
+
+    /** The longest list a render may build: the engine's {@code maxListSize}. */
+    static long maxItems() {
+        return JinjavaInterpreter.getCurrent().getConfig().getMaxListSize();
+    }
+
+    /** Refuses an operation whose result would have {@code chars} characters, more than {@link #maxChars()}. */
+    static void requireChars(String operation, long chars) {
+        long max = maxChars();
+        if (chars > max) {
+            throw exceeded(operation, chars, max);
+        }
+    }
+
+    /** The refusal of an operation whose result would have {@code chars} characters, more than {@code max}. */
+    static LimitExceeded exceeded(String operation, long chars, long max) {
+        return new LimitExceeded(operation + " would build a string of "
+                + (chars == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : Long.toString(chars))
+                + " characters, more than the limit of " + max);
+    }
+
+    /** Refuses an operation whose result would have {@code items} items, more than {@link #maxItems()}. */
+    static void requireItems(String operation, long items) {
+        long max = maxItems();
+        if (items > max) {
+            throw new LimitExceeded(operation + " would build a list of " + items + " items, more than the limit of "
+                    + max);
+        }
+    }
+
+    /**
+     * An upper bound of the characters {@code value} takes when written out (strings, numbers, and maps and lists
+     * of them, with two characters per item for separators), counted only up to {@code budget}: once the count
+     * passes it the walk stops and returns it. Every item counts, so a self-containing structure ends the walk too.
+     */
+    static long textSize(Object value, long budget) {
+        long[] size = {0};
+        addTextSize(value, budget, size);
+        return size[0];
+    }
+
+    private static void addTextSize(Object value, long budget, long[] size) {
+        if (size[0] > budget) {
+            return;
+        }
+        if (value instanceof CharSequence s) {
+            size[0] += s.length();
+        } else if (value instanceof SafeString s) {
+            size[0] += s.getValue().length();
+        } else if (value instanceof Map<?, ?> map) {
+            size[0] += 2;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                size[0] += 4;
+                addTextSize(e.getKey(), budget, size);
+                addTextSize(e.getValue(), budget, size);
+                if (size[0] > budget) {
+                    return;
+                }
+            }
+        } else if (value instanceof Iterable<?> items) {
+            size[0] += 2;
+            for (Object item : items) {
+                size[0] += 2;
+                addTextSize(item, budget, size);
+                if (size[0] > budget) {
+                    return;
+                }
+            }
+        } else if (value instanceof Object[] items) {
+            addTextSize(java.util.Arrays.asList(items), budget, size);
+        } else {
+            size[0] += value == null ? 4 : Math.min(String.valueOf(value).length(), NUMBER_DIGITS);
+        }
+    }
+
+    /** Wraps every filter of the engine (built-in and registered so far) in a {@link BoundedFilter}. */
+    static void install(Jinjava engine) {
+        List<Filter> filters = new ArrayList<>(engine.getGlobalContext().getAllFilters());
+        for (Filter filter : filters) {
+            if (!(filter instanceof BoundedFilter)) {
+                engine.registerFilter(new BoundedFilter(filter));
+            }
+        }
+    }
+
+    /**
+     * A filter that checks the size of what it is given and of what it would return before calling the filter it
+     * wraps, and the length of the string it returned afterwards. Behaviour is otherwise the wrapped filter's.
+     */
+    static final class BoundedFilter implements Filter {
+        private final Filter delegate;
+
+        BoundedFilter(Filter delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public String getName() {
+            return delegate.getName();
+        }
+
+        @Override
+        public boolean preserveSafeString() {
+            return delegate.preserveSafeString();
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            check(var, args, Map.of());
+            return checked(delegate.filter(var, interpreter, args));
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+            Object[] positional = args == null ? new Object[0] : args;
+            Map<String, Object> named = kwargs == null ? Map.of() : kwargs;
+            check(var, positional, named);
+            return checked(delegate.filter(var, interpreter, args, kwargs));
+        }
+
+        @Override
+        public Object filter(SafeString var, JinjavaInterpreter interpreter, String... args) {
+            check(var, args, Map.of());
+            return checked(delegate.filter(var, interpreter, args));
+        }
+
+        private String operation() {
+            return "filter " + getName();
+        }
+
+        private Object checked(Object result) {
+            if (result instanceof CharSequence s) {
+                requireChars(operation(), s.length());
+            }
+            return result;
+        }
+
+        private void check(Object var, Object[] args, Map<String, Object> kwargs) {
+            long max = maxChars();
+            String name = getName();
+            if (!STRUCTURAL.contains(name)) {
+                requireChars(operation() + " on its input", textSize(var, max));
+                for (Object arg : args) {
+                    requireChars(operation() + " on its argument", textSize(arg, max));
+                }
+                for (Object arg : kwargs.values()) {
+                    requireChars(operation() + " on its argument", textSize(arg, max));
+                }
+            }
+            switch (name) {
+                case "center" -> {
+                    // StringUtils.center(s, width): max(len, width) characters
+                    long width = args.length > 0 ? number(args[0], 80) : 80;
+                    requireChars(operation() + "(" + width + ")", Math.max(width, textSize(var, max)));
+                }
+                case "indent" -> {
+                    // width spaces before each line (at most newlines + 1 of them)
+                    long width = number(kwargs.getOrDefault("width", args.length > 0 ? args[0] : null), 4);
+                    String s = var == null ? "" : var.toString();
+                    long lines = s.chars().filter(c -> c == '\n').count() + 1;
+                    requireChars(operation() + "(" + width + ")", saturatingAdd(s.length(), saturatingMultiply(width, lines)));
+                }
+                case "format" -> requireChars(operation(), formatSize(var == null ? "" : var.toString(), args, max));
+                case "replace" -> {
+                    if (var != null && args.length >= 2 && args[0] != null && args[1] != null) {
+                        long count = args.length > 2 ? number(args[2], -1) : -1;
+                        String s = var.toString();
+                        requireChars(operation(), replacedSize(s, args[0].toString(), args[1].toString(), count));
+                    }
+                }
+                case "join" -> {
+                    // the items written out, plus a separator between each two
+                    String separator = args.length > 0 && args[0] != null ? args[0].toString() : "";
+                    long items = var instanceof Collection<?> c ? c.size() : var instanceof Map<?, ?> m ? m.size() : 0;
+                    requireChars(operation(), saturatingAdd(textSize(var, max),
+                            saturatingMultiply(separator.length(), Math.max(0, items - 1))));
+                }
+                case "batch" -> {
+                    // with a fill value the last batch is padded to the batch size
+                    if (args.length > 1) {
+                        requireItems(operation(), number(args[0], 0));
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+    }
+
+    /**
+     * An upper bound of the length of {@code String.format(format, args)}: the literal text, and per specifier the
+     * larger of its width and precision plus the longest argument written out (plus room for a number's digits).
+     */
+    static long formatSize(String format, Object[] args, long max) {
+        long longestArg = 0;
+        for (Object arg : args) {
+            longestArg = Math.max(longestArg, textSize(arg, max));
+        }
+        long size = format.length();
+        Matcher m = FORMAT_SPECIFIER.matcher(format);
+        while (m.find()) {
+            long width = m.group(3) == null ? 0 : parse(m.group(3));
+            long precision = m.group(4) == null ? 0 : parse(m.group(4).substring(1));
+            long one = saturatingAdd(saturatingAdd(width, precision), longestArg + NUMBER_DIGITS);
+            size = saturatingAdd(size, one);
+        }
+        return size;
+    }
+
+    /** The length of {@code s} with (at most {@code count}, all if negative) occurrences of {@code old} replaced. */
+    static long replacedSize(String s, String old, String replacement, long count) {
+        if (old.isEmpty()) {
+            // Python inserts the replacement around every character; jinjava's filter leaves the string alone
+            long n = count < 0 ? s.length() + 1L : Math.min(count, s.length() + 1L);
+            return saturatingAdd(s.length(), saturatingMultiply(replacement.length(), n));
+        }
+        long n = 0;
+        for (int at = s.indexOf(old); at >= 0 && (count < 0 || n < count); at = s.indexOf(old, at + old.length())) {
+            n++;
+        }
+        return saturatingAdd(s.length(), saturatingMultiply(replacement.length() - (long) old.length(), n));
+    }
+
+    private static long parse(String digits) {
+        return digits.length() > 18 ? Long.MAX_VALUE : Long.parseLong(digits);
+    }
+
+    /** A filter argument as a number ({@code fallback} when absent or not numeric, as jinjava's filters parse). */
+    private static long number(Object arg, long fallback) {
+        if (arg instanceof Number n) {
+            return n.longValue();
+        }
+        if (arg != null) {
+            try {
+                double d = Double.parseDouble(arg.toString().trim());
+                return Double.isNaN(d) ? fallback : (long) d; // saturates at Long.MIN_VALUE / MAX_VALUE
+            } catch (NumberFormatException e) {
+                return fallback;
+            }
+        }
+        return fallback;
+    }
+
+    static long saturatingAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+
+    static long saturatingMultiply(long a, long b) {
+        long hi = Math.multiplyHigh(a, b);
+        long lo = a * b;
+        return (hi == 0 && lo >= 0) || (hi == -1 && lo < 0) ? lo : Long.MAX_VALUE;
+    }
+}
