@@ -24,21 +24,32 @@ class LargeOffsetTest {
     @TempDir
     Path tmp;
 
+    /**
+     * Writes a sparse safetensors file: the header {@code json}, {@code dataBytes} of data (unwritten, so they take no
+     * disk blocks, except) the four floats 1.5, -2, 0.25, 1e9 at data offset {@code at}.
+     *
+     * @return the offset of the data section in the file
+     */
+    private static long writeSparse(Path p, String json, long dataBytes, long at) throws IOException {
+        byte[] header = json.getBytes(StandardCharsets.UTF_8);
+        long dataStart = 8 + header.length;
+        try (RandomAccessFile raf = new RandomAccessFile(p.toFile(), "rw")) {
+            raf.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
+            raf.write(header);
+            raf.setLength(dataStart + dataBytes);
+            raf.seek(dataStart + at);
+            raf.write(ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN)
+                    .putFloat(1.5f).putFloat(-2f).putFloat(0.25f).putFloat(1e9f).array());
+        }
+        return dataStart;
+    }
+
     @Test
     void readsATensorPlacedBeyondTwoGibibytes() throws IOException {
         String json = "{\"filler\":{\"dtype\":\"U8\",\"shape\":[" + FILLER + "],\"data_offsets\":[0," + FILLER + "]},"
                 + "\"far\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[" + FILLER + "," + (FILLER + 16) + "]}}";
-        byte[] header = json.getBytes(StandardCharsets.UTF_8);
-        long dataStart = 8 + header.length;
         Path p = tmp.resolve("sparse.safetensors");
-        try (RandomAccessFile raf = new RandomAccessFile(p.toFile(), "rw")) {
-            raf.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
-            raf.write(header);
-            raf.setLength(dataStart + FILLER + 16); // sparse: the filler occupies no disk blocks
-            raf.seek(dataStart + FILLER);
-            raf.write(ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN)
-                    .putFloat(1.5f).putFloat(-2f).putFloat(0.25f).putFloat(1e9f).array());
-        }
+        long dataStart = writeSparse(p, json, FILLER + 16, FILLER);
         try (SafetensorsFile sf = SafetensorsFile.open(p)) {
             TensorInfo far = sf.info("far");
             assertThat(far.dataStart()).isEqualTo(dataStart + FILLER).isGreaterThan(Integer.MAX_VALUE);
@@ -56,17 +67,8 @@ class LargeOffsetTest {
     void readsAPieceOfATensorOverTwoGibibytes() throws IOException {
         String json = "{\"big\":{\"dtype\":\"F32\",\"shape\":[" + (FILLER / 16) + ",4],\"data_offsets\":[0," + FILLER
                 + "]}}";
-        byte[] header = json.getBytes(StandardCharsets.UTF_8);
-        long dataStart = 8 + header.length;
         Path p = tmp.resolve("big.safetensors");
-        try (RandomAccessFile raf = new RandomAccessFile(p.toFile(), "rw")) {
-            raf.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
-            raf.write(header);
-            raf.setLength(dataStart + FILLER);
-            raf.seek(dataStart + FILLER - 16);
-            raf.write(ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN)
-                    .putFloat(1.5f).putFloat(-2f).putFloat(0.25f).putFloat(1e9f).array());
-        }
+        writeSparse(p, json, FILLER, FILLER - 16);
         try (SafetensorsFile sf = SafetensorsFile.open(p)) {
             long n = sf.info("big").numel();
             java.nio.FloatBuffer last = java.nio.FloatBuffer.allocate(6);
