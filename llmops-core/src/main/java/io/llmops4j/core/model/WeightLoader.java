@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import io.llmops4j.core.ModelFormatException;
 import io.llmops4j.core.safetensors.DType;
 import io.llmops4j.core.safetensors.SafetensorsCheckpoint;
 import io.llmops4j.core.safetensors.TensorInfo;
@@ -85,7 +86,7 @@ public final class WeightLoader {
                                 long pieceBytes) {
         TensorInfo info = ckpt.info(name);
         if (!info.dtype().isFloatingPoint()) {
-            throw new io.llmops4j.core.ModelFormatException(info.file() + ": tensor '" + name + "' has dtype "
+            throw new ModelFormatException(info.file() + ": tensor '" + name + "' has dtype "
                     + info.dtype() + ", expected a floating-point dtype (F32, F16 or BF16)");
         }
         Shape shape = new Shape(info.shape());
@@ -133,7 +134,7 @@ public final class WeightLoader {
     private static NDArray inPieces(SafetensorsCheckpoint ckpt, String name, Shape shape, long rows, long rowBytes,
                                     NDManager manager, DataType dtype, long pieceBytes) {
         if (rowBytes > Integer.MAX_VALUE) {
-            throw new io.llmops4j.core.ModelFormatException(ckpt.info(name).file() + ": tensor '" + name + "' "
+            throw new ModelFormatException(ckpt.info(name).file() + ": tensor '" + name + "' "
                     + shape + " has rows of " + rowBytes + " bytes as float32, more than the 2 GiB a piece can hold");
         }
         long rowsPerPiece = Math.max(1, Math.min(rows, pieceBytes / Math.max(1, rowBytes)));
