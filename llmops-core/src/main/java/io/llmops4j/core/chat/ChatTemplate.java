@@ -63,7 +63,8 @@ import java.util.Set;
  * characters of output and of any intermediate string (filters and string methods whose result size an argument
  * chooses, such as {@code format}, {@code center}, {@code indent}, {@code replace}, {@code join}, {@code batch} and
  * {@code tojson(indent=...)}, refuse an oversized result before building it, see {@link SizeLimits}),
- * {@value #MAX_RENDER_MILLIS} ms of render time, no
+ * {@value #MAX_RENDER_MILLIS} ms of render time, {@value #MAX_RENDER_ALLOCATED_BYTES} bytes allocated in total
+ * (on HotSpot; lists and maps are also refused before they are written out as text longer than the limit), no
  * recursive macros; the source is at most {@value #MAX_TEMPLATE_CHARS} characters with brackets nested at most
  * {@value #MAX_BRACKET_DEPTH} deep (jinjava's expression parser slows down steeply with nesting, outside the
  * render-time limit). Every violation is a {@link ChatTemplateException} naming the problem. Variables passed in
@@ -77,6 +78,15 @@ public final class ChatTemplate {
     public static final int MAX_OUTPUT_CHARS = 1 << 20;
     /** Maximum wall-clock time of one render. */
     public static final long MAX_RENDER_MILLIS = 2_000;
+    /**
+     * Maximum bytes one render may allocate in total (256 MiB), counted by HotSpot's per-thread allocation
+     * counter; see {@link RenderBudget}. Measured (JDK 25): the Qwen2.5, Llama-3/3.1, Mistral and Gemma templates
+     * allocate 0.1 to 0.3 MB for a four-message conversation (3 MB on the first render of a JVM), 6 to 9 MB for 200
+     * messages of 2000 characters, and 14 to 41 MB for conversations that fill the output limit (500 messages of
+     * 2000 characters, 5000 of 150), so this is six times the largest legitimate render, while a template that builds
+     * many strings each under the string limit is stopped well before a 512 MB heap is full.
+     */
+    public static final long MAX_RENDER_ALLOCATED_BYTES = 256L << 20;
 
     /** Maximum length of a template's source. */
     public static final int MAX_TEMPLATE_CHARS = 256 * 1024;
@@ -85,9 +95,6 @@ public final class ChatTemplate {
 
     private static final int MAX_COLLECTION_SIZE = 100_000;
     private static final Set<String> RESERVED = Set.of("messages", "add_generation_prompt");
-
-    /** Deadline (System.nanoTime) of the render running on this thread, checked before every template node. */
-    private static final ThreadLocal<long[]> DEADLINE = new ThreadLocal<>();
 
     private static final Jinjava ENGINE = createEngine();
 
@@ -172,19 +179,24 @@ public final class ChatTemplate {
         context.put("messages", list);
         context.put("add_generation_prompt", addGenerationPrompt);
 
-        long[] deadline = {System.nanoTime() + MAX_RENDER_MILLIS * 1_000_000L, 0};
-        DEADLINE.set(deadline);
+        RenderBudget budget = RenderBudget.start(MAX_RENDER_MILLIS, MAX_RENDER_ALLOCATED_BYTES);
         RenderResult result;
         try {
             result = ENGINE.renderForResult(template, context);
         } catch (StackOverflowError e) {
             throw new ChatTemplateException("chat template nests blocks or calls too deeply to render");
+        } catch (RenderBudget.BudgetExceeded e) {
+            result = null; // reported below
         } finally {
-            DEADLINE.remove();
+            RenderBudget.end();
         }
-        if (deadline[1] != 0) {
+        if (budget.exceeded() == RenderBudget.Exceeded.TIME) {
             throw new ChatTemplateException("chat template rendering exceeded the time limit of "
                     + MAX_RENDER_MILLIS + " ms");
+        }
+        if (budget.exceeded() == RenderBudget.Exceeded.ALLOCATION) {
+            throw new ChatTemplateException("chat template rendering exceeded the allocation budget of "
+                    + MAX_RENDER_ALLOCATED_BYTES + " bytes (" + (MAX_RENDER_ALLOCATED_BYTES >> 20) + " MiB)");
         }
         for (TemplateError error : result.getErrors()) {
             Throwable raised = raisedBy(error);
@@ -286,9 +298,11 @@ public final class ChatTemplate {
                 .withMaxListSize(MAX_COLLECTION_SIZE)
                 .withMaxMapSize(MAX_COLLECTION_SIZE)
                 .withDisabled(Map.of(
-                        Context.Library.TAG, Set.of("include", "import", "from", "extends"),
+                        // print: jinjava's (not Jinja's) tag, writes a value out without the expression checks
+                        Context.Library.TAG, Set.of("include", "import", "from", "extends", "print"),
                         Context.Library.FILTER, Set.of("render", "pprint")))
-                .withProcessors(JinjavaProcessors.newBuilder().withNodePreProcessor(ChatTemplate::checkDeadline).build())
+                .withExecutionMode(new SizeLimits.BoundedExecutionMode())
+                .withProcessors(JinjavaProcessors.newBuilder().withNodePreProcessor(ChatTemplate::checkBudget).build())
                 .withLegacyOverrides(LegacyOverrides.newBuilder()
                         .withUseTrimmingForNotesAndExpressions(true) // {{- x -}} and {#- -#} strip like Jinja
                         .withParseWhitespaceControlStrictly(true)
@@ -325,16 +339,13 @@ public final class ChatTemplate {
         return engine;
     }
 
-    private static void checkDeadline(Node node, JinjavaInterpreter interpreter) {
-        long[] deadline = DEADLINE.get();
-        if (deadline != null && System.nanoTime() > deadline[0]) {
-            deadline[1] = 1;
-            throw new RenderTimeout();
-        }
+    private static void checkBudget(Node node, JinjavaInterpreter interpreter) {
+        RenderBudget.check();
     }
 
     /** HF's {@code raise_exception(message)}: aborts the render with the template's message. */
     private static String raiseException(Object message) {
+        SizeLimits.requireChars("raise_exception", SizeLimits.textSize(message, SizeLimits.maxChars()));
         throw new RaisedByTemplate(String.valueOf(message));
     }
 
@@ -349,15 +360,6 @@ public final class ChatTemplate {
 
         RaisedByTemplate(String message) {
             super(message, null, false, false);
-        }
-    }
-
-    /** Thrown before each template node once the deadline has passed, so that the render winds down quickly. */
-    private static final class RenderTimeout extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        RenderTimeout() {
-            super("render time limit exceeded", null, false, false);
         }
     }
 

@@ -42,6 +42,13 @@ final class SandboxResolver extends CompositeELResolver {
 
         @Override
         public Object getValue(ELContext context, Object base, Object property) {
+            RenderBudget.check(); // every property lookup and subscript of a template passes here first
+            if (base instanceof List<?> && property instanceof String p && index(p) == null && !p.isBlank()) {
+                // not an index: undefined, as in Jinja (jinjava's list resolver would put the whole list into the
+                // warning it reports)
+                context.setPropertyResolved(true);
+                return null;
+            }
             if (base instanceof ForLoop && property != null && LOOP_PROPERTIES.contains(property.toString())) {
                 return internals.getValue(context, base, property);
             }
@@ -71,6 +78,7 @@ final class SandboxResolver extends CompositeELResolver {
 
         @Override
         public Object invoke(ELContext context, Object base, Object method, Class<?>[] paramTypes, Object[] params) {
+            RenderBudget.check();
             if (base == null || method == null) {
                 return null;
             }

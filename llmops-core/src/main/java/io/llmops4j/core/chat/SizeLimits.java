@@ -1,9 +1,27 @@
 package io.llmops4j.core.chat;
 
 import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.el.TruthyTypeConverter;
+import com.hubspot.jinjava.el.ext.AdditionOperator;
+import com.hubspot.jinjava.el.ext.AstDict;
+import com.hubspot.jinjava.el.ext.CollectionMembershipOperator;
+import com.hubspot.jinjava.el.ext.CollectionNonMembershipOperator;
+import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.lib.expression.ExpressionStrategy;
+import com.hubspot.jinjava.lib.exptest.ExpTest;
+import com.hubspot.jinjava.lib.filter.EscapeFilter;
 import com.hubspot.jinjava.lib.filter.Filter;
+import com.hubspot.jinjava.mode.ExecutionMode;
 import com.hubspot.jinjava.objects.SafeString;
+import com.hubspot.jinjava.tree.output.RenderedOutputNode;
+import com.hubspot.jinjava.tree.parse.ExpressionToken;
+import jinjava.de.odysseus.el.misc.TypeConverter;
+import jinjava.de.odysseus.el.tree.Bindings;
+import jinjava.de.odysseus.el.tree.impl.ast.AstBracket;
+import jinjava.de.odysseus.el.tree.impl.ast.AstIdentifier;
+import jinjava.de.odysseus.el.tree.impl.ast.AstNode;
+import jinjava.javax.el.ELContext;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,9 +53,8 @@ final class SizeLimits {
      */
     private static final Set<String> STRUCTURAL = Set.of("length", "count", "first", "last", "list", "sort",
             "reverse", "unique", "select", "reject", "selectattr", "rejectattr", "map", "groupby", "dictsort",
-            "batch", "slice", "default", "d", "attr", "bool", "int", "float", "abs", "round", "sum", "random",
-            "shuffle", "union", "intersect", "difference", "symmetric_difference", "divisible", "add", "multiply",
-            "divide", "log", "root");
+            "batch", "slice", "default", "d", "attr", "bool", "random", "shuffle", "union", "intersect",
+            "difference", "symmetric_difference");
 
     /** A {@code java.util.Formatter} specifier: index, flags, width, precision, conversion. */
     private static final Pattern FORMAT_SPECIFIER =
@@ -127,6 +144,10 @@ final class SizeLimits {
                     return;
                 }
             }
+        } else if (value instanceof Map.Entry<?, ?> e) {
+            size[0] += 1; // key=value
+            addTextSize(e.getKey(), budget, size);
+            addTextSize(e.getValue(), budget, size);
         } else if (value instanceof Object[] items) {
             addTextSize(java.util.Arrays.asList(items), budget, size);
         } else {
@@ -134,12 +155,63 @@ final class SizeLimits {
         }
     }
 
-    /** Wraps every filter of the engine (built-in and registered so far) in a {@link BoundedFilter}. */
+    /**
+     * Wraps every filter of the engine (built-in and registered so far) in a {@link BoundedFilter}, and every test
+     * ({@code is ...}) in a {@link BoundedTest}.
+     */
     static void install(Jinjava engine) {
         List<Filter> filters = new ArrayList<>(engine.getGlobalContext().getAllFilters());
         for (Filter filter : filters) {
             if (!(filter instanceof BoundedFilter)) {
                 engine.registerFilter(new BoundedFilter(filter));
+            }
+        }
+        List<ExpTest> tests = new ArrayList<>(engine.getGlobalContext().getAllExpTests());
+        for (ExpTest test : tests) {
+            if (!(test instanceof BoundedTest)) {
+                engine.getGlobalContext().registerExpTest(new BoundedTest(test));
+            }
+        }
+    }
+
+    /**
+     * A test that checks the render budget and refuses a list or map argument (and, for the {@code string_...}
+     * tests, value) that it would write out at more than the limit, before calling the test it wraps.
+     */
+    static final class BoundedTest implements ExpTest {
+        private final ExpTest delegate;
+
+        BoundedTest(ExpTest delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public String getName() {
+            return delegate.getName();
+        }
+
+        @Override
+        public boolean evaluate(Object var, JinjavaInterpreter interpreter, Object... args) {
+            check(var, args);
+            return delegate.evaluate(var, interpreter, args);
+        }
+
+        @Override
+        public boolean evaluateNegated(Object var, JinjavaInterpreter interpreter, Object... args) {
+            check(var, args);
+            return delegate.evaluateNegated(var, interpreter, args);
+        }
+
+        private void check(Object var, Object[] args) {
+            RenderBudget.check();
+            String operation = "test " + getName();
+            if (getName().startsWith("string")) {
+                requireWritable(operation + " on its input", var);
+            }
+            if (args != null) {
+                for (Object arg : args) {
+                    requireWritable(operation + " on its argument", arg);
+                }
             }
         }
     }
@@ -167,12 +239,14 @@ final class SizeLimits {
 
         @Override
         public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            RenderBudget.check();
             check(var, args, Map.of());
             return checked(delegate.filter(var, interpreter, args));
         }
 
         @Override
         public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+            RenderBudget.check();
             Object[] positional = args == null ? new Object[0] : args;
             Map<String, Object> named = kwargs == null ? Map.of() : kwargs;
             check(var, positional, named);
@@ -181,6 +255,7 @@ final class SizeLimits {
 
         @Override
         public Object filter(SafeString var, JinjavaInterpreter interpreter, String... args) {
+            RenderBudget.check();
             check(var, args, Map.of());
             return checked(delegate.filter(var, interpreter, args));
         }
@@ -190,6 +265,7 @@ final class SizeLimits {
         }
 
         private Object checked(Object result) {
+            RenderBudget.check();
             if (result instanceof CharSequence s) {
                 requireChars(operation(), s.length());
             }
@@ -245,6 +321,159 @@ final class SizeLimits {
                 default -> {
                 }
             }
+        }
+    }
+
+    /**
+     * Whether converting {@code value} to {@code type} may write it out as text: a container converted to a string,
+     * a number or a character (the expression language's conversions to numbers put the value into their error
+     * message).
+     */
+    private static boolean writesOut(Object value, Class<?> type) {
+        if (!(value instanceof Collection<?> || value instanceof Map<?, ?> || value instanceof Map.Entry<?, ?>
+                || value instanceof Object[])) {
+            return false;
+        }
+        return type == String.class || type == CharSequence.class || type == Character.class || type == char.class
+                || Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class);
+    }
+
+    /**
+     * Jinjava's type converter for the expression language, bounded: every conversion checks the render budget,
+     * and a list or map converted to text (by {@code ~}, {@code in} on a string, a comparison or arithmetic with a
+     * string or number, a function's string parameter, ...) is refused if it would be written out at more than
+     * {@link #maxChars()} characters, before it is.
+     */
+    static final class BoundedTypeConverter extends TruthyTypeConverter {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected Object coerceToType(Object value, Class<?> type) {
+            RenderBudget.check();
+            if (type != null && writesOut(value, type) && JinjavaInterpreter.getCurrent() != null) {
+                requireChars("converting a " + PyStrings.typeName(value) + " to "
+                        + (type == String.class ? "a string" : type.getSimpleName()), textSize(value, maxChars()));
+            }
+            return super.coerceToType(value, type);
+        }
+    }
+
+    /** Refuses {@code value} if it is a list or map that would be written out at more than the limit. */
+    private static void requireWritable(String operation, Object value) {
+        if (value instanceof Collection<?> || value instanceof Map<?, ?> || value instanceof Map.Entry<?, ?>
+                || value instanceof Object[]) {
+            requireChars(operation, textSize(value, maxChars()));
+        }
+    }
+
+    /** Jinjava's {@code +}, which writes the other operand out when one is a string: checks its size first. */
+    static final class BoundedAddition extends AdditionOperator {
+        static final BoundedAddition OP = new BoundedAddition();
+
+        @Override
+        protected Object apply(TypeConverter converter, Object a, Object b) {
+            RenderBudget.check();
+            if (a instanceof String || b instanceof String) {
+                requireWritable("'+' with a string", a);
+                requireWritable("'+' with a string", b);
+            }
+            return super.apply(converter, a, b);
+        }
+    }
+
+    /**
+     * Jinjava's dict literal, which (with evaluated keys) writes a variable used as a key out as the key: a list or
+     * map too long for the limit is refused before. (The key variable is looked up twice, once here; a lookup has
+     * no side effects.)
+     */
+    static final class BoundedDict extends AstDict {
+        BoundedDict(Map<AstNode, AstNode> dict) {
+            super(dict);
+        }
+
+        @Override
+        public Object eval(Bindings bindings, ELContext context) {
+            RenderBudget.check();
+            for (AstNode key : dict.keySet()) {
+                if (key instanceof AstIdentifier) {
+                    requireWritable("a dict key", key.eval(bindings, context));
+                }
+            }
+            return super.eval(bindings, context);
+        }
+    }
+
+    /**
+     * A subscript ({@code x[key]}): jinjava's resolver writes the key out as text before looking it up, so a list or
+     * map key too long for the limit is refused first.
+     */
+    static final class BoundedBracket extends AstBracket {
+        BoundedBracket(AstNode base, AstNode property, boolean lvalue, boolean strict) {
+            super(base, property, lvalue, strict);
+        }
+
+        @Override
+        protected Object getProperty(Bindings bindings, ELContext context) {
+            Object key = super.getProperty(bindings, context);
+            RenderBudget.check();
+            requireWritable("a subscript", key);
+            return key;
+        }
+    }
+
+    /** Jinjava's {@code in}, refusing to write out a value too long for the limit to look for it in a string. */
+    static final class BoundedMembership extends CollectionMembershipOperator {
+        @Override
+        public Object apply(TypeConverter converter, Object value, Object container) {
+            RenderBudget.check();
+            if (container instanceof CharSequence) {
+                requireChars("'in' on a string", textSize(value, maxChars()));
+            }
+            return super.apply(converter, value, container);
+        }
+    }
+
+    /** Jinjava's {@code not in}, bounded as {@link BoundedMembership}. */
+    static final class BoundedNonMembership extends CollectionNonMembershipOperator {
+        @Override
+        public Object apply(TypeConverter converter, Object value, Object container) {
+            RenderBudget.check();
+            if (container instanceof CharSequence) {
+                requireChars("'not in' on a string", textSize(value, maxChars()));
+            }
+            return super.apply(converter, value, container);
+        }
+    }
+
+    /**
+     * Jinjava's strategy for printing an expression ({@code {{ x }}}), bounded: it checks the render budget and
+     * refuses a value that would be written out at more than {@link #maxChars()} characters, before jinjava
+     * turns it into one string (a list that holds one long string many times, say). Output is otherwise jinjava's.
+     */
+    static final class BoundedExpressionStrategy implements ExpressionStrategy {
+        private static final long serialVersionUID = 1L;
+
+        /** Jinjava's DefaultExpressionStrategy with the check between evaluating and writing out (and no nested
+         *  interpretation, which the engine's config disables). */
+        @Override
+        public RenderedOutputNode interpretOutput(ExpressionToken master, JinjavaInterpreter interpreter) {
+            Object value = interpreter.resolveELExpression(master.getExpr(), master.getLineNumber());
+            RenderBudget.check();
+            requireChars("printing a " + PyStrings.typeName(value), textSize(value, maxChars()));
+            String result = interpreter.getAsString(value);
+            if (interpreter.getContext().isAutoEscape() && !(value instanceof SafeString)) {
+                result = EscapeFilter.escapeHtmlEntities(result);
+            }
+            return new RenderedOutputNode(result);
+        }
+    }
+
+    /** The execution mode of the engine: jinjava's default one, printing expressions with a
+     *  {@link BoundedExpressionStrategy}. */
+    static final class BoundedExecutionMode implements ExecutionMode {
+        @Override
+        public void prepareContext(Context context) {
+            context.setExpressionStrategy(new BoundedExpressionStrategy());
         }
     }
 

@@ -415,11 +415,19 @@ class ChatTemplateTest {
     @Test
     @Timeout(60)
     void endlessLoopsHitTheTimeLimit() {
-        String template = "{% for i in range(1000) %}{% for j in range(1000) %}{% for k in range(1000) %}"
-                + "{% set x = i %}{% endfor %}{% endfor %}{% endfor %}";
-        assertThatThrownBy(() -> render(template))
+        // each step scans a million characters and allocates little: the time limit comes first
+        String slow = "{% set s = 'x' | center(1000000) %}{% for i in range(1000) %}{% for j in range(1000) %}"
+                + "{% set n = s.count('y') %}{% endfor %}{% endfor %}";
+        assertThatThrownBy(() -> render(slow))
                 .isInstanceOf(ChatTemplateException.class)
                 .hasMessage("chat template rendering exceeded the time limit of 2000 ms");
+        // a billion quick steps: jinjava allocates for each node, so whichever budget runs out first stops it
+        String quick = "{% for i in range(1000) %}{% for j in range(1000) %}{% for k in range(1000) %}"
+                + "{% set x = i %}{% endfor %}{% endfor %}{% endfor %}";
+        assertThatThrownBy(() -> render(quick))
+                .isInstanceOf(ChatTemplateException.class)
+                .hasMessageMatching("chat template rendering exceeded the (time limit of 2000 ms"
+                        + "|allocation budget of 268435456 bytes \\(256 MiB\\))");
     }
 
     @Test
@@ -462,6 +470,78 @@ class ChatTemplateTest {
         // the limit is the output limit: a string of exactly that many characters is fine
         assertThat(render("{{ 'x' | center(" + ChatTemplate.MAX_OUTPUT_CHARS + ") | length }}"))
                 .isEqualTo(Integer.toString(ChatTemplate.MAX_OUTPUT_CHARS));
+    }
+
+    @Test
+    @Timeout(60)
+    void manyStringsEachUnderTheLimitHitTheAllocationBudget() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(RenderBudget.countsAllocation(), "HotSpot allocation counter");
+        // each string is under the string limit, together they would hold 0.3 to 1 GB: refused once the render has
+        // allocated 256 MiB (checked around every filter call, conversion, lookup and node)
+        String s = "{% set s = 'x' | center(1000000) %}";
+        StringBuilder literal = new StringBuilder("[");
+        for (int i = 0; i < 300; i++) {
+            literal.append(i == 0 ? "" : ", ").append("s ~ '").append(i).append("'");
+        }
+        for (String template : List.of(
+                "{{ range(1000) | map('center', 1000000) | list | length }}",
+                s + "{{ range(1000) | map('string') | map('center', 1000000) | list | length }}",
+                s + "{{ " + literal + "] | length }}",
+                s + "{% set ns = namespace(l=[]) %}{% for i in range(1000) %}{% set ns.l = ns.l + [s ~ i] %}{% endfor %}"
+                        + "{{ ns.l | length }}")) {
+            assertThatThrownBy(() -> render(template))
+                    .as(template)
+                    .isInstanceOf(ChatTemplateException.class)
+                    .hasMessage("chat template rendering exceeded the allocation budget of "
+                            + ChatTemplate.MAX_RENDER_ALLOCATED_BYTES + " bytes (256 MiB)");
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void structuresTooLongToWriteOutAreRefusedBeforeTheyAreWritten() {
+        // 300 references to one string of 10^6 characters: 3 * 10^8 characters once written out. Every path that
+        // writes a value out as text checks its size first (and stops counting past the limit).
+        String big = "{% set s = 'x' | center(1000000) %}{% set l = [s, s, s, s, s, s, s, s, s, s] %}"
+                + "{% set l = l + l + l + l + l + l + l + l + l + l %}{% set l = l + l + l %}{% set d = {'a': l} %}";
+        Map<String, String> abuses = new LinkedHashMap<>();
+        abuses.put("{{ l }}", "printing a list");
+        abuses.put("{{ d }}", "printing a mapping");
+        abuses.put("{{ {'a': l} }}", "printing a mapping");
+        abuses.put("{% set x %}{{ l }}{% endset %}{{ x | length }}", "printing a list");
+        abuses.put("{% macro m(x) %}{{ x }}{% endmacro %}{{ m(l) }}", "printing a list");
+        abuses.put("{% set ns = namespace(l=[]) %}{% for i in range(300) %}{% set ns.l = ns.l + [s] %}{% endfor %}"
+                + "{{ ns.l }}", "printing a list");
+        abuses.put("{{ d.items() }}", "printing a list");
+        abuses.put("{{ '' ~ l }}", "converting a list to a string");
+        abuses.put("{{ '' ~ [l] }}", "converting a list to a string");
+        abuses.put("{{ '' ~ d }}", "converting a mapping to a string");
+        abuses.put("{{ l == s }}", "converting a list to a string");
+        abuses.put("{{ l * 3 }}", "converting a list to Long");
+        abuses.put("{{ strftime_now(l) }}", "converting a list to a string");
+        abuses.put("{{ 'x' + l }}", "'+' with a string");
+        abuses.put("{{ l in 'abc' }}", "'in' on a string");
+        abuses.put("{{ l not in 'abc' }}", "'not in' on a string");
+        abuses.put("{{ 'x' is string_containing l }}", "test string_containing on its argument");
+        abuses.put("{{ d[l] }}", "a subscript");
+        abuses.put("{{ {l: 1} | length }}", "a dict key");
+        abuses.put("{{ l | string }}", "filter string on its input");
+        abuses.put("{{ l | int }}", "filter int on its input");
+        abuses.put("{{ raise_exception(l) }}", "raise_exception");
+        abuses.forEach((template, problem) -> assertThatThrownBy(() -> render(big + template))
+                .as(template)
+                .isInstanceOf(ChatTemplateException.class)
+                .hasMessageContaining(problem)
+                .hasMessageContaining("more than the limit of " + ChatTemplate.MAX_OUTPUT_CHARS));
+        // jinjava's own print tag (not Jinja's) is disabled; a loop printing the items hits the output limit
+        assertThatThrownBy(() -> render(big + "{% print l %}"))
+                .isInstanceOf(ChatTemplateException.class).hasMessageContaining("'print' is disabled");
+        assertThatThrownBy(() -> render(big + "{% for x in l %}{{ x }}{% endfor %}"))
+                .isInstanceOf(ChatTemplateException.class).hasMessageContaining("output exceeds the limit of 1048576");
+        // small structures print as before; a name that is not an index of a list is undefined, as in Jinja
+        assertThat(render("{% set l = ['a', 'b'] %}{{ l }}|{{ '' ~ l }}|{{ {'k': l} }}|{{ 'a' in 'abc' }}|{{ 'x' + 'y' }}"
+                + "|{{ {'k': 1}['k'] }}|[{{ l.foo }}{{ l['foo'] }}]|{{ l[-1] }}|{{ 'b' is string_containing 'b' }}"))
+                .isEqualTo("[a, b]|[a, b]|{k=[a, b]}|true|xy|1|[]|b|true");
     }
 
     @Test
