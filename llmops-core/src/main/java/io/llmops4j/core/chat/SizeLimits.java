@@ -425,10 +425,7 @@ final class SizeLimits {
     static final class BoundedMembership extends CollectionMembershipOperator {
         @Override
         public Object apply(TypeConverter converter, Object value, Object container) {
-            RenderBudget.check();
-            if (container instanceof CharSequence) {
-                requireChars("'in' on a string", textSize(value, maxChars()));
-            }
+            checkMembership("'in'", value, container);
             return super.apply(converter, value, container);
         }
     }
@@ -437,11 +434,16 @@ final class SizeLimits {
     static final class BoundedNonMembership extends CollectionNonMembershipOperator {
         @Override
         public Object apply(TypeConverter converter, Object value, Object container) {
-            RenderBudget.check();
-            if (container instanceof CharSequence) {
-                requireChars("'not in' on a string", textSize(value, maxChars()));
-            }
+            checkMembership("'not in'", value, container);
             return super.apply(converter, value, container);
+        }
+    }
+
+    /** The checks of {@code value in container}: the budget, and the size of a value to be looked for in a string. */
+    private static void checkMembership(String operator, Object value, Object container) {
+        RenderBudget.check();
+        if (container instanceof CharSequence) {
+            requireChars(operator + " on a string", textSize(value, maxChars()));
         }
     }
 
