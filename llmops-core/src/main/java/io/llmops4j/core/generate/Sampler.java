@@ -18,11 +18,12 @@ import java.util.SplittableRandom;
  *   <li>OpenAI's presence and frequency penalties over the generated ids only:
  *       {@code logit -= frequencyPenalty * count + presencePenalty * (count > 0)};</li>
  *   <li>if {@code temperature == 0}: argmax, the lowest id winning ties; otherwise</li>
- *   <li>temperature, top-k, top-p (the smallest set of most likely tokens whose probability mass is
+ *   <li>temperature, top-k (the {@code k} largest logits and every logit tied with the {@code k}-th, as
+ *       transformers' TopKLogitsWarper), top-p (the smallest set of most likely tokens whose probability mass is
  *       {@code >= topP}, at least one token), min-p (tokens with {@code p >= minP * p_max}), renormalisation
  *       and a draw from a {@link SplittableRandom} seeded with {@link GenerationConfig#seed()}.</li>
  * </ol>
- * Tokens of equal logit are ordered by ascending id wherever an order matters (top-k, top-p, ties in argmax),
+ * Tokens of equal logit are ordered by ascending id wherever an order matters (top-p, ties in argmax),
  * so results are deterministic for a given seed. The chosen id is then added to the history the penalties use.
  *
  * <p>Cost per step is linear in the vocabulary: top-k uses a bounded heap (O(V log k)), top-p sorts only the
@@ -224,7 +225,11 @@ public final class Sampler {
         return new Choice(chosen, logprob);
     }
 
-    /** Puts the ids of the {@code k} largest logits into {@code kept[0..k)}, in descending order. */
+    /**
+     * Puts the ids of the {@code k} largest logits into {@code kept}, in descending order, followed by every other
+     * id tied with the {@code k}-th (in increasing id order): as transformers' TopKLogitsWarper, which removes only
+     * the logits below the {@code k}-th largest value. Returns how many were kept.
+     */
     private int selectTopK(int k) {
         // Max-heap (by key: the worst candidate on top) of the k best keys seen so far.
         int size = 0;
@@ -267,6 +272,14 @@ public final class Sampler {
         Arrays.sort(keys, 0, size);
         for (int j = 0; j < size; j++) {
             kept[j] = (int) keys[j];
+        }
+        // ties with the k-th value that lost on id: among equal logits the lower ids were taken first
+        int last = kept[size - 1];
+        float threshold = work[last];
+        for (int i = last + 1; i < vocabSize; i++) {
+            if (work[i] == threshold) {
+                kept[size++] = i;
+            }
         }
         return size;
     }

@@ -160,10 +160,17 @@ class SamplerTest {
     }
 
     @Test
-    void topKBreaksTiesTowardsTheLowestIds() {
-        // tokens 1, 2, 3 tie; top-2 keeps ids 1 and 2 with probability 1/2 each
-        double[] freq = frequencies(sampling().topK(2).build(), new float[]{1f, 2f, 2f, 2f});
-        assertMatches(freq, new double[]{0, 0.5, 0.5, 0});
+    void topKKeepsEveryTokenTiedWithTheKthAsTransformersDoes() {
+        // transformers' TopKLogitsWarper removes only scores < the k-th largest: tokens 1, 2, 3 tie, so top-2
+        // (and top-1) keep all three, 1/3 each; token 0 is below the cut
+        assertMatches(frequencies(sampling().topK(2).build(), new float[]{1f, 2f, 2f, 2f}),
+                new double[]{0, 1 / 3.0, 1 / 3.0, 1 / 3.0});
+        assertMatches(frequencies(sampling().topK(1).build(), new float[]{1f, 1f, 1f, 0f}),
+                new double[]{1 / 3.0, 1 / 3.0, 1 / 3.0, 0});
+        // a tie below the k-th value changes nothing: top-2 of {3, 2, 1, 1} keeps tokens 0 and 1
+        double e = Math.exp(1);
+        assertMatches(frequencies(sampling().topK(2).build(), new float[]{3f, 2f, 1f, 1f}),
+                new double[]{e / (e + 1), 1 / (e + 1), 0, 0});
     }
 
     @Test
