@@ -13,7 +13,12 @@ import java.util.Set;
 
 /**
  * The checkpoint's own generation defaults from {@code generation_config.json}: sampling settings and the
- * end-of-sequence ids ({@code eos_token_id} may be a single id or a list).
+ * end-of-sequence ids ({@code eos_token_id} may be a single id or a list), read as transformers reads them:
+ * greedy unless {@code do_sample} is true (then {@code temperature}, {@code top_p}, {@code min_p} and
+ * {@code top_k}, which is 50 when absent and off when null or 0), {@code repetition_penalty} and
+ * {@code max_new_tokens}. {@code max_length} (a limit on prompt plus generation) is not used: without
+ * {@code max_new_tokens} the default of {@link GenerationConfig} applies, and the context length always bounds a
+ * request. {@code do_sample} with {@code temperature} 0, which transformers refuses when generating, means greedy.
  *
  * @param config   the defaults as a {@link GenerationConfig} (greedy unless {@code do_sample} is true)
  * @param eosIds   ids that end a generation by default
@@ -44,7 +49,8 @@ public record GenerationDefaults(GenerationConfig config, Set<Integer> eosIds) {
         GenerationConfig.Builder b = GenerationConfig.builder();
         if (f.bool("do_sample", false)) {
             b.temperature(number(f, root, "temperature", 1.0));
-            b.topK((int) number(f, root, "top_k", 50));
+            // transformers: top_k 50 when the file does not set it; an explicit null (or 0) turns top-k off
+            b.topK(root.has("top_k") ? (int) number(f, root, "top_k", 0) : 50);
             b.topP(number(f, root, "top_p", 1.0));
             if (root.has("min_p") && !root.get("min_p").isNull()) {
                 b.minP(number(f, root, "min_p", 0));

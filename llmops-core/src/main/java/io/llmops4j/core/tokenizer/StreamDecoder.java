@@ -5,7 +5,9 @@ import java.util.Arrays;
 /**
  * Incremental detokenization for streaming generation. {@link #push(int)} returns the text that the new id
  * completes; the concatenation of all pushes and {@link #flush()} equals {@link Tokenizer#decode(int[])} of all
- * ids within the vocabulary (special tokens skipped).
+ * ids within the vocabulary (special tokens skipped) whenever their bytes are valid UTF-8. Where they are not
+ * (byte tokens that never complete a character), both show U+FFFD, but not always the same number of them: a
+ * whole-text decode replaces an invalid run as one, the stream replaces what it has to emit at that point.
  *
  * <p>Text is never cut inside a character: while the decoded tail ends in U+FFFD (an incomplete UTF-8 sequence
  * from byte-fallback or byte-level tokens), the output is held back until the character is complete. Leading
