@@ -14,6 +14,7 @@ import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import com.hubspot.jinjava.lib.tag.Tag;
 import com.hubspot.jinjava.tree.Node;
 import com.hubspot.jinjava.tree.TagNode;
+import com.hubspot.jinjava.util.ObjectTruthValue;
 import io.llmops4j.core.ChatMessage;
 import jinjava.javax.el.ExpressionFactory;
 import io.llmops4j.core.InvalidRequestException;
@@ -41,16 +42,21 @@ import java.util.Set;
  * }</pre>
  *
  * <p><b>Dialect.</b> Rendering uses jinjava configured like HF's Jinja environment ({@code trim_blocks} and
- * {@code lstrip_blocks} on). Templates see {@code messages} (a list of {@code {role, content}} maps),
- * {@code add_generation_prompt}, the special tokens given to {@link #compile} ({@code bos_token},
- * {@code eos_token}, ...) and any extra variables. HF's additions are provided: {@code raise_exception(msg)}
- * (fails the render with a {@link ChatTemplateException} carrying {@code msg}), the {@code generation} block,
- * {@code strftime_now(format)}, and the filters {@code tojson} (Python's {@code json.dumps} layout, with
- * {@code indent} and {@code sort_keys}) and {@code trim} (Python's {@code str.strip}). Strings have the Python
+ * {@code lstrip_blocks} on, and, as {@code keep_trailing_newline} is off, one trailing newline of the source
+ * dropped and {@code \r\n} read as {@code \n}). Templates see {@code messages} (a list of {@code {role, content}}
+ * maps), {@code add_generation_prompt}, {@code tools} and {@code documents} (none unless given, as HF passes
+ * them), the special tokens given to {@link #compile} ({@code bos_token}, {@code eos_token}, ...) and any extra
+ * variables. HF's additions are provided: {@code raise_exception(msg)} (fails the render with a
+ * {@link ChatTemplateException} carrying {@code msg}), the {@code generation} block, {@code strftime_now(format)},
+ * and the filters {@code tojson} (Python's {@code json.dumps} text, with HF's arguments {@code ensure_ascii},
+ * {@code indent}, {@code separators} and {@code sort_keys}) and {@code trim} (Python's {@code str.strip}). Strings have the Python
  * methods templates use: {@code strip}, {@code lstrip}, {@code rstrip}, {@code split}, {@code startswith},
  * {@code endswith}, {@code upper}, {@code lower}, {@code title}, {@code capitalize}, {@code replace},
  * {@code find}, {@code count}, {@code join}; maps have {@code items}, {@code keys}, {@code values}, {@code get}. Operator precedence follows Jinja where
- * jinjava differs ({@code not x is defined} is {@code not (x is defined)}), {@code {{- -}}} trims like Jinja, and
+ * jinjava differs ({@code not x is defined} is {@code not (x is defined)}; a keyword argument takes a whole
+ * expression, {@code namespace(i=messages|length - 1)}), subscripts and slices are Python's ({@code messages[::-1]},
+ * {@code s[1:-1:2]}), the tests {@code defined} and {@code none} tell a variable or key holding none from a missing
+ * one as Jinja does ({@code x is none} is false for an undefined {@code x}), {@code {{- -}}} trims like Jinja, and
  * iterating over a map yields its keys. Known differences that real chat templates do not depend on: printing
  * a boolean gives {@code true} (Python: {@code True}), printing none gives an empty string, printing a list or
  * map gives Java's {@code toString} (use {@code tojson} or {@code join}), and string repetition ({@code 'x' * 3})
@@ -99,11 +105,24 @@ public final class ChatTemplate {
     private static final Jinjava ENGINE = createEngine();
 
     private final String template;
+    /** The source as Jinja's lexer sees it, see {@link #jinjaSource}. */
+    private final String source;
     private final Map<String, Object> specialTokens;
 
     private ChatTemplate(String template, Map<String, Object> specialTokens) {
         this.template = template;
+        this.source = jinjaSource(template);
         this.specialTokens = specialTokens;
+    }
+
+    /**
+     * The source as Jinja's lexer reads it in HF's environment: newlines ({@code \r\n}, {@code \r}) become
+     * {@code \n}, and one trailing newline is dropped ({@code keep_trailing_newline=False}), which matters for
+     * {@code chat_template.jinja} files, which usually end with one.
+     */
+    static String jinjaSource(String template) {
+        String s = template.indexOf('\r') < 0 ? template : template.replace("\r\n", "\n").replace('\r', '\n');
+        return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
     }
 
     /**
@@ -121,7 +140,7 @@ public final class ChatTemplate {
         JinjavaInterpreter interpreter = ENGINE.newInterpreter();
         try (AutoCloseableSupplier.AutoCloseableImpl<JinjavaInterpreter> current =
                      JinjavaInterpreter.closeablePushCurrent(interpreter).get()) {
-            current.value().parse(template);
+            current.value().parse(jinjaSource(template));
         } catch (StackOverflowError e) {
             throw new ChatTemplateException("chat template nests blocks too deeply to parse");
         }
@@ -176,13 +195,19 @@ public final class ChatTemplate {
             map.put("content", m.content());
             list.add(map);
         }
+        // HF's apply_chat_template passes tools=None and documents=None when they are not given
+        for (String none : List.of("tools", "documents")) {
+            if (!context.containsKey(none)) {
+                context.put(none, null);
+            }
+        }
         context.put("messages", list);
         context.put("add_generation_prompt", addGenerationPrompt);
 
         RenderBudget budget = RenderBudget.start(MAX_RENDER_MILLIS, MAX_RENDER_ALLOCATED_BYTES);
         RenderResult result;
         try {
-            result = ENGINE.renderForResult(template, context);
+            result = ENGINE.renderForResult(source, context);
         } catch (StackOverflowError e) {
             throw new ChatTemplateException("chat template nests blocks or calls too deeply to render");
         } catch (RenderBudget.BudgetExceeded e) {
@@ -412,8 +437,14 @@ public final class ChatTemplate {
         }
     }
 
-    /** HF's {@code tojson}: {@code json.dumps(value, ensure_ascii=False, indent=indent, sort_keys=sort_keys)}. */
+    /**
+     * HF's {@code tojson(x, ensure_ascii=False, indent=None, separators=None, sort_keys=False)}, which is
+     * {@code json.dumps(x, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys)};
+     * arguments by position or by name, in HF's order.
+     */
     private static final class ToJsonFilter implements Filter {
+        private static final List<String> PARAMETERS = List.of("ensure_ascii", "indent", "separators", "sort_keys");
+
         @Override
         public String getName() {
             return "tojson";
@@ -426,11 +457,37 @@ public final class ChatTemplate {
 
         @Override
         public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
-            Object indent = kwargs.containsKey("indent") ? kwargs.get("indent") : (args.length > 0 ? args[0] : null);
-            Object sortKeys = kwargs.get("sort_keys");
-            int spaces = indent == null ? -1 : Integer.parseInt(indent.toString());
-            return PyJson.dumps(var, spaces, Boolean.TRUE.equals(sortKeys) || "true".equals(String.valueOf(sortKeys)),
-                    SizeLimits.maxChars());
+            if (args.length > PARAMETERS.size()) {
+                throw new IllegalArgumentException("tojson takes at most " + PARAMETERS.size() + " arguments");
+            }
+            Map<String, Object> given = new LinkedHashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                given.put(PARAMETERS.get(i), args[i]);
+            }
+            for (Map.Entry<String, Object> e : kwargs.entrySet()) {
+                if (!PARAMETERS.contains(e.getKey())) {
+                    throw new IllegalArgumentException("tojson has no argument '" + e.getKey() + "'");
+                }
+                given.put(e.getKey(), e.getValue());
+            }
+            String itemSeparator = null;
+            String keySeparator = null;
+            Object separators = given.get("separators");
+            if (separators != null) {
+                if (!(separators instanceof List<?> pair) || pair.size() != 2
+                        || !(pair.get(0) instanceof String) || !(pair.get(1) instanceof String)) {
+                    throw new IllegalArgumentException("tojson: separators must be a pair of strings");
+                }
+                itemSeparator = (String) pair.get(0);
+                keySeparator = (String) pair.get(1);
+            }
+            Object indent = given.get("indent");
+            String indentText = indent == null ? null
+                    : indent instanceof String text ? text
+                    : PyJson.Format.spaces(new java.math.BigDecimal(indent.toString()).longValueExact());
+            PyJson.Format format = new PyJson.Format(indentText, itemSeparator, keySeparator,
+                    ObjectTruthValue.evaluate(given.get("ensure_ascii")), ObjectTruthValue.evaluate(given.get("sort_keys")));
+            return PyJson.dumps(var, format, SizeLimits.maxChars());
         }
     }
 

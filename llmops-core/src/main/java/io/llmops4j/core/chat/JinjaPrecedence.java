@@ -13,16 +13,40 @@ import jinjava.de.odysseus.el.tree.impl.Cache;
 import jinjava.de.odysseus.el.tree.impl.Parser;
 import jinjava.de.odysseus.el.tree.impl.Scanner;
 import jinjava.de.odysseus.el.tree.impl.ast.AstBinary;
+import com.hubspot.jinjava.el.ext.AstNamedParameter;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.util.ScopeMap;
+import jinjava.de.odysseus.el.tree.Bindings;
 import jinjava.de.odysseus.el.tree.impl.ast.AstBracket;
+import jinjava.de.odysseus.el.tree.impl.ast.AstDot;
+import jinjava.de.odysseus.el.tree.impl.ast.AstIdentifier;
 import jinjava.de.odysseus.el.tree.impl.ast.AstNode;
+import jinjava.de.odysseus.el.tree.impl.ast.AstParameters;
+import jinjava.de.odysseus.el.tree.impl.ast.AstRightValue;
 import jinjava.de.odysseus.el.tree.impl.ast.AstUnary;
+import jinjava.javax.el.ELContext;
 import jinjava.javax.el.ExpressionFactory;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
 /**
- * Jinja's precedence for {@code not}. Jinjava inherits the expression language's rule that {@code not} binds
+ * Jinja's expression syntax where jinjava's parser differs from it:
+ * <ul>
+ * <li>precedence of {@code not}. Jinjava inherits the expression language's rule that {@code not} binds
  * tighter than everything, so {@code not x is defined} means {@code (not x) is defined}. In Jinja {@code not} sits
  * between {@code and} and the comparisons: {@code not x is defined} is {@code not (x is defined)} and
- * {@code not a == b} is {@code not (a == b)}, which HF templates rely on ({@code {% if not tools is defined %}}).
+ * {@code not a == b} is {@code not (a == b)}, which HF templates rely on ({@code {% if not tools is defined %}});</li>
+ * <li>keyword arguments take a whole expression: jinjava parses {@code name=} as an additive operator, so
+ * {@code namespace(i=messages|length - 1)} was {@code (i=messages|length) - 1} (Qwen3's template);</li>
+ * <li>subscripts and slices follow Python: {@code x[start:stop:step]} with every part optional and the step
+ * possibly negative ({@code messages[::-1]}), see {@link PySlice};</li>
+ * <li>the tests {@code defined}, {@code undefined} and {@code none} tell a variable or key that holds none apart
+ * from one that does not exist, as Jinja's {@code Undefined} does: {@code tools is defined} and
+ * {@code tools is none} are both true when {@code tools} is none, and an undefined value is not none
+ * (jinjava's tests see only the value, null for both).</li>
+ * </ul>
  *
  * <p>The parser also builds the size-checked operators and nodes of {@link SizeLimits} ({@code +}, {@code in},
  * {@code not in}, subscripts, dict literals) where jinjava's would write a list or map out as text unchecked.
@@ -90,6 +114,135 @@ final class JinjaPrecedence {
             };
         }
 
+        /** A keyword argument's value is a whole expression (jinjava would stop at the first {@code +} or {@code -}). */
+        @Override
+        protected AstParameters params(Scanner.Symbol left, Scanner.Symbol right)
+                throws Scanner.ScanException, ParseException {
+            consumeToken(left);
+            List<AstNode> arguments = new ArrayList<>();
+            AstNode v = argument(false);
+            if (v != null) {
+                arguments.add(v);
+                while (getToken().getSymbol() == Scanner.Symbol.COMMA) {
+                    consumeToken();
+                    arguments.add(argument(true));
+                }
+            }
+            consumeToken(right);
+            return createAstParameters(arguments);
+        }
+
+        /** {@code argument := IDENTIFIER '=' expr | expr} */
+        private AstNode argument(boolean required) throws Scanner.ScanException, ParseException {
+            if (getToken().getSymbol() == Scanner.Symbol.IDENTIFIER
+                    && lookahead(0).getSymbol() == Scanner.Symbol.EXTENSION && "=".equals(lookahead(0).getImage())) {
+                AstIdentifier name = identifier(consumeToken().getImage());
+                consumeToken(); // '='
+                return new AstNamedParameter(name, expr(true));
+            }
+            return expr(required);
+        }
+
+        /**
+         * {@code value := primary ('.' IDENTIFIER params? | '[' subscript ']' params?)*} with Python's subscripts:
+         * {@code [i]}, and {@code [start:stop]} / {@code [start:stop:step]} with every part optional. Filters and tests
+         * after a value are parsed by {@code filter()}, as the engine always uses natural operator precedence.
+         */
+        @Override
+        protected AstNode value() throws Scanner.ScanException, ParseException {
+            boolean lvalue = true;
+            AstNode v = nonliteral();
+            if (v == null) {
+                v = literal();
+                if (v == null) {
+                    return null;
+                }
+                lvalue = false;
+            }
+            while (true) {
+                switch (getToken().getSymbol()) {
+                    case DOT -> {
+                        consumeToken();
+                        String name = consumeToken(Scanner.Symbol.IDENTIFIER).getImage();
+                        v = callIfParenthesis(createAstDot(v, name, lvalue));
+                    }
+                    case LBRACK -> {
+                        consumeToken();
+                        AstNode start = expr(false);
+                        if (getToken().getSymbol() == Scanner.Symbol.COLON) {
+                            consumeToken();
+                            AstNode stop = expr(false);
+                            AstNode step = null;
+                            if (getToken().getSymbol() == Scanner.Symbol.COLON) {
+                                consumeToken();
+                                step = expr(false);
+                            }
+                            consumeToken(Scanner.Symbol.RBRACK);
+                            v = new PySlice.Node(v, start, stop, step);
+                        } else {
+                            if (start == null) {
+                                fail("an index or a slice");
+                            }
+                            consumeToken(Scanner.Symbol.RBRACK);
+                            v = callIfParenthesis(createAstBracket(v, start, lvalue,
+                                    !context.isEnabled(Builder.Feature.NULL_PROPERTIES)));
+                        }
+                    }
+                    default -> {
+                        return v;
+                    }
+                }
+            }
+        }
+
+        private AstNode callIfParenthesis(jinjava.de.odysseus.el.tree.impl.ast.AstProperty property)
+                throws Scanner.ScanException, ParseException {
+            if (getToken().getSymbol() == Scanner.Symbol.LPAREN && context.isEnabled(Builder.Feature.METHOD_INVOCATIONS)) {
+                return createAstMethod(property, params());
+            }
+            return property;
+        }
+
+        /** A dot lookup whose container and key {@link PresenceTest} can look at. */
+        @Override
+        protected AstDot createAstDot(AstNode prefix, String name, boolean lvalue) {
+            return new LookupDot(prefix, name, lvalue);
+        }
+
+        /** Set by {@code filter()} for the {@code unary()} call that parses its operand (not for nested ones). */
+        private boolean operandOfFilter;
+
+        @Override
+        protected AstNode filter(boolean required) throws Scanner.ScanException, ParseException {
+            operandOfFilter = true;
+            return super.filter(required);
+        }
+
+        /**
+         * The operand of a filter chain or test, followed by {@code is [not] defined|undefined|none}: these three
+         * tests become a {@link PresenceTest}; every other test and filter is left to jinjava's {@code filter()}.
+         */
+        @Override
+        protected AstNode unary(boolean required) throws Scanner.ScanException, ParseException {
+            boolean operand = operandOfFilter;
+            operandOfFilter = false;
+            AstNode v = super.unary(required);
+            if (operand && v != null && "is".equals(getToken().getImage())) {
+                boolean negated = "not".equals(lookahead(0).getImage());
+                Scanner.Token name = lookahead(negated ? 1 : 0);
+                PresenceTest.Kind kind = PresenceTest.kind(name);
+                if (kind != null) {
+                    consumeToken(); // 'is'
+                    if (negated) {
+                        consumeToken();
+                    }
+                    consumeToken(); // the test's name
+                    v = new PresenceTest(v, kind, negated);
+                }
+            }
+            return v;
+        }
+
         /** {@code and := not ('and' not)*} */
         @Override
         protected AstNode and(boolean required) throws Scanner.ScanException, ParseException {
@@ -108,6 +261,116 @@ final class JinjaPrecedence {
                 return createAstUnary(not(true), AstUnary.NOT);
             }
             return eq(required);
+        }
+    }
+
+    /** Where a value was looked up: a container and a key in it ({@code container.key} or {@code container[key]}). */
+    interface Lookup {
+        Object container(Bindings bindings, ELContext context);
+
+        Object key(Bindings bindings, ELContext context);
+    }
+
+    /** {@code container.name}, as jinjava's, telling {@link PresenceTest} what it looks up. */
+    static final class LookupDot extends AstDot implements Lookup {
+        LookupDot(AstNode prefix, String name, boolean lvalue) {
+            super(prefix, name, lvalue);
+        }
+
+        @Override
+        public Object container(Bindings bindings, ELContext context) {
+            return prefix.eval(bindings, context);
+        }
+
+        @Override
+        public Object key(Bindings bindings, ELContext context) {
+            return property;
+        }
+    }
+
+    /**
+     * Jinja's tests {@code defined}, {@code undefined} and {@code none} (optionally negated). Jinja tells a missing
+     * variable or key (an {@code Undefined}) from one holding None; jinjava resolves both to null. A null value is
+     * therefore undefined only when its name is bound in no scope, or its key is not in its map; a null computed
+     * any other way (a literal {@code none}, a method's or filter's result) is none.
+     */
+    static final class PresenceTest extends AstRightValue {
+        enum Kind { DEFINED, UNDEFINED, NONE }
+
+        private static final Map<String, Kind> NAMES =
+                Map.of("defined", Kind.DEFINED, "undefined", Kind.UNDEFINED, "none", Kind.NONE);
+
+        private static final java.util.Set<String> NONE_LITERALS = java.util.Set.of("none", "None");
+
+        private final AstNode operand;
+        private final Kind kind;
+        private final boolean negated;
+
+        PresenceTest(AstNode operand, Kind kind, boolean negated) {
+            this.operand = operand;
+            this.kind = kind;
+            this.negated = negated;
+        }
+
+        /** The test a token names, if it is one of these three. */
+        static Kind kind(Scanner.Token token) {
+            return token.getSymbol() == Scanner.Symbol.IDENTIFIER ? NAMES.get(token.getImage()) : null;
+        }
+
+        @Override
+        public Object eval(Bindings bindings, ELContext context) {
+            RenderBudget.check();
+            Object value = operand.eval(bindings, context);
+            boolean defined = value != null || bound(operand, bindings, context);
+            boolean result = switch (kind) {
+                case DEFINED -> defined;
+                case UNDEFINED -> !defined;
+                case NONE -> defined && value == null;
+            };
+            return result != negated;
+        }
+
+        /** Whether a node whose value is null names something that exists (and holds none). */
+        private static boolean bound(AstNode node, Bindings bindings, ELContext context) {
+            if (node instanceof AstIdentifier identifier) {
+                if (NONE_LITERALS.contains(identifier.getName())) {
+                    return true; // jinjava parses the literal as a variable that is never set
+                }
+                JinjavaInterpreter interpreter = JinjavaInterpreter.getCurrent();
+                for (ScopeMap<String, Object> scope = interpreter == null ? null : interpreter.getContext();
+                     scope != null; scope = scope.getParent()) {
+                    if (scope.getScope().containsKey(identifier.getName())) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            if (node instanceof Lookup lookup) {
+                return lookup.container(bindings, context) instanceof Map<?, ?> map
+                        && map.containsKey(lookup.key(bindings, context));
+            }
+            return true;
+        }
+
+        @Override
+        public void appendStructure(StringBuilder b, Bindings bindings) {
+            operand.appendStructure(b, bindings);
+            b.append(negated ? " is not " : " is ").append(kind.name().toLowerCase(java.util.Locale.ROOT));
+        }
+
+        @Override
+        public int getCardinality() {
+            return 1;
+        }
+
+        @Override
+        public AstNode getChild(int i) {
+            return i == 0 ? operand : null;
+        }
+
+        @Override
+        public String toString() {
+            return "is " + kind.name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 }

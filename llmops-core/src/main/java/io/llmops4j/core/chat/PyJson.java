@@ -9,13 +9,40 @@ import java.util.TreeMap;
 
 /**
  * JSON text exactly as Hugging Face's {@code tojson} filter writes it, which is Python's
- * {@code json.dumps(value, ensure_ascii=False, indent=indent, sort_keys=sortKeys)}: {@code ", "} and
- * {@code ": "} separators without indent, {@code ","} and newlines with it; non-ASCII characters unescaped;
- * floats as Python's {@code repr}.
+ * {@code json.dumps(value, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys)}
+ * (HF's defaults: {@code ensure_ascii=False}, no indent, default separators, unsorted keys): {@code ", "} and
+ * {@code ": "} separators without indent, {@code ","} and newlines with it, unless separators are given;
+ * non-ASCII characters unescaped, or as <code>&#92;uXXXX</code> escapes with {@code ensure_ascii}; floats as Python's
+ * {@code repr}.
  */
 final class PyJson {
 
     private PyJson() {
+    }
+
+    /**
+     * The arguments of {@code json.dumps} that shape the text.
+     *
+     * @param indent        the text of one indentation level, or null for single-line output
+     * @param itemSeparator between items, or null for Python's default ({@code ", "}, or {@code ","} with indent)
+     * @param keySeparator  between a key and its value, or null for Python's default ({@code ": "})
+     * @param ensureAscii   whether characters outside printable ASCII are written as <code>&#92;uXXXX</code> escapes
+     * @param sortKeys      whether map entries are written in key order
+     */
+    record Format(String indent, String itemSeparator, String keySeparator, boolean ensureAscii, boolean sortKeys) {
+        Format {
+            if (itemSeparator == null) {
+                itemSeparator = indent == null ? ", " : ",";
+            }
+            if (keySeparator == null) {
+                keySeparator = ": ";
+            }
+        }
+
+        /** Python's {@code indent} given as a number of spaces: negative or zero indents by nothing. */
+        static String spaces(long indent) {
+            return " ".repeat((int) Math.max(0, Math.min(indent, Integer.MAX_VALUE)));
+        }
     }
 
     /**
@@ -26,14 +53,20 @@ final class PyJson {
         return dumps(value, indent, sortKeys, Long.MAX_VALUE);
     }
 
-    /**
-     * As {@link #dumps(Object, int, boolean)}, refusing with a {@link SizeLimits.LimitExceeded} as soon as the text
-     * would pass {@code maxChars} characters (checked before each indentation and after each item, so a large
-     * {@code indent} is refused before its spaces are allocated).
-     */
+    /** As {@link #dumps(Object, Format, long)} with HF's defaults, {@code indent} spaces (-1: single line). */
     static String dumps(Object value, int indent, boolean sortKeys, long maxChars) {
+        return dumps(value, new Format(indent < 0 ? null : Format.spaces(indent), null, null, false, sortKeys),
+                maxChars);
+    }
+
+    /**
+     * {@code json.dumps} with the given format, refusing with a {@link SizeLimits.LimitExceeded} as soon as the text
+     * would pass {@code maxChars} characters (checked before each indentation and separator and after each item,
+     * so a large {@code indent} or separator is refused before it is copied).
+     */
+    static String dumps(Object value, Format format, long maxChars) {
         StringBuilder out = new StringBuilder();
-        write(out, value, indent, sortKeys, 0, maxChars);
+        write(out, value, format, 0, maxChars);
         check(out.length(), maxChars);
         return out.toString();
     }
@@ -44,19 +77,19 @@ final class PyJson {
         }
     }
 
-    private static void write(StringBuilder out, Object value, int indent, boolean sortKeys, int depth, long max) {
+    private static void write(StringBuilder out, Object value, Format format, int depth, long max) {
         if (value == null) {
             out.append("null");
         } else if (value instanceof Boolean b) {
             out.append(b ? "true" : "false");
         } else if (value instanceof CharSequence s) {
-            string(out, s.toString());
+            string(out, s.toString(), format.ensureAscii());
         } else if (value instanceof Double || value instanceof Float || value instanceof BigDecimal) {
             out.append(floatRepr(((Number) value).doubleValue()));
         } else if (value instanceof Number n) {
             out.append(n.toString());
         } else if (value instanceof Map<?, ?> map) {
-            Map<?, ?> entries = sortKeys ? new TreeMap<>(stringKeys(map)) : map;
+            Map<?, ?> entries = format.sortKeys() ? new TreeMap<>(stringKeys(map)) : map;
             if (entries.isEmpty()) {
                 out.append("{}");
                 return;
@@ -65,16 +98,16 @@ final class PyJson {
             Iterator<? extends Map.Entry<?, ?>> it = entries.entrySet().iterator();
             while (it.hasNext()) {
                 Map.Entry<?, ?> e = it.next();
-                newline(out, indent, depth + 1, max);
-                string(out, key(e.getKey()));
-                out.append(": ");
-                write(out, e.getValue(), indent, sortKeys, depth + 1, max);
+                newline(out, format, depth + 1, max);
+                string(out, key(e.getKey()), format.ensureAscii());
+                separator(out, format.keySeparator(), max);
+                write(out, e.getValue(), format, depth + 1, max);
                 check(out.length(), max);
                 if (it.hasNext()) {
-                    out.append(indent < 0 ? ", " : ",");
+                    separator(out, format.itemSeparator(), max);
                 }
             }
-            newline(out, indent, depth, max);
+            newline(out, format, depth, max);
             out.append('}');
         } else if (value instanceof Iterable<?> list) {
             Iterator<?> it = list.iterator();
@@ -84,18 +117,23 @@ final class PyJson {
             }
             out.append('[');
             while (it.hasNext()) {
-                newline(out, indent, depth + 1, max);
-                write(out, it.next(), indent, sortKeys, depth + 1, max);
+                newline(out, format, depth + 1, max);
+                write(out, it.next(), format, depth + 1, max);
                 check(out.length(), max);
                 if (it.hasNext()) {
-                    out.append(indent < 0 ? ", " : ",");
+                    separator(out, format.itemSeparator(), max);
                 }
             }
-            newline(out, indent, depth, max);
+            newline(out, format, depth, max);
             out.append(']');
         } else {
             throw new IllegalArgumentException("tojson: cannot serialise a " + PyStrings.typeName(value));
         }
+    }
+
+    private static void separator(StringBuilder out, String separator, long max) {
+        check(out.length() + (long) separator.length(), max);
+        out.append(separator);
     }
 
     private static Map<String, Object> stringKeys(Map<?, ?> map) {
@@ -117,15 +155,15 @@ final class PyJson {
         throw new IllegalArgumentException("tojson: keys must be strings, found " + PyStrings.typeName(k));
     }
 
-    private static void newline(StringBuilder out, int indent, int depth, long max) {
-        if (indent >= 0) {
-            check(out.length() + 1L + (long) indent * depth, max);
+    private static void newline(StringBuilder out, Format format, int depth, long max) {
+        if (format.indent() != null) {
+            check(out.length() + 1L + (long) format.indent().length() * depth, max);
             out.append('\n');
-            out.append(" ".repeat(indent * depth));
+            out.append(format.indent().repeat(depth));
         }
     }
 
-    private static void string(StringBuilder out, String s) {
+    private static void string(StringBuilder out, String s, boolean ensureAscii) {
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -138,7 +176,8 @@ final class PyJson {
                 case '\b' -> out.append("\\b");
                 case '\f' -> out.append("\\f");
                 default -> {
-                    if (c < 0x20) {
+                    // UTF-16 units, so a character outside the BMP becomes a surrogate pair of escapes, as in Python
+                    if (c < 0x20 || (ensureAscii && c > 0x7e)) {
                         out.append(String.format("\\u%04x", (int) c));
                     } else {
                         out.append(c);

@@ -407,9 +407,19 @@ final class SizeLimits {
      * A subscript ({@code x[key]}): jinjava's resolver writes the key out as text before looking it up, so a list or
      * map key too long for the limit is refused first.
      */
-    static final class BoundedBracket extends AstBracket {
+    static final class BoundedBracket extends AstBracket implements JinjaPrecedence.Lookup {
         BoundedBracket(AstNode base, AstNode property, boolean lvalue, boolean strict) {
             super(base, property, lvalue, strict);
+        }
+
+        @Override
+        public Object container(Bindings bindings, ELContext context) {
+            return prefix.eval(bindings, context);
+        }
+
+        @Override
+        public Object key(Bindings bindings, ELContext context) {
+            return getProperty(bindings, context);
         }
 
         @Override

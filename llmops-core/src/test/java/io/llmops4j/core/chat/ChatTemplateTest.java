@@ -378,6 +378,171 @@ class ChatTemplateTest {
                 .hasMessageContaining("endfor");
     }
 
+    // ------------------------------------------------------------------ parity with Jinja 3.1.6 in HF's environment
+    // Every expected string below is jinja2 3.1.6's output for the same template, messages and variables, rendered
+    // through HF's environment (ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True,
+    // extensions=[loopcontrols]), HF's tojson, render(messages=..., tools=None, documents=None, ...)).
+
+    private static final List<ChatMessage> TOOL_TURN = List.of(
+            ChatMessage.system("You are a helpful assistant."),
+            ChatMessage.user("What's the weather in Paris?"),
+            ChatMessage.assistant("<think>\nI should call the weather tool.\n</think>\n\n<tool_call>\n"
+                    + "{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}\n</tool_call>"),
+            new ChatMessage("tool", "{\"temperature\": 21}"));
+
+    /** Qwen3's chat template (excerpt): namespace(... = messages|length - 1) and messages[::-1]. */
+    private static final String QWEN3_EXCERPT = "{%- set ns = namespace(multi_step_tool=true, last_query_index=messages|length - 1) %}\n"
+            + "{%- for message in messages[::-1] %}\n"
+            + "    {%- set index = (messages|length - 1) - loop.index0 %}\n"
+            + "    {%- if ns.multi_step_tool and message.role == \"user\" and message.content is string and not(message.content.startswith('<tool_response>') and message.content.endswith('</tool_response>')) %}\n"
+            + "        {%- set ns.multi_step_tool = false %}\n"
+            + "        {%- set ns.last_query_index = index %}\n"
+            + "    {%- endif %}\n"
+            + "{%- endfor %}\n"
+            + "{%- for message in messages %}\n"
+            + "    {%- set content = message.content %}\n"
+            + "    {%- if message.role == \"user\" or message.role == \"system\" %}\n"
+            + "        {{- '<|im_start|>' + message.role + '\\n' + content + '<|im_end|>' + '\\n' }}\n"
+            + "    {%- elif message.role == \"assistant\" %}\n"
+            + "        {%- set reasoning_content = '' %}\n"
+            + "        {%- if '</think>' in content %}\n"
+            + "            {%- set reasoning_content = content.split('</think>')[0].rstrip('\\n').split('<think>')[-1].lstrip('\\n') %}\n"
+            + "            {%- set content = content.split('</think>')[-1].lstrip('\\n') %}\n"
+            + "        {%- endif %}\n"
+            + "        {%- if loop.index0 > ns.last_query_index %}\n"
+            + "            {{- '<|im_start|>' + message.role + '\\n<think>\\n' + reasoning_content.strip('\\n') + '\\n</think>\\n\\n' + content.lstrip('\\n') }}\n"
+            + "        {%- else %}\n"
+            + "            {{- '<|im_start|>' + message.role + '\\n' + content }}\n"
+            + "        {%- endif %}\n"
+            + "        {{- '<|im_end|>\\n' }}\n"
+            + "    {%- elif message.role == \"tool\" %}\n"
+            + "        {%- if loop.first or (messages[loop.index0 - 1].role != \"tool\") %}\n"
+            + "            {{- '<|im_start|>user' }}\n"
+            + "        {%- endif %}\n"
+            + "        {{- '\\n<tool_response>\\n' + content + '\\n</tool_response>' }}\n"
+            + "        {%- if loop.last or (messages[loop.index0 + 1].role != \"tool\") %}\n"
+            + "            {{- '<|im_end|>\\n' }}\n"
+            + "        {%- endif %}\n"
+            + "    {%- endif %}\n"
+            + "{%- endfor %}\n"
+            + "{%- if add_generation_prompt %}\n"
+            + "    {{- '<|im_start|>assistant\\n' }}\n"
+            + "{%- endif %}\n";
+
+    @Test
+    void qwen3StyleTemplateFindsTheLastQueryWithNamespaceArithmeticAndAReversedSlice() {
+        ChatTemplate t = ChatTemplate.compile(QWEN3_EXCERPT, Map.of());
+        // the reasoning of an assistant turn after the last real user query is kept
+        assertThat(t.render(TOOL_TURN, true)).isEqualTo("<|im_start|>system\n"
+                + "You are a helpful assistant.<|im_end|>\n"
+                + "<|im_start|>user\n"
+                + "What's the weather in Paris?<|im_end|>\n"
+                + "<|im_start|>assistant\n"
+                + "<think>\n"
+                + "I should call the weather tool.\n"
+                + "</think>\n"
+                + "\n"
+                + "<tool_call>\n"
+                + "{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}\n"
+                + "</tool_call><|im_end|>\n"
+                + "<|im_start|>user\n"
+                + "<tool_response>\n"
+                + "{\"temperature\": 21}\n"
+                + "</tool_response><|im_end|>\n"
+                + "<|im_start|>assistant\n");
+        assertThat(t.render(CONVERSATION, true)).isEqualTo("<|im_start|>system\n"
+                + "You are a helpful assistant.<|im_end|>\n"
+                + "<|im_start|>user\n"
+                + "Hello!<|im_end|>\n"
+                + "<|im_start|>assistant\n"
+                + "Hi! How can I help?<|im_end|>\n"
+                + "<|im_start|>user\n"
+                + "What is 2+2?<|im_end|>\n"
+                + "<|im_start|>assistant\n");
+    }
+
+    @Test
+    void keywordArgumentsTakeWholeExpressions() {
+        // namespace(b=messages|length - 1) is namespace(b=(messages|length - 1)), not (b=messages|length) - 1
+        assertThat(render("{%- set ns = namespace(a=true, b=messages|length - 1) %}{{ ns.b }}|{%- set ns2 = namespace(b=(messages|length) - 1, c='x' ~ 'y' if ns.a else 'z') %}{{ ns2.b }}{{ ns2.c }}|{{ 'a,b,c'.split(',', 2 - 1)|join('+') }}|{{ [3, 1, 2]|sort(reverse=1 + 0 > 0)|join }}|{% macro m(x, y=0) %}{{ x * y }}{% endmacro %}{{ m(3, y=messages|length + 1) }}"))
+                .isEqualTo("3|3xy|a+b,c|321|15");
+    }
+
+    @Test
+    void subscriptsAndSlicesFollowPythonIncludingASteppedSlice() {
+        assertThat(render("{% for m in messages[::-1] %}{{ m.role[0] }}{% endfor %}|{{ 'abc'[::-1] }}|{{ messages[::2]|length }}|{{ [0, 1, 2, 3, 4][-2::-2]|join(',') }}|{{ 'hello'[1:-1:2] }}|{{ [0, 1, 2][5:]|length }}|{{ [0, 1, 2][-10:2]|join(',') }}|{{ 'abc'[-10:] }}|{{ 'abcdef'[4:1:-1] }}|{{ messages[1:][0].role }}|{{ messages[:-1][-1].role }}|{{ 'abc'[:] }}|{{ 'abc'[1::] }}"))
+                .isEqualTo("uaus|cba|2|3,1|el|0|0,1|abc|edc|user|assistant|abc|bc");
+    }
+
+    @Test
+    void toolsAndDocumentsAreNoneAndAnUndefinedValueIsNotNone() {
+        // HF renders with tools=None and documents=None: both are defined and none; an undefined variable is not none
+        assertThat(render("{% macro b(x) %}{{ 'T' if x else 'F' }}{% endmacro %}{{ b(tools is defined) }}{{ b(tools is none) }}{{ b(tools is not none) }}{{ b(documents is defined) }}{{ b(documents is undefined) }}|{{ b(foo is defined) }}{{ b(foo is undefined) }}{{ b(foo is none) }}{{ b(foo is not none) }}{{ b(not foo is defined) }}|{{ b(messages[0].tool_calls is defined) }}{{ b(messages[0]['tool_calls'] is none) }}{{ b(messages[0].get('tool_calls') is none) }}|{{ b(none is none) }}{{ b(none is defined) }}{% set x = none %}{{ b(x is defined) }}{{ b(x is none) }}|{% if tools is not none %}tools{% else %}no tools{% endif %}|{% if not tools is defined %}undef{% else %}def{% endif %}"))
+                .isEqualTo("TTFTF|FTFTT|FFT|TTTT|no tools|def");
+        ChatTemplate t = ChatTemplate.compile("{% macro b(x) %}{{ 'T' if x else 'F' }}{% endmacro %}{{ b(tools is defined) }}{{ b(tools is none) }}{{ tools|length }}|{{ b(documents is none) }}", Map.of());
+        assertThat(t.render(CONVERSATION, false, Map.of("tools", List.of(map("name", "f")))))
+                .isEqualTo("TF1|T");
+    }
+
+    @Test
+    void tojsonTakesHuggingFacesSeparatorsAndEnsureAscii() {
+        List<Object> tools = List.of(map("type", "function", "function", map("name", "météo",
+                "description", "Température à Paris \ud83c\udf21",
+                "parameters", map("z", 1, "a", java.util.Arrays.asList(1.5, null, true)))));
+        ChatTemplate t = ChatTemplate.compile("{{ tools|tojson(separators=(',', ':')) }}|{{ tools|tojson(ensure_ascii=True) }}|{{ tools|tojson(indent=2, separators=(',', ': '), sort_keys=true) }}|{{ tools|tojson(true) }}|{{ 'é\ud83d\ude00\u007f'|tojson(ensure_ascii=true) }}|{{ tools|tojson(indent='\t') }}", Map.of());
+        assertThat(t.render(List.of(), false, Map.of("tools", tools)))
+                .isEqualTo("[{\"type\":\"function\",\"function\":{\"name\":\"météo\",\"description\":\"Température à Paris \ud83c\udf21\",\"parameters\":{\"z\":1,\"a\":[1.5,null,true]}}}]|[{\"type\": \"function\", \"function\": {\"name\": \"m\\u00e9t\\u00e9o\", \"description\": \"Temp\\u00e9rature \\u00e0 Paris \\ud83c\\udf21\", \"parameters\": {\"z\": 1, \"a\": [1.5, null, true]}}}]|[\n"
+                + "  {\n"
+                + "    \"function\": {\n"
+                + "      \"description\": \"Température à Paris \ud83c\udf21\",\n"
+                + "      \"name\": \"météo\",\n"
+                + "      \"parameters\": {\n"
+                + "        \"a\": [\n"
+                + "          1.5,\n"
+                + "          null,\n"
+                + "          true\n"
+                + "        ],\n"
+                + "        \"z\": 1\n"
+                + "      }\n"
+                + "    },\n"
+                + "    \"type\": \"function\"\n"
+                + "  }\n"
+                + "]|[{\"type\": \"function\", \"function\": {\"name\": \"m\\u00e9t\\u00e9o\", \"description\": \"Temp\\u00e9rature \\u00e0 Paris \\ud83c\\udf21\", \"parameters\": {\"z\": 1, \"a\": [1.5, null, true]}}}]|\"\\u00e9\\ud83d\\ude00\\u007f\"|[\n"
+                + "\t{\n"
+                + "\t\t\"type\": \"function\",\n"
+                + "\t\t\"function\": {\n"
+                + "\t\t\t\"name\": \"météo\",\n"
+                + "\t\t\t\"description\": \"Température à Paris \ud83c\udf21\",\n"
+                + "\t\t\t\"parameters\": {\n"
+                + "\t\t\t\t\"z\": 1,\n"
+                + "\t\t\t\t\"a\": [\n"
+                + "\t\t\t\t\t1.5,\n"
+                + "\t\t\t\t\tnull,\n"
+                + "\t\t\t\t\ttrue\n"
+                + "\t\t\t\t]\n"
+                + "\t\t\t}\n"
+                + "\t\t}\n"
+                + "\t}\n"
+                + "]");
+    }
+
+    @Test
+    void oneTrailingNewlineOfTheSourceIsDroppedAndNewlinesAreNormalised() {
+        // keep_trailing_newline=False: Jinja's lexer drops one trailing newline and reads \r\n as \n
+        assertThat(render("{% for m in messages %}{{ m.role }}\n"
+                + "{% endfor %}\n")).isEqualTo("system\n"
+                + "user\n"
+                + "assistant\n"
+                + "user\n");
+        assertThat(render("x\n"
+                + "\n")).isEqualTo("x\n");
+        assertThat(render("a\r\n"
+                + "{% if true %}\r\n"
+                + "b\r\n"
+                + "{% endif %}\r\n")).isEqualTo("a\n"
+                + "b\n");
+    }
+
     // ------------------------------------------------------------------ sandbox
 
     @Test
