@@ -50,17 +50,23 @@ import java.util.Set;
  * {@link ChatTemplateException} carrying {@code msg}), the {@code generation} block, {@code strftime_now(format)},
  * and the filters {@code tojson} (Python's {@code json.dumps} text, with HF's arguments {@code ensure_ascii},
  * {@code indent}, {@code separators} and {@code sort_keys}) and {@code trim} (Python's {@code str.strip}). Strings have the Python
- * methods templates use: {@code strip}, {@code lstrip}, {@code rstrip}, {@code split}, {@code startswith},
- * {@code endswith}, {@code upper}, {@code lower}, {@code title}, {@code capitalize}, {@code replace},
- * {@code find}, {@code count}, {@code join}; maps have {@code items}, {@code keys}, {@code values}, {@code get}. Operator precedence follows Jinja where
+ * methods templates use: {@code strip}, {@code lstrip}, {@code rstrip}, {@code split}, {@code splitlines},
+ * {@code startswith}, {@code endswith}, {@code upper}, {@code lower}, {@code title}, {@code capitalize},
+ * {@code center}, {@code replace}, {@code find}, {@code count}, {@code join}, {@code isdigit}, {@code isalpha},
+ * {@code isalnum}, {@code isspace}, {@code islower}, {@code isupper}; maps have {@code items}, {@code keys},
+ * {@code values}, {@code get}. Strings are measured ({@code length}), indexed and sliced by code point, as
+ * Python's {@code str}; {@code %} and {@code round} are Python 3's ({@code -7 % 3} is {@code 2}, {@code 2.5|round}
+ * is {@code 2.0}). Operator precedence follows Jinja where
  * jinjava differs ({@code not x is defined} is {@code not (x is defined)}; a keyword argument takes a whole
  * expression, {@code namespace(i=messages|length - 1)}), subscripts and slices are Python's ({@code messages[::-1]},
  * {@code s[1:-1:2]}), the tests {@code defined} and {@code none} tell a variable or key holding none from a missing
  * one as Jinja does ({@code x is none} is false for an undefined {@code x}), {@code {{- -}}} trims like Jinja, and
  * iterating over a map yields its keys. Known differences that real chat templates do not depend on: printing
- * a boolean gives {@code true} (Python: {@code True}), printing none gives an empty string, printing a list or
- * map gives Java's {@code toString} (use {@code tojson} or {@code join}), and string repetition ({@code 'x' * 3})
- * is not supported.
+ * a boolean gives {@code true} (Python: {@code True}), printing none gives an empty string, printing a float in
+ * exponent notation gives Java's form ({@code 1.0E-5}; Python: {@code 1e-05}; {@code tojson} writes Python's),
+ * printing a list or map gives Java's {@code toString} (use {@code tojson} or {@code join}), string repetition
+ * ({@code 'x' * 3}), <code>&#92;x</code> and <code>&#92;u</code> escapes in string literals,
+ * {@code loop.previtem} and {@code loop.nextitem}, and the <code>{%+</code> whitespace marker are not supported.
  *
  * <p><b>Sandbox.</b> Templates are untrusted input. A template cannot read files or resources
  * ({@code include}, {@code import}, {@code from}, {@code extends} are disabled and the resource loader refuses
@@ -350,6 +356,10 @@ public final class ChatTemplate {
         engine.registerTag(new GenerationTag());
         engine.registerFilter(new TrimFilter());
         engine.registerFilter(new ToJsonFilter());
+        engine.registerFilter(new RoundFilter());
+        for (String name : List.of("length", "count")) {
+            engine.registerFilter(new LengthFilter(name, engine.getGlobalContext().getFilter(name)));
+        }
         SizeLimits.install(engine); // after the last filter is registered
         try {
             Method raise = ChatTemplate.class.getDeclaredMethod("raiseException", Object.class);
@@ -434,6 +444,75 @@ public final class ChatTemplate {
         public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
             Object chars = args.length > 0 ? args[0] : kwargs.get("chars");
             return PyStrings.strip(var == null ? "" : String.valueOf(var), chars == null ? null : chars.toString());
+        }
+    }
+
+    /** Python's {@code len}: a string's length in code points; other values as jinjava's filter counts them. */
+    private static final class LengthFilter implements Filter {
+        private final String name;
+        private final Filter jinjava;
+
+        LengthFilter(String name, Filter jinjava) {
+            this.name = name;
+            this.jinjava = jinjava;
+        }
+
+        @Override
+        public String getName() {
+            return name;
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            return var instanceof String s ? PyStrings.length(s) : jinjava.filter(var, interpreter, args);
+        }
+    }
+
+    /**
+     * Jinja's {@code round(value, precision=0, method='common')}: {@code common} is Python's {@code round} (ties to
+     * even, on the exact binary value: {@code 2.5|round} is {@code 2.0}), {@code ceil} and {@code floor} round
+     * {@code value * 10**precision}; the result is a float unless Python's {@code round} of an integer.
+     */
+    private static final class RoundFilter implements Filter {
+        @Override
+        public String getName() {
+            return "round";
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            return filter(var, interpreter, (Object[]) args, Map.of());
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+            Object precisionArg = kwargs.containsKey("precision") ? kwargs.get("precision")
+                    : args.length > 0 ? args[0] : 0L;
+            Object methodArg = kwargs.containsKey("method") ? kwargs.get("method") : args.length > 1 ? args[1] : "common";
+            int precision = (int) Math.max(-400, Math.min(400, Long.parseLong(String.valueOf(precisionArg))));
+            String method = String.valueOf(methodArg);
+            if (!(var instanceof Number value)) {
+                throw new IllegalArgumentException("round: expected a number, found " + PyStrings.typeName(var));
+            }
+            boolean integer = value instanceof Long || value instanceof Integer || value instanceof Short
+                    || value instanceof Byte || value instanceof java.math.BigInteger;
+            switch (method) {
+                case "common" -> {
+                    if (integer) {
+                        return precision >= 0 ? value : new java.math.BigDecimal(value.toString())
+                                .setScale(precision, java.math.RoundingMode.HALF_EVEN).toBigInteger().longValue();
+                    }
+                    double d = value.doubleValue();
+                    return Double.isFinite(d) ? new java.math.BigDecimal(d)
+                            .setScale(precision, java.math.RoundingMode.HALF_EVEN).doubleValue() : d;
+                }
+                case "ceil", "floor" -> {
+                    double scale = Math.pow(10, precision);
+                    double scaled = value.doubleValue() * scale;
+                    return (method.equals("ceil") ? Math.ceil(scaled) : Math.floor(scaled)) / scale;
+                }
+                default -> throw new IllegalArgumentException("round: method must be 'common', 'ceil' or 'floor'");
+            }
         }
     }
 

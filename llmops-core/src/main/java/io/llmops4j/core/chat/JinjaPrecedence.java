@@ -89,8 +89,8 @@ final class JinjaPrecedence {
         /** {@code +} with a string writes the other operand out: {@link SizeLimits.BoundedAddition} checks it first. */
         @Override
         protected AstBinary createAstBinary(AstNode left, AstNode right, AstBinary.Operator operator) {
-            return super.createAstBinary(left, right,
-                    operator == AdditionOperator.OP ? SizeLimits.BoundedAddition.OP : operator);
+            return super.createAstBinary(left, right, operator == AdditionOperator.OP ? SizeLimits.BoundedAddition.OP
+                    : operator == AstBinary.MOD ? PythonModulo.OP : operator);
         }
 
         /** A dict literal writes a variable used as a key out as its key: {@link SizeLimits.BoundedDict} checks it. */
@@ -261,6 +261,43 @@ final class JinjaPrecedence {
                 return createAstUnary(not(true), AstUnary.NOT);
             }
             return eq(required);
+        }
+    }
+
+    /**
+     * Python's {@code %} on numbers: the result has the sign of the divisor ({@code -7 % 3} is {@code 2}), where
+     * jinjava's, Java's, has the sign of the dividend. Other operands are left to jinjava's {@code %}.
+     */
+    static final class PythonModulo extends AstBinary.SimpleOperator {
+        static final PythonModulo OP = new PythonModulo();
+
+        @Override
+        protected Object apply(jinjava.de.odysseus.el.misc.TypeConverter converter, Object a, Object b) {
+            if (isInteger(a) && isInteger(b)) {
+                long divisor = ((Number) b).longValue();
+                if (divisor == 0) {
+                    throw new ArithmeticException("integer division or modulo by zero");
+                }
+                return Math.floorMod(((Number) a).longValue(), divisor);
+            }
+            if (a instanceof Number x && b instanceof Number y) {
+                double divisor = y.doubleValue();
+                if (divisor == 0) {
+                    throw new ArithmeticException("float modulo");
+                }
+                double r = x.doubleValue() % divisor;
+                return r != 0 && (r < 0) != (divisor < 0) ? r + divisor : (r == 0 ? Math.copySign(0.0, divisor) : r);
+            }
+            return jinjava.de.odysseus.el.misc.NumberOperations.mod(converter, a, b);
+        }
+
+        private static boolean isInteger(Object o) {
+            return o instanceof Long || o instanceof Integer || o instanceof Short || o instanceof Byte;
+        }
+
+        @Override
+        public String toString() {
+            return "%";
         }
     }
 

@@ -97,6 +97,85 @@ final class PyStrings {
         return parts;
     }
 
+    /** {@code len(s)}: the number of code points (a character outside the BMP counts once, not as two UTF-16 units). */
+    static int length(String s) {
+        return s.codePointCount(0, s.length());
+    }
+
+    /** {@code s[i]} by code point, {@code i} negative from the end; null when out of range. */
+    static String codePointAt(String s, long i) {
+        long n = length(s);
+        if (i < 0) {
+            i += n;
+        }
+        if (i < 0 || i >= n) {
+            return null;
+        }
+        return Character.toString(s.codePointAt(s.offsetByCodePoints(0, (int) i)));
+    }
+
+    /** {@code s.find(sub)}: the code point index of the first occurrence, or -1. */
+    static long find(String s, String sub) {
+        int at = s.indexOf(sub);
+        return at < 0 ? -1 : s.codePointCount(0, at);
+    }
+
+    /** {@code s.splitlines()}: split at Python's line boundaries ({@code \r\n} counts once), dropping them. */
+    static List<String> splitlines(String s) {
+        List<String> lines = new ArrayList<>();
+        int start = 0;
+        int i = 0;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (c == '\n' || c == '\r' || c == 0x0B || c == 0x0C || c == 0x1C || c == 0x1D || c == 0x1E
+                    || c == 0x85 || c == 0x2028 || c == 0x2029) {
+                lines.add(s.substring(start, i));
+                i += c == '\r' && i + 1 < s.length() && s.charAt(i + 1) == '\n' ? 2 : 1;
+                start = i;
+            } else {
+                i++;
+            }
+        }
+        if (start < s.length()) {
+            lines.add(s.substring(start));
+        }
+        return lines;
+    }
+
+    /** {@code s.center(width, fill)}: {@code s} padded with {@code fill} to {@code width} code points, as CPython. */
+    static String center(String s, long width, int fill) {
+        long length = length(s);
+        if (width <= length) {
+            return s;
+        }
+        long margin = width - length;
+        long left = margin / 2 + (margin & width & 1);
+        String pad = Character.toString(fill);
+        return pad.repeat((int) left) + s + pad.repeat((int) (margin - left));
+    }
+
+    /**
+     * The {@code str.is...()} predicates: true when {@code s} is not empty and every code point passes (for
+     * {@code islower}/{@code isupper}: no code point of the other case and at least one cased one).
+     */
+    static boolean is(String s, String predicate) {
+        return switch (predicate) {
+            case "isdigit" -> all(s, Character::isDigit);
+            case "isalpha" -> all(s, Character::isLetter);
+            case "isalnum" -> all(s, Character::isLetterOrDigit);
+            case "isspace" -> all(s, PyStrings::isSpace);
+            case "islower" -> s.codePoints().noneMatch(cp -> Character.isUpperCase(cp) || Character.isTitleCase(cp))
+                    && s.codePoints().anyMatch(Character::isLowerCase);
+            case "isupper" -> s.codePoints().noneMatch(cp -> Character.isLowerCase(cp) || Character.isTitleCase(cp))
+                    && s.codePoints().anyMatch(Character::isUpperCase);
+            default -> throw new IllegalStateException(predicate);
+        };
+    }
+
+    private static boolean all(String s, java.util.function.IntPredicate test) {
+        return !s.isEmpty() && s.codePoints().allMatch(test);
+    }
+
     /** {@code s.title()}: the first cased letter of each run of letters upper (title) case, the others lower. */
     static String title(String s) {
         StringBuilder out = new StringBuilder(s.length());

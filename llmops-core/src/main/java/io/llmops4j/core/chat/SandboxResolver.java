@@ -54,13 +54,8 @@ final class SandboxResolver extends CompositeELResolver {
             }
             Long index = base instanceof String ? index(property) : null;
             if (index != null) {
-                String s = (String) base;
-                long i = index;
-                if (i < 0) {
-                    i += s.length();
-                }
                 context.setPropertyResolved(true);
-                return i >= 0 && i < s.length() ? String.valueOf(s.charAt((int) i)) : null;
+                return PyStrings.codePointAt((String) base, index); // by code point, as Python's str
             }
             return null;
         }
@@ -159,18 +154,32 @@ final class SandboxResolver extends CompositeELResolver {
                 SizeLimits.requireChars("replace()", SizeLimits.replacedSize(s, str(a[0]), str(a[1]), count));
                 yield PyStrings.replace(s, str(a[0]), str(a[1]), count);
             }
-            case "find" -> (long) s.indexOf(str(one(a)));
+            case "find" -> PyStrings.find(s, str(one(a)));
             case "count" -> {
                 String sub = str(one(a));
                 long n = 0;
                 if (sub.isEmpty()) {
-                    n = s.length() + 1;
+                    n = PyStrings.length(s) + 1;
                 } else {
                     for (int at = s.indexOf(sub); at >= 0; at = s.indexOf(sub, at + sub.length())) {
                         n++;
                     }
                 }
                 yield n;
+            }
+            case "splitlines" -> none(a, PyStrings.splitlines(s));
+            case "isdigit", "isalpha", "isalnum", "isspace", "islower", "isupper" -> none(a, PyStrings.is(s, name));
+            case "center" -> {
+                if (a.length < 1 || a.length > 2) {
+                    throw new IllegalArgumentException("takes 1 or 2 arguments, got " + a.length);
+                }
+                long width = number(a[0]);
+                String fill = a.length == 2 ? str(a[1]) : " ";
+                if (PyStrings.length(fill) != 1) {
+                    throw new IllegalArgumentException("the fill character must be exactly one character long");
+                }
+                SizeLimits.requireChars("center()", (long) Math.max(width, 0) * fill.length());
+                yield PyStrings.center(s, width, fill.codePointAt(0));
             }
             case "join" -> {
                 Object items = one(a);

@@ -543,6 +543,30 @@ class ChatTemplateTest {
                 + "b\n");
     }
 
+    @Test
+    void stringsAreMeasuredIndexedAndSlicedByCodePoint() {
+        // a character outside the BMP is one character, as in Python's str, and never split into a lone surrogate
+        assertThat(render("{% set s = messages[0].content %}{{ s|length }}|{{ s|count }}|{{ s[6] }}|{{ s[-1] }}"
+                + "|{{ s[-3:] }}|{{ s[::-1] }}|{{ s.find('ç') }}|{{ s.count('') }}|{{ (s|trim)[7:] }}|{{ s[:7]|length }}",
+                List.of(ChatMessage.user("Salut \ud83d\udc4b ça va ? \ud83d\ude00"))))
+                .isEqualTo("17|17|\ud83d\udc4b|\ud83d\ude00|? \ud83d\ude00|\ud83d\ude00 ? av aç \ud83d\udc4b tulaS|8|18| ça va ? \ud83d\ude00|7");
+    }
+
+    @Test
+    void moduloAndRoundAreJinjasOnPython3() {
+        // Python's % takes the sign of the divisor; round() rounds ties to even (on the exact binary value)
+        assertThat(render("{{ -7 % 3 }}|{{ 7 % -3 }}|{{ 7 % 3 }}|{{ -7.5 % 2 }}|{{ 7.5 % -2 }}|{{ (messages|length - 5) % 3 }}")).isEqualTo("2|-2|1|0.5|-0.5|2");
+        assertThat(render("{{ 2.5|round }}|{{ 3.5|round }}|{{ 2.675|round(2) }}|{{ 7|round }}|{{ 2.1|round(method='ceil') }}|{{ 2.19|round(1, 'floor') }}|{{ (-2.5)|round }}|{{ 1234.5|round(-2) }}"))
+                .isEqualTo("2.0|4.0|2.67|7|3.0|2.1|-2.0|1200.0");
+    }
+
+    @Test
+    void morePythonStringMethods() {
+        assertThat(render("{% macro b(x) %}{{ 'T' if x else 'F' }}{% endmacro %}{{ messages[0].content.splitlines()|join('|') }}|{{ ''.splitlines()|length }}|{{ b('123'.isdigit()) }}{{ b('12a'.isdigit()) }}{{ b(''.isdigit()) }}{{ b('abc'.isalpha()) }}{{ b('ab1'.isalnum()) }}{{ b(' \\t'.isspace()) }}{{ b('ab1'.islower()) }}{{ b('AB'.isupper()) }}{{ b('Ab'.isupper()) }}|{{ 'ab'.center(7, '*') }}|{{ 'abc'.center(6) }}|{{ 'abc'.center(2) }}|[{{ messages[1].content.center(10) }}]",
+                List.of(ChatMessage.user("a\nb\r\nc\u000bd\u2028e\n"), ChatMessage.user("Hello!"))))
+                .isEqualTo("a|b|c|d|e|0|TFFTTTTTF|***ab**| abc  |abc|[  Hello!  ]");
+    }
+
     // ------------------------------------------------------------------ sandbox
 
     @Test
