@@ -61,11 +61,16 @@ import java.util.Set;
  * expression, {@code namespace(i=messages|length - 1)}), subscripts and slices are Python's ({@code messages[::-1]},
  * {@code s[1:-1:2]}), the tests {@code defined} and {@code none} tell a variable or key holding none from a missing
  * one as Jinja does ({@code x is none} is false for an undefined {@code x}), {@code {{- -}}} trims like Jinja, and
- * iterating over a map yields its keys. Known differences that real chat templates do not depend on: printing
- * a boolean gives {@code true} (Python: {@code True}), printing none gives an empty string, printing a float in
- * exponent notation gives Java's form ({@code 1.0E-5}; Python: {@code 1e-05}; {@code tojson} writes Python's),
- * printing a list or map gives Java's {@code toString} (use {@code tojson} or {@code join}), string repetition
- * ({@code 'x' * 3}), <code>&#92;x</code> and <code>&#92;u</code> escapes in string literals,
+ * iterating over a map yields its keys. Printing a value ({@code {{ x }}}), {@code ~} and the {@code string} filter
+ * write it as Python's {@code str}: {@code True} and {@code False}, floats as Python writes them ({@code 1e-05},
+ * {@code 1e+16}, {@code 2.0}), lists and maps as {@code ['a', 1, True, None]} and {@code {'k': 'v'}} with their items
+ * in Python's {@code repr}. Known differences that real chat templates do not depend on: none written out by
+ * itself gives an empty string (Jinja: {@code None}; jinjava does not tell none from an undefined value there, which
+ * Jinja writes as an empty string, so {@code none ~ 'x'} is {@code x} and {@code none|string} is empty; none inside a
+ * list or map is written {@code None}), the pairs of {@code items()} are lists ({@code ['k', 'v']}; Python:
+ * {@code ('k', 'v')}), map keys are strings ({@code {1: 'a'}} prints {@code {'1': 'a'}}), the {@code join} and
+ * {@code format} filters write booleans, floats, lists and maps Java's way ({@code [true]|join} is {@code true}),
+ * string repetition ({@code 'x' * 3}), <code>&#92;x</code> and <code>&#92;u</code> escapes in string literals,
  * {@code loop.previtem} and {@code loop.nextitem}, and the <code>{%+</code> whitespace marker are not supported.
  *
  * <p><b>Sandbox.</b> Templates are untrusted input. A template cannot read files or resources
@@ -357,6 +362,7 @@ public final class ChatTemplate {
         engine.registerFilter(new TrimFilter());
         engine.registerFilter(new ToJsonFilter());
         engine.registerFilter(new RoundFilter());
+        engine.registerFilter(new StringFilter());
         for (String name : List.of("length", "count")) {
             engine.registerFilter(new LengthFilter(name, engine.getGlobalContext().getFilter(name)));
         }
@@ -444,6 +450,23 @@ public final class ChatTemplate {
         public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
             Object chars = args.length > 0 ? args[0] : kwargs.get("chars");
             return PyStrings.strip(var == null ? "" : String.valueOf(var), chars == null ? null : chars.toString());
+        }
+    }
+
+    /**
+     * Jinja's {@code string}: the value written out as printing writes it ({@link SizeLimits#asText}), Python's
+     * {@code str} of booleans, floats, lists and maps, and an empty string for none (jinjava's filter writes
+     * {@code null}).
+     */
+    private static final class StringFilter implements Filter {
+        @Override
+        public String getName() {
+            return "string";
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            return SizeLimits.asText(var, String::valueOf);
         }
     }
 

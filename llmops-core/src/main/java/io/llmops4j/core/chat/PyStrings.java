@@ -262,6 +262,127 @@ final class PyStrings {
                 + typeName(candidates));
     }
 
+    /**
+     * Python's {@code str(value)} for a template value: strings as they are, {@code None}, {@code True} and
+     * {@code False}, integers in decimal, floats as Python writes them ({@code 1e-05}, {@code 1e+16}, {@code 2.0},
+     * {@code nan}, {@code inf}), lists as {@code ['a', 1, True, None]} and maps as {@code {'k': 'v'}} with their items
+     * in Python's {@code repr}; anything else by its {@code toString}. Refuses with a {@link SizeLimits.LimitExceeded}
+     * as soon as the text passes {@code maxChars} characters.
+     */
+    static String str(Object value, long maxChars) {
+        if (value instanceof CharSequence s) {
+            return s.toString();
+        }
+        StringBuilder out = new StringBuilder();
+        repr(out, value, new Limit("writing a " + typeName(value) + " out as text", maxChars));
+        return out.toString();
+    }
+
+    /** Python's {@code repr(value)} for a template value, bounded as {@link #str}. */
+    static String repr(Object value, long maxChars) {
+        StringBuilder out = new StringBuilder();
+        repr(out, value, new Limit("writing a " + typeName(value) + " out as text", maxChars));
+        return out.toString();
+    }
+
+    /** The most characters {@link #repr} may write, and the operation it names when it refuses. */
+    private record Limit(String operation, long max) {
+        void check(StringBuilder out) {
+            if (out.length() > max) {
+                throw SizeLimits.exceeded(operation, out.length(), max);
+            }
+        }
+    }
+
+    private static void repr(StringBuilder out, Object value, Limit limit) {
+        if (value == null) {
+            out.append("None");
+        } else if (value instanceof Boolean b) {
+            out.append(b ? "True" : "False");
+        } else if (value instanceof CharSequence s) {
+            stringRepr(out, s.toString(), limit);
+        } else if (value instanceof Double || value instanceof Float || value instanceof java.math.BigDecimal) {
+            double d = ((Number) value).doubleValue();
+            out.append(Double.isNaN(d) ? "nan" : Double.isInfinite(d) ? (d > 0 ? "inf" : "-inf") : PyJson.floatRepr(d));
+        } else if (value instanceof java.util.Map<?, ?> map) {
+            out.append('{');
+            boolean first = true;
+            for (java.util.Map.Entry<?, ?> e : map.entrySet()) {
+                if (!first) {
+                    out.append(", ");
+                }
+                first = false;
+                repr(out, e.getKey(), limit);
+                out.append(": ");
+                repr(out, e.getValue(), limit);
+                limit.check(out);
+            }
+            out.append('}');
+        } else if (value instanceof Iterable<?> items) {
+            out.append('[');
+            boolean first = true;
+            for (Object item : items) {
+                if (!first) {
+                    out.append(", ");
+                }
+                first = false;
+                repr(out, item, limit);
+                limit.check(out);
+            }
+            out.append(']');
+        } else {
+            out.append(value);
+        }
+        limit.check(out);
+    }
+
+    /**
+     * Python's {@code repr} of a string: in single quotes, or double quotes when it holds a single quote and no
+     * double quote; backslashes and that quote escaped, <code>&#92;t &#92;n &#92;r</code>, other control characters and
+     * characters that are not printable ({@code str.isprintable}) as <code>&#92;xhh</code>,
+     * <code>&#92;uhhhh</code> or <code>&#92;Uhhhhhhhh</code>.
+     */
+    private static void stringRepr(StringBuilder out, String s, Limit limit) {
+        char quote = s.indexOf('\'') >= 0 && s.indexOf('"') < 0 ? '"' : '\'';
+        out.append(quote);
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            i += Character.charCount(cp);
+            if (cp == quote || cp == '\\') {
+                out.append('\\').appendCodePoint(cp);
+            } else if (cp == '\t') {
+                out.append("\\t");
+            } else if (cp == '\n') {
+                out.append("\\n");
+            } else if (cp == '\r') {
+                out.append("\\r");
+            } else if (cp < 0x20 || cp == 0x7f) {
+                out.append(String.format("\\x%02x", cp));
+            } else if (cp < 0x7f || isPrintable(cp)) {
+                out.appendCodePoint(cp);
+            } else if (cp <= 0xff) {
+                out.append(String.format("\\x%02x", cp));
+            } else if (cp <= 0xffff) {
+                out.append(String.format("\\u%04x", cp));
+            } else {
+                out.append(String.format("\\U%08x", cp));
+            }
+            limit.check(out);
+        }
+        out.append(quote);
+    }
+
+    /** Python's {@code str.isprintable()} for one non-ASCII code point: not a control, format, surrogate, private-use,
+     *  unassigned or separator character. */
+    private static boolean isPrintable(int cp) {
+        return switch (Character.getType(cp)) {
+            case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.PRIVATE_USE,
+                 Character.UNASSIGNED, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+                 Character.SPACE_SEPARATOR -> false;
+            default -> true;
+        };
+    }
+
     /** The Python-ish type name of a template value, for error messages. */
     static String typeName(Object value) {
         if (value == null) {

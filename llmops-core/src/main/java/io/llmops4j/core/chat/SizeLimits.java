@@ -356,6 +356,12 @@ final class SizeLimits {
             }
             return super.coerceToType(value, type);
         }
+
+        /** Python's {@code str} of booleans, floats, lists and maps, see {@link #asText}. */
+        @Override
+        protected String coerceToString(Object value) {
+            return asText(value, super::coerceToString);
+        }
     }
 
     /** Refuses {@code value} if it is a list or map that would be written out at more than the limit. */
@@ -458,9 +464,29 @@ final class SizeLimits {
     }
 
     /**
+     * A value written out as text by printing ({@code {{ x }}}), {@code ~} or the {@code string} filter: Python's
+     * {@code str} ({@link PyStrings#str}) for booleans, floats, lists and maps, as Jinja writes them, bounded by
+     * {@link #maxChars()}; an empty string for none, which jinjava does not tell from an undefined value here (Jinja
+     * writes {@code None} for none and nothing for undefined); other values (strings, integers, jinjava's own
+     * objects) by {@code jinjava}'s own conversion.
+     */
+    static String asText(Object value, java.util.function.Function<Object, String> jinjava) {
+        if (value == null) {
+            return "";
+        }
+        if (value instanceof Boolean || value instanceof Double || value instanceof Float
+                || value instanceof java.math.BigDecimal || value instanceof Collection<?> || value instanceof Map<?, ?>) {
+            JinjavaInterpreter current = JinjavaInterpreter.getCurrent();
+            return PyStrings.str(value, current == null ? Long.MAX_VALUE : current.getConfig().getMaxStringLength());
+        }
+        return jinjava.apply(value);
+    }
+
+    /**
      * Jinjava's strategy for printing an expression ({@code {{ x }}}), bounded: it checks the render budget and
      * refuses a value that would be written out at more than {@link #maxChars()} characters, before jinjava
-     * turns it into one string (a list that holds one long string many times, say). Output is otherwise jinjava's.
+     * turns it into one string (a list that holds one long string many times, say), and writes values out as
+     * {@link #asText} does.
      */
     static final class BoundedExpressionStrategy implements ExpressionStrategy {
         private static final long serialVersionUID = 1L;
@@ -472,7 +498,7 @@ final class SizeLimits {
             Object value = interpreter.resolveELExpression(master.getExpr(), master.getLineNumber());
             RenderBudget.check();
             requireChars("printing a " + PyStrings.typeName(value), textSize(value, maxChars()));
-            String result = interpreter.getAsString(value);
+            String result = asText(value, interpreter::getAsString);
             if (interpreter.getContext().isAutoEscape() && !(value instanceof SafeString)) {
                 result = EscapeFilter.escapeHtmlEntities(result);
             }

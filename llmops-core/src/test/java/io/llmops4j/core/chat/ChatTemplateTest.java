@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -261,14 +262,14 @@ class ChatTemplateTest {
         ChatTemplate t = ChatTemplate.compile("{{ not x is defined }} {{ not y is defined }} {{ not x == 1 }}"
                 + " {{ not x == 2 }} {{ not 'b' in s }} {{ not x is defined or true }} {{ not false and false }}", Map.of());
         assertThat(t.render(List.of(), false, Map.of("x", 1, "s", "abc")))
-                .isEqualTo("false true false true false true false");
+                .isEqualTo("False True False True False True False");
     }
 
     @Test
     void generationBlockRendersItsBody() {
         String template = "{% for m in messages %}{% if m.role == 'assistant' %}{% generation %}"
                 + "{% set inner = 1 %}[{{ m.content }}]{% endgeneration %}{% endif %}{% endfor %}{{ inner is defined }}";
-        assertThat(render(template)).isEqualTo("[Hi! How can I help?]false");
+        assertThat(render(template)).isEqualTo("[Hi! How can I help?]False");
     }
 
     @Test
@@ -280,7 +281,7 @@ class ChatTemplateTest {
                 + "|{{ 'a,b,,c'.split(',') | length }}|{{ 'a,b,c'.split(',', 1) | join('|') }}"))
                 .isEqualTo("a,b,c|x|y|z|4|a|b,c");
         assertThat(render("{{ 'abc'.startswith('ab') }} {{ 'abc'.endswith('bc') }} {{ 'abc'.startswith(['x', 'a']) }}"
-                + " {{ 'abc'.startswith('b') }}")).isEqualTo("true true true false");
+                + " {{ 'abc'.startswith('b') }}")).isEqualTo("True True True False");
         assertThat(render("{{ 'hello wORLD'.title() }}|{{ 'hELLO'.capitalize() }}|{{ 'Ab'.upper() }}{{ 'Ab'.lower() }}"))
                 .isEqualTo("Hello World|Hello|ABab");
         assertThat(render("{{ 'a-b-c'.replace('-', '+') }}|{{ 'a-b-c'.replace('-', '+', 1) }}|{{ 'abcb'.find('b') }}"
@@ -295,7 +296,7 @@ class ChatTemplateTest {
         String template = "{% for k, v in messages[0].items() %}{{ k }}={{ v }};{% endfor %}"
                 + "{{ messages[0].keys() | join(',') }}|{{ messages[0].get('name', 'anon') }}|"
                 + "{{ 'tool_calls' in messages[0] }}{{ 'role' in messages[0] }}|{{ messages[0].tool_calls is defined }}";
-        assertThat(render(template)).isEqualTo("role=system;content=You are a helpful assistant.;role,content|anon|falsetrue|false");
+        assertThat(render(template)).isEqualTo("role=system;content=You are a helpful assistant.;role,content|anon|FalseTrue|False");
     }
 
     @Test
@@ -320,6 +321,58 @@ class ChatTemplateTest {
         ChatTemplate sorted = ChatTemplate.compile("{{ data | tojson(sort_keys=true) }}", Map.of());
         assertThat(sorted.render(List.of(), false, Map.of("data", map("b", 1, "a", "\u0001"))))
                 .isEqualTo("{\"a\": \"\\u0001\", \"b\": 1}");
+    }
+
+    /** The variables of the printing tests, as in the jinja2 run they were checked against. */
+    private static Map<String, Object> printedValues() {
+        return map("b", true, "f", 1e-5, "n", null,
+                "l", Arrays.asList("a", 1, true, null, 2.5, "it's", "say \"hi\" 'x'", "tab\tnl\n\\",
+                        "\u00e9\u4e2d\ud83d\ude00\u0001\u00a0\u200b"),
+                "d", map("k", "v", "n", List.of(1, map("x", false)), "z", null));
+    }
+
+    @Test
+    void printingConcatenationAndStringFilterWritePythonStr() {
+        // Checked with jinja2 3.1.6 in HF's environment (ImmutableSandboxedEnvironment, trim_blocks, lstrip_blocks,
+        // as /tmp/probe/hf_render.py), rendering the same templates with the values of printedValues()
+        ChatTemplate t = ChatTemplate.compile("{{ b }}|{{ false }}|{{ f }}|{{ 1e16 }}|{{ 0.1 }}|{{ 2.0 }}|{{ 1e7 }}"
+                + "|{{ 10 / 4 }}|{{ 4 / 2 }}|{{ 7 // 2 }}|{{ 0.1 + 0.2 }}|{{ 1.5e300 * 1e10 }}"
+                + "|{{ -0.0 }}|{{ 1e-4 }}|{{ 123456789.123 }}|{{ -1.5e-7 }}|{{ 1e22 }}", Map.of());
+        assertThat(t.render(List.of(), false, printedValues())).isEqualTo("True|False|1e-05|1e+16|0.1|2.0|10000000.0"
+                + "|2.5|2.0|3|0.30000000000000004|inf|-0.0|0.0001|123456789.123|-1.5e-07|1e+22");
+        String list = "['a', 1, True, None, 2.5, \"it's\", 'say \"hi\" \\'x\\'', 'tab\\tnl\\n\\\\', "
+                + "'\u00e9\u4e2d\ud83d\ude00\\x01\\xa0\\u200b']";
+        String dict = "{'k': 'v', 'n': [1, {'x': False}], 'z': None}";
+        t = ChatTemplate.compile("{{ l }}\n{{ d }}\n{{ '' ~ l }}|{{ 'x' ~ b }}|{{ f ~ '' }}|{{ d ~ '' }}|{{ 1e16 ~ '' }}"
+                + "\n{{ l|string }}|{{ b|string }}|{{ f|string }}|{{ d|string }}|{{ 3|string }}|{{ 'a'|string }}"
+                + "\n{{ [] }}|{{ {} }}|{{ [[]] }}|{{ [1, [2, 'x']] }}|{{ [1.0, 2.5, 1e-05] }}|{{ (1 > 0) ~ '' }}"
+                + "|{% for k, v in d.items() %}{{ k }}={{ v }};{% endfor %}", Map.of());
+        assertThat(t.render(List.of(), false, printedValues())).isEqualTo(list + "\n" + dict + "\n"
+                + list + "|xTrue|1e-05|" + dict + "|1e+16\n"
+                + list + "|True|1e-05|" + dict + "|3|a\n"
+                + "[]|{}|[[]]|[1, [2, 'x']]|[1.0, 2.5, 1e-05]|True|k=v;n=[1, {'x': False}];z=;");
+        // Known difference: jinjava cannot tell none from undefined when writing a value out, so none writes nothing
+        // (jinja2: [None]|[]|[Nonex]|[None]|[] and z=None above)
+        assertThat(ChatTemplate.compile("[{{ n }}]|[{{ undefinedvar }}]|[{{ n ~ 'x' }}]|[{{ n|string }}]|[{{ undefinedvar|string }}]",
+                Map.of()).render(List.of(), false, printedValues())).isEqualTo("[]|[]|[x]|[]|[]");
+    }
+
+    @Test
+    void pythonStrOfAStructureIsBoundedWhileItIsWritten() {
+        // Python's repr writes a control character as four characters (\x01): the list passes the size check made
+        // before writing (its characters), and is refused while it is written, past the limit
+        Map<String, Object> vars = map("l", List.of("\u0001".repeat(ChatTemplate.MAX_OUTPUT_CHARS / 2)));
+        for (String template : List.of("{{ l }}", "{{ '' ~ l }}", "{{ l | string }}")) {
+            assertThatThrownBy(() -> ChatTemplate.compile(template, Map.of()).render(List.of(), false, vars))
+                    .as(template)
+                    .isInstanceOf(ChatTemplateException.class)
+                    .hasMessageContaining("writing a list out as text")
+                    .hasMessageContaining("more than the limit of " + ChatTemplate.MAX_OUTPUT_CHARS);
+        }
+        // Python: repr(['\x01' * 10]) is 44 characters long
+        assertThat(PyStrings.repr(List.of("\u0001".repeat(10)), 44)).isEqualTo("['" + "\\x01".repeat(10) + "']");
+        assertThatThrownBy(() -> PyStrings.repr(List.of("\u0001".repeat(10)), 43))
+                .isInstanceOf(SizeLimits.LimitExceeded.class);
     }
 
     @Test
@@ -727,10 +780,11 @@ class ChatTemplateTest {
                 .isInstanceOf(ChatTemplateException.class).hasMessageContaining("'print' is disabled");
         assertThatThrownBy(() -> render(big + "{% for x in l %}{{ x }}{% endfor %}"))
                 .isInstanceOf(ChatTemplateException.class).hasMessageContaining("output exceeds the limit of 1048576");
-        // small structures print as before; a name that is not an index of a list is undefined, as in Jinja
+        // small structures print as Python's str (jinja2 3.1.6, apart from the jinjava-only test string_containing);
+        // a name that is not an index of a list is undefined, as in Jinja
         assertThat(render("{% set l = ['a', 'b'] %}{{ l }}|{{ '' ~ l }}|{{ {'k': l} }}|{{ 'a' in 'abc' }}|{{ 'x' + 'y' }}"
                 + "|{{ {'k': 1}['k'] }}|[{{ l.foo }}{{ l['foo'] }}]|{{ l[-1] }}|{{ 'b' is string_containing 'b' }}"))
-                .isEqualTo("[a, b]|[a, b]|{k=[a, b]}|true|xy|1|[]|b|true");
+                .isEqualTo("['a', 'b']|['a', 'b']|{'k': ['a', 'b']}|True|xy|1|[]|b|True");
     }
 
     @Test
