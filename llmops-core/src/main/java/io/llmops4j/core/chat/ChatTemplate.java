@@ -49,7 +49,8 @@ import java.util.Set;
  * variables. HF's additions are provided: {@code raise_exception(msg)} (fails the render with a
  * {@link ChatTemplateException} carrying {@code msg}), the {@code generation} block, {@code strftime_now(format)},
  * and the filters {@code tojson} (Python's {@code json.dumps} text, with HF's arguments {@code ensure_ascii},
- * {@code indent}, {@code separators} and {@code sort_keys}) and {@code trim} (Python's {@code str.strip}). Strings have the Python
+ * {@code indent}, {@code separators} and {@code sort_keys}), {@code trim} (Python's {@code str.strip}) and Jinja 3.1's
+ * {@code items} (a map's key-value pairs; jinjava has no such filter). Strings have the Python
  * methods templates use: {@code strip}, {@code lstrip}, {@code rstrip}, {@code split}, {@code splitlines},
  * {@code startswith}, {@code endswith}, {@code upper}, {@code lower}, {@code title}, {@code capitalize},
  * {@code center}, {@code replace}, {@code find}, {@code count}, {@code join}, {@code isdigit}, {@code isalpha},
@@ -71,7 +72,8 @@ import java.util.Set;
  * {@code ('k', 'v')}), map keys are strings ({@code {1: 'a'}} prints {@code {'1': 'a'}}), the {@code join} and
  * {@code format} filters write booleans, floats, lists and maps Java's way ({@code [true]|join} is {@code true}),
  * string repetition ({@code 'x' * 3}), <code>&#92;x</code> and <code>&#92;u</code> escapes in string literals,
- * {@code loop.previtem} and {@code loop.nextitem}, and the <code>{%+</code> whitespace marker are not supported.
+ * {@code loop.previtem} and {@code loop.nextitem}, and the <code>{%+</code> whitespace marker are not supported;
+ * iterating over none and {@code none|items} give nothing (Jinja: a {@code TypeError}).
  *
  * <p><b>Sandbox.</b> Templates are untrusted input. A template cannot read files or resources
  * ({@code include}, {@code import}, {@code from}, {@code extends} are disabled and the resource loader refuses
@@ -363,6 +365,7 @@ public final class ChatTemplate {
         engine.registerFilter(new ToJsonFilter());
         engine.registerFilter(new RoundFilter());
         engine.registerFilter(new StringFilter());
+        engine.registerFilter(new ItemsFilter());
         for (String name : List.of("length", "count")) {
             engine.registerFilter(new LengthFilter(name, engine.getGlobalContext().getFilter(name)));
         }
@@ -467,6 +470,31 @@ public final class ChatTemplate {
         @Override
         public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
             return SizeLimits.asText(var, String::valueOf);
+        }
+    }
+
+    /**
+     * Jinja's {@code items} filter (Jinja 3.1): a map's key-value pairs, as the {@code items()} method gives them;
+     * nothing for an undefined value or none; an error for anything else (jinjava has no such filter and printed
+     * nothing, so {@code for k, v in d|items} never looped).
+     */
+    private static final class ItemsFilter implements Filter {
+        @Override
+        public String getName() {
+            return "items";
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            if (var == null) {
+                return new ArrayList<>();
+            }
+            if (!(var instanceof Map<?, ?> map)) {
+                throw new IllegalArgumentException("Can only get item pairs from a mapping.");
+            }
+            List<List<Object>> items = new ArrayList<>(map.size());
+            map.forEach((k, v) -> items.add(java.util.Arrays.asList(k, v)));
+            return items;
         }
     }
 

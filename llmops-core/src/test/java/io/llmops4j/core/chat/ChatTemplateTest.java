@@ -859,4 +859,66 @@ class ChatTemplateTest {
         }
         assertThat(outputs).hasSize(100).containsOnly(expected);
     }
+
+    /**
+     * Hermes-3's tool_use chat template (excerpt; NousResearch/Hermes-3-Llama-3.1-8B tokenizer_config.json,
+     * {@code chat_template} named {@code tool_use}) walks each tool's parameters with Jinja 3.1's {@code items}
+     * filter, which jinjava lacks: the loops ran zero times, dropping every parameter from the tool description.
+     */
+    private static final String HERMES3_TOOL_EXCERPT = "{%- macro json_to_python_type(json_spec) %}\n"
+            + "{%- set basic_type_map = {\n"
+            + "    \"string\": \"str\",\n"
+            + "    \"number\": \"float\",\n"
+            + "    \"integer\": \"int\",\n"
+            + "    \"boolean\": \"bool\"\n"
+            + "} %}\n"
+            + "\n"
+            + "{%- if basic_type_map[json_spec.type] is defined %}\n"
+            + "    {{- basic_type_map[json_spec.type] }}\n"
+            + "{%- else %}\n"
+            + "    {{- \"Any\" }}\n"
+            + "{%- endif %}\n"
+            + "{%- endmacro %}\n"
+            + "{%- for tool in tools %}\n"
+            + "    {%- if tool.function is defined %}\n"
+            + "        {%- set tool = tool.function %}\n"
+            + "    {%- endif %}\n"
+            + "    {{- '\"description\": \"' + tool.name + '(' }}\n"
+            + "    {%- for param_name, param_fields in tool.parameters.properties|items %}\n"
+            + "        {{- param_name + \": \" + json_to_python_type(param_fields) }}\n"
+            + "        {%- if not loop.last %}\n"
+            + "            {{- \", \" }}\n"
+            + "        {%- endif %}\n"
+            + "    {%- endfor %}\n"
+            + "    {{- \")\" }}\n"
+            + "    {{- \" - \" + tool.description + \"\\n\\n\" }}\n"
+            + "    {%- for param_name, param_fields in tool.parameters.properties|items %}\n"
+            + "        {%- if loop.first %}\n"
+            + "            {{- \"    Args:\\n\" }}\n"
+            + "        {%- endif %}\n"
+            + "        {{- \"        \" + param_name + \"(\" + json_to_python_type(param_fields) + \"): \" + param_fields.description|trim }}\n"
+            + "    {%- endfor %}\n"
+            + "{%- endfor %}\n";
+
+    @Test
+    void theItemsFilterWalksAToolsParametersAsInHermes3() {
+        Map<String, Object> tool = map("type", "function", "function", map("name", "get_weather",
+                "description", "Get the weather",
+                "parameters", map("type", "object", "properties", map(
+                        "city", map("type", "string", "description", " The city "),
+                        "days", map("type", "integer", "description", "How many days"),
+                        "units", map("type", "object", "description", "Units")),
+                        "required", List.of("city"))));
+        // produced by jinja2 3.1.6 through HF's environment
+        assertThat(ChatTemplate.compile(HERMES3_TOOL_EXCERPT, Map.of())
+                .render(List.of(), false, Map.of("tools", List.of(tool))))
+                .isEqualTo("\"description\": \"get_weather(city: str, days: int, units: Any) - Get the weather\n\n"
+                        + "    Args:\n        city(str): The city        days(int): How many days        units(Any): Units");
+        // jinja2 3.1.6: an undefined value has no items; anything but a mapping is an error
+        assertThat(render("{{ nothing|items|list }}|{% for k, v in {'a': 1, 'b': [2]}|items %}{{ k }}={{ v }};{% endfor %}"))
+                .isEqualTo("[]|a=1;b=[2];");
+        assertThatThrownBy(() -> render("{{ 'abc'|items|list }}"))
+                .isInstanceOf(ChatTemplateException.class)
+                .hasMessageContaining("Can only get item pairs from a mapping.");
+    }
 }
