@@ -62,7 +62,11 @@ import java.util.Set;
  * expression, {@code namespace(i=messages|length - 1)}), subscripts and slices are Python's ({@code messages[::-1]},
  * {@code s[1:-1:2]}), the tests {@code defined} and {@code none} tell a variable or key holding none from a missing
  * one as Jinja does ({@code x is none} is false for an undefined {@code x}), {@code {{- -}}} trims like Jinja, and
- * iterating over a map yields its keys. Printing a value ({@code {{ x }}}), {@code ~} and the {@code string} filter
+ * iterating over a map yields its keys. Loops have Jinja's {@code loop.previtem} and {@code loop.nextitem} (undefined
+ * on the first and last iteration; {@code nextitem} reads one item ahead, and only when used) and loop filters
+ * ({@code {% for m in messages if m.role != 'system' %}}, which jinjava ignored: {@code loop.index},
+ * {@code loop.length}, {@code loop.last}, {@code previtem} and {@code nextitem} count only the items that pass, see
+ * {@link LoopTag}). Printing a value ({@code {{ x }}}), {@code ~} and the {@code string} filter
  * write it as Python's {@code str}: {@code True} and {@code False}, floats as Python writes them ({@code 1e-05},
  * {@code 1e+16}, {@code 2.0}), lists and maps as {@code ['a', 1, True, None]} and {@code {'k': 'v'}} with their items
  * in Python's {@code repr}. Known differences that real chat templates do not depend on: none written out by
@@ -71,8 +75,8 @@ import java.util.Set;
  * list or map is written {@code None}), the pairs of {@code items()} are lists ({@code ['k', 'v']}; Python:
  * {@code ('k', 'v')}), map keys are strings ({@code {1: 'a'}} prints {@code {'1': 'a'}}), the {@code join} and
  * {@code format} filters write booleans, floats, lists and maps Java's way ({@code [true]|join} is {@code true}),
- * string repetition ({@code 'x' * 3}), <code>&#92;x</code> and <code>&#92;u</code> escapes in string literals,
- * {@code loop.previtem} and {@code loop.nextitem}, and the <code>{%+</code> whitespace marker are not supported;
+ * string repetition ({@code 'x' * 3}), <code>&#92;x</code> and <code>&#92;u</code> escapes in string literals
+ * and the <code>{%+</code> whitespace marker are not supported;
  * iterating over none and {@code none|items} give nothing (Jinja: a {@code TypeError}).
  *
  * <p><b>Sandbox.</b> Templates are untrusted input. A template cannot read files or resources
@@ -361,6 +365,7 @@ public final class ChatTemplate {
             throw new IOException("chat templates may not load other templates or files (asked for '" + name + "')");
         });
         engine.registerTag(new GenerationTag());
+        engine.registerTag(new LoopTag()); // replaces jinjava's for: loop.previtem / nextitem, loop filters
         engine.registerFilter(new TrimFilter());
         engine.registerFilter(new ToJsonFilter());
         engine.registerFilter(new RoundFilter());

@@ -383,8 +383,11 @@ final class JinjaPrecedence {
                 return false;
             }
             if (node instanceof Lookup lookup) {
-                return lookup.container(bindings, context) instanceof Map<?, ?> map
-                        && map.containsKey(lookup.key(bindings, context));
+                Object container = lookup.container(bindings, context);
+                if (container instanceof com.hubspot.jinjava.util.ForLoop loop) {
+                    return LoopTag.hasAdjacentItem(loop, String.valueOf(lookup.key(bindings, context)));
+                }
+                return container instanceof Map<?, ?> map && map.containsKey(lookup.key(bindings, context));
             }
             return true;
         }

@@ -52,6 +52,10 @@ final class SandboxResolver extends CompositeELResolver {
             if (base instanceof ForLoop && property != null && LOOP_PROPERTIES.contains(property.toString())) {
                 return internals.getValue(context, base, property);
             }
+            if (base instanceof ForLoop loop && ("previtem".equals(property) || "nextitem".equals(property))) {
+                context.setPropertyResolved(true);
+                return LoopTag.adjacentItem(loop, (String) property);
+            }
             Long index = base instanceof String ? index(property) : null;
             if (index != null) {
                 context.setPropertyResolved(true);

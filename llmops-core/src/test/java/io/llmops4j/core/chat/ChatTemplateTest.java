@@ -921,4 +921,101 @@ class ChatTemplateTest {
                 .isInstanceOf(ChatTemplateException.class)
                 .hasMessageContaining("Can only get item pairs from a mapping.");
     }
+
+    private static final List<ChatMessage> LOOP_CONVERSATION = List.of(ChatMessage.system("S"),
+            ChatMessage.user("U1"), ChatMessage.assistant("A1"), ChatMessage.user("U2"));
+
+    // loop.previtem / loop.nextitem: the expected strings below were produced by jinja2 3.1.6 through HF's
+    // environment (ImmutableSandboxedEnvironment with trim_blocks, lstrip_blocks; /tmp/probe/hf_render.py)
+
+    @Test
+    void loopPrevitemAndNextitemAreTheNeighboursOfTheCurrentItem() {
+        assertThat(render("{% for m in messages %}{{ loop.index }}:{% if loop.previtem is defined %}{{ loop.previtem.content }}{% else %}-{% endif %}<{{ m.content }}>{% if loop.nextitem is defined %}{{ loop.nextitem.content }}{% else %}-{% endif %}|{{ loop.previtem is defined }},{{ loop.nextitem is undefined }},{{ loop.previtem is none }};{% endfor %}", LOOP_CONVERSATION))
+                .isEqualTo("1:-<S>U1|False,False,False;2:S<U1>A1|True,False,False;3:U1<A1>U2|True,False,False;4:A1<U2>-|True,True,False;");
+        // an item that is none is defined, as in Jinja
+        assertThat(render("{% for x in [none, 1] %}{{ loop.previtem is defined }}{{ loop.previtem is none }}"
+                + "{{ loop.nextitem is defined }}{{ loop.nextitem is none }};{% endfor %}"))
+                .isEqualTo("FalseFalseTrueFalse;TrueTrueFalseFalse;");
+    }
+
+    @Test
+    void loopPrevitemAndNextitemSkipItemsTheLoopFilterDrops() {
+        assertThat(render("{% for m in messages if m.role != 'system' %}{{ loop.index }}/{{ loop.length }}{{ loop.first }}{{ loop.last }}:{% if loop.previtem is defined %}{{ loop.previtem.content }}{% else %}-{% endif %}<{{ m.content }}>{% if loop.nextitem is defined %}{{ loop.nextitem.content }}{% else %}-{% endif %}{{ loop.cycle('a', 'b') }};{% endfor %}", LOOP_CONVERSATION))
+                .isEqualTo("1/3TrueFalse:-<U1>A1a;2/3FalseFalse:U1<A1>U2b;3/3FalseTrue:A1<U2>-a;");
+        assertThat(render("{% for m in messages if m.role == 'tool' %}{{ m.content }}{% endfor %}|{% for n in [1, 2, 3, 4, 5] if n is odd %}{{ loop.previtem }}<{{ n }}>{{ loop.nextitem }}{{ loop.revindex }};{% endfor %}", LOOP_CONVERSATION))
+                .isEqualTo("|<1>33;1<3>52;3<5>1;");
+    }
+
+    @Test
+    void loopPrevitemAndNextitemBelongToTheInnermostLoop() {
+        assertThat(render("{% for m in messages %}{{ loop.previtem.role if loop.previtem }}>{{ m.role }}[{% for c in ['x', 'y', 'z'] %}{{ loop.previtem }}{{ c }}{{ loop.nextitem }}{{ loop.depth }},{% endfor %}]{{ loop.nextitem.role if loop.nextitem }}{{ loop.depth }};{% endfor %}", LOOP_CONVERSATION))
+                .isEqualTo(">system[xy1,xyz1,yz1,]user1;system>user[xy1,xyz1,yz1,]assistant1;user>assistant[xy1,xyz1,yz1,]user1;assistant>user[xy1,xyz1,yz1,]1;");
+    }
+
+    private static final String HERMES3_TOOL_RESPONSE_EXCERPT = "{%- for message in messages %}\n"
+            + "    {%- if message.role == \"tool\" %}\n"
+            + "        {%- if loop.previtem and loop.previtem.role != \"tool\" %}\n"
+            + "            {{- '<|im_start|>tool\\n' }}\n"
+            + "        {%- endif %}\n"
+            + "        {{- '<tool_response>\\n' }}\n"
+            + "        {{- message.content }}\n"
+            + "        {%- if not loop.last %}\n"
+            + "            {{- '\\n</tool_response>\\n' }}\n"
+            + "        {%- else %}\n"
+            + "            {{- '\\n</tool_response>' }}\n"
+            + "        {%- endif %}\n"
+            + "        {%- if not loop.last and loop.nextitem.role != \"tool\" %}\n"
+            + "            {{- '<|im_end|>' }}\n"
+            + "        {%- elif loop.last %}\n"
+            + "            {{- '<|im_end|>' }}\n"
+            + "        {%- endif %}\n"
+            + "    {%- else %}\n"
+            + "        {{- '<|im_start|>' + message.role + '\\n' + message.content + '<|im_end|>\\n' }}\n"
+            + "    {%- endif %}\n"
+            + "{%- endfor %}\n";
+
+    @Test
+    void hermes3OpensOneToolTurnForConsecutiveToolResponses() {
+        List<ChatMessage> messages = List.of(ChatMessage.system("S"), ChatMessage.user("Q"),
+                ChatMessage.assistant("<tool_call>x</tool_call>"), new ChatMessage("tool", "R1"),
+                new ChatMessage("tool", "R2"), ChatMessage.assistant("A"), new ChatMessage("tool", "R3"));
+        assertThat(render(HERMES3_TOOL_RESPONSE_EXCERPT, messages))
+                .isEqualTo("<|im_start|>system\n"
+                        + "S<|im_end|>\n"
+                        + "<|im_start|>user\n"
+                        + "Q<|im_end|>\n"
+                        + "<|im_start|>assistant\n"
+                        + "<tool_call>x</tool_call><|im_end|>\n"
+                        + "<|im_start|>tool\n"
+                        + "<tool_response>\n"
+                        + "R1\n"
+                        + "</tool_response>\n"
+                        + "<tool_response>\n"
+                        + "R2\n"
+                        + "</tool_response>\n"
+                        + "<|im_end|><|im_start|>assistant\n"
+                        + "A<|im_end|>\n"
+                        + "<|im_start|>tool\n"
+                        + "<tool_response>\n"
+                        + "R3\n"
+                        + "</tool_response><|im_end|>");
+    }
+
+    @Test
+    void loopNextitemReadsALazySequenceAtMostOneItemAhead() {
+        List<Long> pulled = new ArrayList<>();
+        java.util.Iterator<Long> lazy = java.util.stream.LongStream.range(0, 1_000_000_000L)
+                .peek(pulled::add).iterator();
+        LoopTag.Lookahead items = new LoopTag.Lookahead(lazy, null);
+        assertThat(items.next()).isEqualTo(0L);
+        assertThat(pulled).containsExactly(0L);
+        assertThat(items.peek()).isEqualTo(1L); // loop.nextitem
+        assertThat(items.peek()).isEqualTo(1L);
+        assertThat(pulled).containsExactly(0L, 1L);
+        assertThat(items.next()).isEqualTo(1L);
+        assertThat(items.previous()).isEqualTo(0L); // loop.previtem
+        assertThat(pulled).containsExactly(0L, 1L);
+        assertThat(items.next()).isEqualTo(2L);
+        assertThat(pulled).containsExactly(0L, 1L, 2L);
+    }
 }
