@@ -16,6 +16,7 @@ import com.hubspot.jinjava.tree.Node;
 import com.hubspot.jinjava.tree.TagNode;
 import com.hubspot.jinjava.util.ObjectTruthValue;
 import io.llmops4j.core.ChatMessage;
+import io.llmops4j.core.ToolCall;
 import jinjava.javax.el.ExpressionFactory;
 import io.llmops4j.core.InvalidRequestException;
 
@@ -43,10 +44,16 @@ import java.util.Set;
  *
  * <p><b>Dialect.</b> Rendering uses jinjava configured like HF's Jinja environment ({@code trim_blocks} and
  * {@code lstrip_blocks} on, and, as {@code keep_trailing_newline} is off, one trailing newline of the source
- * dropped and {@code \r\n} read as {@code \n}). Templates see {@code messages} (a list of {@code {role, content}}
- * maps), {@code add_generation_prompt}, {@code tools} and {@code documents} (none unless given, as HF passes
- * them), the special tokens given to {@link #compile} ({@code bos_token}, {@code eos_token}, ...) and any extra
- * variables. HF's additions are provided: {@code raise_exception(msg)} (fails the render with a
+ * dropped and {@code \r\n} read as {@code \n}). Templates see {@code messages}, {@code add_generation_prompt},
+ * {@code tools} and {@code documents} (none unless given, as HF passes them), the special tokens given to
+ * {@link #compile} ({@code bos_token}, {@code eos_token}, ...) and any extra variables. Each message is the
+ * OpenAI-style dict HF's {@code apply_chat_template} is usually given: {@code role}, {@code content} (none for an
+ * assistant message that only calls tools), and only when set {@code tool_calls} (a list of
+ * {@code {"type": "function", "id": ..., "function": {"name": ..., "arguments": {...}}}}, {@code id} only when the
+ * call has one, the arguments as a dict, as HF recommends), {@code tool_call_id} and {@code name}; so
+ * {@code message.tool_calls is defined} and {@code 'tool_calls' in message} are false for a message without tool
+ * calls. {@code tools} is a list of JSON objects (JSON schema function descriptions), each given as a map or as the
+ * JSON text of an object. HF's additions are provided: {@code raise_exception(msg)} (fails the render with a
  * {@link ChatTemplateException} carrying {@code msg}), the {@code generation} block, {@code strftime_now(format)},
  * and the filters {@code tojson} (Python's {@code json.dumps} text, with HF's arguments {@code ensure_ascii},
  * {@code indent}, {@code separators} and {@code sort_keys}), {@code trim} (Python's {@code str.strip}) and Jinja 3.1's
@@ -77,7 +84,10 @@ import java.util.Set;
  * {@code format} filters write booleans, floats, lists and maps Java's way ({@code [true]|join} is {@code true}),
  * string repetition ({@code 'x' * 3}), <code>&#92;x</code> and <code>&#92;u</code> escapes in string literals
  * and the <code>{%+</code> whitespace marker are not supported;
- * iterating over none and {@code none|items} give nothing (Jinja: a {@code TypeError}).
+ * iterating over none and {@code none|items} give nothing (Jinja: a {@code TypeError}); {@code +} of a string and
+ * none, a list or a map writes {@code null} or Java's text of the list or map ({@code 'a' + none} is {@code anull},
+ * {@code 'a' + {'k': 1}} is <code>a{k=1}</code>; Jinja: a {@code TypeError}), so a template that concatenates a tool
+ * call's arguments as if they were JSON text (DeepSeek-R1's) writes them as Java's text where HF's render fails.
  *
  * <p><b>Sandbox.</b> Templates are untrusted input. A template cannot read files or resources
  * ({@code include}, {@code import}, {@code from}, {@code extends} are disabled and the resource loader refuses
@@ -91,7 +101,8 @@ import java.util.Set;
  * recursive macros; the source is at most {@value #MAX_TEMPLATE_CHARS} characters with brackets nested at most
  * {@value #MAX_BRACKET_DEPTH} deep (jinjava's expression parser slows down steeply with nesting, outside the
  * render-time limit). Every violation is a {@link ChatTemplateException} naming the problem. Variables passed in
- * must be plain data (maps with string keys, lists, strings, numbers, booleans, null); they are copied.
+ * must be plain data (maps with string keys, lists, strings, numbers, booleans, null, nested at most
+ * {@value JsonObjects#MAX_DEPTH} deep; a tool may also be JSON text); they are copied.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -190,8 +201,11 @@ public final class ChatTemplate {
      * Renders a conversation with extra template variables (e.g. {@code tools}, {@code documents},
      * {@code date_string}); they override special tokens of the same name.
      *
+     * @param variables plain data; {@code tools}, if given, is a list of JSON objects, each a map or the JSON text
+     *                  of an object (JSON schema function descriptions, as HF's {@code apply_chat_template(tools=...)}
+     *                  takes them)
      * @throws InvalidRequestException if an extra variable is named {@code messages} or {@code add_generation_prompt}
-     *                                 or holds something other than plain data
+     *                                 or holds something other than plain data, or a tool is not a JSON object
      * @throws ChatTemplateException   if the template raises an exception, breaks a sandbox rule or fails
      */
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt, Map<String, ?> variables) {
@@ -204,13 +218,11 @@ public final class ChatTemplate {
             }
         }
         Map<String, Object> context = new LinkedHashMap<>(specialTokens);
-        context.putAll(copyVariables(variables));
+        context.putAll(copyVariables(withToolsRead(variables)));
         List<Object> list = new ArrayList<>(messages.size());
+        int index = 0;
         for (ChatMessage m : messages) {
-            Map<String, Object> map = new LinkedHashMap<>();
-            map.put("role", m.role());
-            map.put("content", m.content());
-            list.add(map);
+            list.add(messageMap(Objects.requireNonNull(m, "messages[" + index + "]"), index++));
         }
         // HF's apply_chat_template passes tools=None and documents=None when they are not given
         for (String none : List.of("tools", "documents")) {
@@ -628,20 +640,93 @@ public final class ChatTemplate {
 
     // ---------------------------------------------------------------- input conversion
 
+    /**
+     * A message as the OpenAI-style dict that HF's {@code apply_chat_template} is usually given: {@code role} and
+     * {@code content} (none when absent) always, {@code tool_calls} (each {@code {"type": "function", "id": ...,
+     * "function": {"name": ..., "arguments": {...}}}}, {@code id} only when set, arguments as a dict),
+     * {@code tool_call_id} and {@code name} only when set, so that {@code message.tool_calls is defined} and
+     * {@code 'tool_calls' in message} are false for a message without tool calls.
+     */
+    private static Map<String, Object> messageMap(ChatMessage m, int index) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("role", m.role());
+        map.put("content", m.content());
+        if (!m.toolCalls().isEmpty()) {
+            List<Object> calls = new ArrayList<>(m.toolCalls().size());
+            for (int j = 0; j < m.toolCalls().size(); j++) {
+                ToolCall call = m.toolCalls().get(j);
+                Map<String, Object> function = new LinkedHashMap<>();
+                function.put("name", call.name());
+                function.put("arguments", plain(call.arguments(),
+                        "messages[" + index + "].tool_calls[" + j + "].function.arguments", 0));
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("type", "function");
+                if (call.id() != null) {
+                    entry.put("id", call.id());
+                }
+                entry.put("function", function);
+                calls.add(entry);
+            }
+            map.put("tool_calls", calls);
+        }
+        if (m.toolCallId() != null) {
+            map.put("tool_call_id", m.toolCallId());
+        }
+        if (m.name() != null) {
+            map.put("name", m.name());
+        }
+        return map;
+    }
+
+    /**
+     * The variables with {@code tools}, if given, checked to be a list of JSON objects and any tool given as JSON
+     * text read into a map (see {@link JsonObjects}); the maps are then copied with the other variables.
+     */
+    private static Map<String, ?> withToolsRead(Map<String, ?> variables) {
+        Object tools = variables.get("tools");
+        if (tools == null) {
+            return variables;
+        }
+        if (!(tools instanceof Collection<?> items)) {
+            throw new InvalidRequestException("template variable tools must be a list of tools (JSON objects), found a "
+                    + tools.getClass().getName());
+        }
+        List<Object> read = new ArrayList<>(items.size());
+        int i = 0;
+        for (Object tool : items) {
+            String path = "template variable tools[" + i++ + "]";
+            if (tool instanceof CharSequence text) {
+                read.add(JsonObjects.parse(text.toString(), path));
+            } else if (tool instanceof Map<?, ?>) {
+                read.add(tool); // copied, and checked to be plain data, with the other variables
+            } else {
+                throw new InvalidRequestException(path + " is a " + (tool == null ? "null" : tool.getClass().getName())
+                        + "; a tool must be a JSON object: a Map, or the JSON text of an object");
+            }
+        }
+        Map<String, Object> copy = new LinkedHashMap<>(variables);
+        copy.put("tools", read);
+        return copy;
+    }
+
     private static Map<String, Object> copyVariables(Map<String, ?> variables) {
         Map<String, Object> copy = new LinkedHashMap<>();
         variables.forEach((name, value) -> {
             if (name == null) {
                 throw new InvalidRequestException("template variable names must not be null");
             }
-            copy.put(name, plain(value, name));
+            copy.put(name, plain(value, name, 0));
         });
         return copy;
     }
 
-    /** A deep copy made of maps, lists, strings, numbers, booleans and null only. */
-    private static Object plain(Object value, String path) {
-        if (value == null || value instanceof String || value instanceof Boolean) {
+    /**
+     * A deep copy made of maps, lists, strings, numbers, booleans and null only, nested at most
+     * {@link JsonObjects#MAX_DEPTH} deep below {@code depth}.
+     */
+    private static Object plain(Object value, String path, int depth) {
+        if (value == null || value instanceof String || value instanceof Boolean
+                || value instanceof java.math.BigInteger) {
             return value;
         }
         if (value instanceof CharSequence cs) {
@@ -653,13 +738,18 @@ public final class ChatTemplate {
         if (value instanceof Double || value instanceof Float) {
             return ((Number) value).doubleValue();
         }
+        if ((value instanceof Map<?, ?> || value instanceof Collection<?>) && depth >= JsonObjects.MAX_DEPTH) {
+            // also stops a map or list that contains itself
+            throw new InvalidRequestException("template variable " + path + " nests maps and lists more than "
+                    + JsonObjects.MAX_DEPTH + " deep");
+        }
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> copy = new LinkedHashMap<>();
             map.forEach((k, v) -> {
                 if (!(k instanceof String key)) {
                     throw new InvalidRequestException("template variable " + path + " has a non-string key " + k);
                 }
-                copy.put(key, plain(v, path + "." + key));
+                copy.put(key, plain(v, path + "." + key, depth + 1));
             });
             return copy;
         }
@@ -667,7 +757,7 @@ public final class ChatTemplate {
             List<Object> copy = new ArrayList<>(items.size());
             int i = 0;
             for (Object item : items) {
-                copy.add(plain(item, path + "[" + i++ + "]"));
+                copy.add(plain(item, path + "[" + i++ + "]", depth + 1));
             }
             return copy;
         }
