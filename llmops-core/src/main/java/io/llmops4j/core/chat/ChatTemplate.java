@@ -87,7 +87,11 @@ import java.util.Set;
  * iterating over none and {@code none|items} give nothing (Jinja: a {@code TypeError}); {@code +} of a string and
  * none, a list or a map writes {@code null} or Java's text of the list or map ({@code 'a' + none} is {@code anull},
  * {@code 'a' + {'k': 1}} is <code>a{k=1}</code>; Jinja: a {@code TypeError}), so a template that concatenates a tool
- * call's arguments as if they were JSON text (DeepSeek-R1's) writes them as Java's text where HF's render fails.
+ * call's arguments as if they were JSON text (DeepSeek-R1's) writes them as Java's text where HF's render fails;
+ * an undefined value is neither {@code iterable} nor a {@code sequence} (Jinja: both; strings and maps are both, as
+ * in Jinja, see {@link PyTests}). A macro that calls itself is refused (a sandbox rule below; Jinja allows it), so
+ * Hermes-3's {@code tool_use} template, whose {@code json_to_python_type} recurses for array, object and union
+ * types, renders tools whose parameters are strings, numbers, integers and booleans only.
  *
  * <p><b>Sandbox.</b> Templates are untrusted input. A template cannot read files or resources
  * ({@code include}, {@code import}, {@code from}, {@code extends} are disabled and the resource loader refuses
@@ -376,6 +380,8 @@ public final class ChatTemplate {
         engine.setResourceLocator((name, charset, interpreter) -> {
             throw new IOException("chat templates may not load other templates or files (asked for '" + name + "')");
         });
+        PyTests.install(engine); // iterable and sequence: true for strings and maps, as in Jinja
+
         engine.registerTag(new GenerationTag());
         engine.registerTag(new LoopTag()); // replaces jinjava's for: loop.previtem / nextitem, loop filters
         engine.registerFilter(new TrimFilter());

@@ -106,6 +106,36 @@ class ChatTemplateToolCallingTest {
     }
 
     @Test
+    void llama31WritesTheCallAsJsonAndTheResultAsAnIpythonTurn() {
+        assertRenders("llama-3.1-instruct.jinja", Map.of("bos_token", "<|begin_of_text|>", "eos_token", "<|eot_id|>"),
+                LLAMA31_CONVERSATION, LLAMA31_PROMPT_AFTER_TOOL_RESULT, LLAMA31_PARALLEL_CALLS);
+    }
+
+    @Test
+    void stringsAndMapsAreIterableSequencesAsInJinja() {
+        // jinja2 3.1.6: TrueTrueTrueFalse|TrueTrueTrueFalseFalse; an undefined value is iterable and a sequence in
+        // Jinja (True for `nothing is iterable`), which jinjava cannot tell from none: a known difference
+        ChatTemplate t = ChatTemplate.compile("{{ 'abc' is iterable }}{{ {'a': 1} is iterable }}{{ [1] is iterable }}"
+                + "{{ none is iterable }}|{{ 'abc' is sequence }}{{ {'a': 1} is sequence }}{{ [1] is sequence }}"
+                + "{{ none is sequence }}{{ 1 is sequence }}|{{ nothing is iterable }}", Map.of());
+        assertThat(t.render(List.of(), false)).isEqualTo("TrueTrueTrueFalse|TrueTrueTrueFalseFalse|False");
+    }
+
+    @Test
+    void hermes3CannotDescribeAnArrayParameterAsItsMacroRecurses() {
+        // Known difference: Hermes-3's json_to_python_type calls itself for an array parameter; jinja2 renders
+        // "f(xs: list[Union[]])" (the macro is handed spec|items, whose .type is undefined), while the sandbox here
+        // refuses recursive macros
+        Map<String, Object> tool = map("type", "function", "function", map("name", "f", "description", "d",
+                "parameters", map("type", "object", "properties", map("xs", map("type", "array",
+                        "items", map("type", "string"), "description", "list")))));
+        ChatTemplate hermes = ChatTemplate.compile(resource("hermes-3-llama-3.1-tool-use.jinja"), Map.of("bos_token", ""));
+        assertThatThrownBy(() -> hermes.render(List.of(ChatMessage.user("hi")), false, Map.of("tools", List.of(tool))))
+                .isInstanceOf(ChatTemplateException.class)
+                .hasMessageContaining("Cycle detected for macro 'json_to_python_type'");
+    }
+
+    @Test
     void qwen25WritesToolCallTagsAndToolResponsesInAUserTurn() {
         assertRenders("qwen2.5-instruct.jinja", Map.of("eos_token", "<|im_end|>"),
                 QWEN25_CONVERSATION, QWEN25_PROMPT_AFTER_TOOL_RESULT, QWEN25_PARALLEL_CALLS);
