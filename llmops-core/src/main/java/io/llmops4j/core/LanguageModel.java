@@ -231,13 +231,44 @@ public final class LanguageModel implements AutoCloseable {
 
     /** Renders {@code messages} with the checkpoint's chat template and generates the assistant's reply. */
     public Generation chat(List<ChatMessage> messages, GenerationConfig cfg) {
-        return chat(messages, cfg, t -> { }, null);
+        return chat(messages, null, cfg, t -> { }, null);
     }
 
     /** Streaming form of {@link #chat(List, GenerationConfig)}. */
     public Generation chat(List<ChatMessage> messages, GenerationConfig cfg, Consumer<GeneratedToken> onToken,
                            CancellationToken cancel) {
-        String rendered = chatTemplate().render(messages, true);
+        return chat(messages, null, cfg, onToken, cancel);
+    }
+
+    /**
+     * Renders {@code messages} and the functions the model may call with the checkpoint's chat template, and
+     * generates the assistant's reply, which may be a call written in the model's own format (parsing it is up to
+     * the caller; pass it back as {@link ChatMessage#assistantToolCalls} and the result as {@link ChatMessage#tool}).
+     *
+     * <pre>{@code
+     * String weather = "{\"type\": \"function\", \"function\": {\"name\": \"get_weather\","
+     *         + " \"description\": \"Current weather in a city\", \"parameters\": {\"type\": \"object\","
+     *         + " \"properties\": {\"city\": {\"type\": \"string\"}}, \"required\": [\"city\"]}}}";
+     * Generation g = lm.chat(List.of(ChatMessage.user("Weather in Paris?")), List.of(weather), cfg);
+     * }</pre>
+     *
+     * @param tools the template's {@code tools}: JSON schema function descriptions, each a {@code Map} or the JSON
+     *              text of an object, as Hugging Face's {@code apply_chat_template(tools=...)} takes them; null for
+     *              none (the template sees none, as without this argument)
+     * @throws InvalidRequestException if a tool is not a JSON object
+     */
+    public Generation chat(List<ChatMessage> messages, List<?> tools, GenerationConfig cfg) {
+        return chat(messages, tools, cfg, t -> { }, null);
+    }
+
+    /** Streaming form of {@link #chat(List, List, GenerationConfig)}. */
+    public Generation chat(List<ChatMessage> messages, List<?> tools, GenerationConfig cfg,
+                           Consumer<GeneratedToken> onToken, CancellationToken cancel) {
+        Objects.requireNonNull(messages, "messages");
+        Objects.requireNonNull(cfg, "cfg");
+        ChatTemplate template = chatTemplate();
+        String rendered = tools == null ? template.render(messages, true)
+                : template.render(messages, true, Map.of("tools", tools));
         // the template writes BOS itself where the model wants it
         return run(tokenizer().encode(rendered, false), cfg, onToken, cancel);
     }

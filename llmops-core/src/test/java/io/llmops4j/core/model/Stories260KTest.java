@@ -12,9 +12,11 @@ import io.llmops4j.core.Generation;
 import io.llmops4j.core.GenerationConfig;
 import io.llmops4j.core.InvalidRequestException;
 import io.llmops4j.core.LanguageModel;
+import io.llmops4j.core.ToolCall;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,9 +100,8 @@ class Stories260KTest {
         assertThat(lm.encodePrompt("Once upon a time")).containsExactly(1, 403, 407, 261, 378);
     }
 
-    /** A ChatML template added to stories260K's files: the prompt becomes one user turn, fed exactly as chat() does. */
-    @Test
-    void withATemplateAPromptIsOneUserTurnFedAsChatFeedsIt(@TempDir Path dir) throws Exception {
+    /** stories260K's files in {@code dir}, with {@code template} as the chat template. */
+    private static Path withTemplate(Path dir, String template) throws Exception {
         Path stories = Path.of(System.getProperty("llmops.shared.dir", "../shared"), "models", "stories260K")
                 .toAbsolutePath();
         for (String f : new String[] {"config.json", "generation_config.json", "model.safetensors", "tokenizer.json",
@@ -109,9 +110,16 @@ class Stories260KTest {
         }
         ObjectMapper json = new ObjectMapper();
         ObjectNode config = (ObjectNode) json.readTree(stories.resolve("tokenizer_config.json").toFile());
-        config.put("chat_template", "{{ bos_token }}{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}"
-                + "<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}");
+        config.put("chat_template", template);
         json.writeValue(dir.resolve("tokenizer_config.json").toFile(), config);
+        return dir;
+    }
+
+    /** A ChatML template added to stories260K's files: the prompt becomes one user turn, fed exactly as chat() does. */
+    @Test
+    void withATemplateAPromptIsOneUserTurnFedAsChatFeedsIt(@TempDir Path dir) throws Exception {
+        withTemplate(dir, "{{ bos_token }}{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}"
+                + "<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}");
         try (LanguageModel chat = LanguageModel.load(dir)) {
             String formatted = chat.formatPrompt("Tell a story.");
             assertThat(formatted).isEqualTo("<s><|im_start|>user\nTell a story.<|im_end|>\n<|im_start|>assistant\n");
@@ -120,6 +128,48 @@ class Stories260KTest {
             assertThat(ids[1]).as("one BOS, written by the template").isNotEqualTo(1);
             assertThat(chat.generate(ids, greedy(20).build()).tokenIds())
                     .isEqualTo(chat.chat(List.of(ChatMessage.user("Tell a story.")), greedy(20).build()).tokenIds());
+        }
+    }
+
+    /**
+     * chat(messages, tools, cfg) hands the tools (JSON text or maps) and the messages' tool calls to the template,
+     * and feeds the rendering as chat() does; tools that are not JSON objects are refused.
+     */
+    @Test
+    void chatWithToolsRendersThemThroughTheTemplate(@TempDir Path dir) throws Exception {
+        withTemplate(dir, "{{ bos_token }}{% if tools is not none %}[{% for t in tools %}{{ t.function.name }}"
+                + "{{ t.function.parameters | tojson }};{% endfor %}]{% endif %}{% for m in messages %}<|im_start|>"
+                + "{{ m.role }}\n{% if m.tool_calls is defined %}{% for c in m.tool_calls %}{{ c.function.name }}("
+                + "{{ c.function.arguments | tojson }}){% endfor %}{% else %}{{ m.content }}{% endif %}<|im_end|>\n"
+                + "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}");
+        List<ChatMessage> messages = List.of(ChatMessage.user("Weather?"),
+                ChatMessage.assistantToolCalls(List.of(new ToolCall("c1", "get_weather", "{\"city\":\"Paris\"}"))),
+                ChatMessage.tool("c1", "sunny"));
+        List<Object> tools = List.of(
+                "{\"type\": \"function\", \"function\": {\"name\": \"get_weather\", \"parameters\": {\"type\": \"object\"}}}",
+                Map.of("type", "function", "function", Map.of("name", "get_time", "parameters", Map.of())));
+        String expected = "<s>[get_weather{\"type\": \"object\"};get_time{};]<|im_start|>user\nWeather?<|im_end|>\n"
+                + "<|im_start|>assistant\nget_weather({\"city\": \"Paris\"})<|im_end|>\n"
+                + "<|im_start|>tool\nsunny<|im_end|>\n<|im_start|>assistant\n";
+        try (LanguageModel chat = LanguageModel.load(dir)) {
+            assertThat(chat.chatTemplate().render(messages, true, Map.of("tools", tools))).isEqualTo(expected);
+            int[] ids = chat.tokenizer().encode(expected, false);
+            Generation g = chat.chat(messages, tools, greedy(10).build());
+            assertThat(g.promptTokens()).isEqualTo(ids.length);
+            assertThat(g.tokenIds()).isEqualTo(chat.generate(ids, greedy(10).build()).tokenIds());
+            // without tools the template sees none, as with chat(messages, cfg)
+            String withoutTools = expected.substring(0, 3) + expected.substring(expected.indexOf("<|im_start|>"));
+            int[] idsWithoutTools = chat.tokenizer().encode(withoutTools, false);
+            Generation plain = chat.chat(messages, null, greedy(10).build());
+            assertThat(plain.promptTokens()).isEqualTo(idsWithoutTools.length).isLessThan(ids.length);
+            assertThat(plain.tokenIds())
+                    .isEqualTo(chat.chat(messages, greedy(10).build()).tokenIds())
+                    .isEqualTo(chat.generate(idsWithoutTools, greedy(10).build()).tokenIds());
+            assertThatThrownBy(() -> chat.chat(messages, List.of("[]"), greedy(10).build()))
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessage("template variable tools[0] must be a JSON object, found a JSON array ([])");
+            assertThatThrownBy(() -> chat.chat(messages, List.of(42), greedy(10).build()))
+                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("tools[0] is a java.lang.Integer");
         }
     }
 
