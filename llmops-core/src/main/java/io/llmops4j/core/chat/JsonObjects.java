@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * JSON objects as chat messages and chat templates carry them (the arguments of a
@@ -38,8 +39,13 @@ public final class JsonObjects {
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS) // NaN, Infinity, -Infinity: json.loads takes them
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 2).build()) // backstop
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH + 2) // a backstop: readObject and readValue refuse MAX_DEPTH + 1
+                    .maxNumberLength(4300)          // Python's int max_str_digits
+                    .build())
             .build();
+
+    private static final Pattern SOURCE = Pattern.compile("\\[Source: [^;]*; line: (\\d+), column: (\\d+)]");
 
     private JsonObjects() {
     }
@@ -69,38 +75,23 @@ public final class JsonObjects {
             }
             return object;
         } catch (JsonProcessingException e) {
-            throw new InvalidRequestException(what + " is not valid JSON: " + e.getOriginalMessage() + " at "
-                    + where(e.getLocation()));
+            // Jackson's message may name a location as "[Source: REDACTED (...); line: 1, column: 1]"
+            String problem = SOURCE.matcher(e.getOriginalMessage()).replaceAll("line $1, column $2");
+            throw new InvalidRequestException(what + " is not valid JSON: " + problem + " at " + where(e.getLocation()));
         } catch (IOException e) {
             throw new IllegalStateException("reading a string cannot fail", e);
         }
     }
 
     /**
-     * Copies a map of plain data (see the class description; other numbers are widened as Python would hold them:
-     * {@code int}s to {@link Long}, {@code float}s to {@link Double}).
+     * Copies a map of plain data (see the class description; {@code Integer}, {@code Short} and {@code Byte} become
+     * {@code Long}, {@code Float} and {@code BigDecimal} become {@code Double}, other {@code CharSequence}s strings).
      *
      * @throws InvalidRequestException if a key is not a string, a value is not plain data, or it nests too deeply
      */
     public static Map<String, Object> copy(Map<?, ?> map, String what) {
         Objects.requireNonNull(map, what);
         return copyObject(map, what, 1);
-    }
-
-    /**
-     * A JSON object given either as its JSON text ({@link #parse}) or as a map ({@link #copy}).
-     *
-     * @throws InvalidRequestException if {@code value} is neither, or is not a valid JSON object
-     */
-    public static Map<String, Object> of(Object value, String what) {
-        if (value instanceof CharSequence text) {
-            return parse(text.toString(), what);
-        }
-        if (value instanceof Map<?, ?> map) {
-            return copy(map, what);
-        }
-        throw new InvalidRequestException(what + " must be a JSON object (a Map, or the JSON text of an object), found "
-                + (value == null ? "null" : "a " + value.getClass().getName()));
     }
 
     // ---------------------------------------------------------------- reading
