@@ -79,6 +79,18 @@ LOCATION = {"type": "function", "function": {
     "description": "Where the user is",
     "parameters": {"type": "object", "properties": {}}}}
 TOOLS = [WEATHER, TIME, LOCATION]
+# Parameter schemas that Hermes-3's json_to_python_type macro describes by calling itself (objects with
+# additionalProperties, nested twice). Arrays and anyOf are left out: there jinja2 takes `undefined is iterable`,
+# which ChatTemplate cannot tell (a known difference listed in its Javadoc).
+SEARCH = {"type": "function", "function": {
+    "name": "search",
+    "description": "Search the notes",
+    "parameters": {"type": "object", "properties": {
+        "limits": {"type": "object", "additionalProperties": {"type": "integer"}, "description": "Per-tag limits"},
+        "weights": {"type": "object", "additionalProperties": {"type": "object",
+                                                                "additionalProperties": {"type": "number"}},
+                    "description": "Per-field weights by tag"}},
+        "required": ["limits"]}}}
 
 
 def call(call_id, name, arguments):
@@ -166,6 +178,8 @@ def main():
         for suffix, messages, add_generation_prompt in CASES:
             text = render(template_file, tokens, messages, TOOLS, add_generation_prompt)
             sys.stdout.write("    private static final String %s_%s = %s;\n\n" % (prefix, suffix, java_literal(text)))
+    text = render("hermes-3-llama-3.1-tool-use.jinja", CHECKPOINTS[3][2], SINGLE[:2], [SEARCH], True)
+    sys.stdout.write("    private static final String HERMES3_NESTED_PARAMETERS = %s;\n\n" % java_literal(text))
     probe = environment().from_string(PROBE).render(messages=SINGLE, tools=TOOLS, documents=None,
                                                      add_generation_prompt=False)
     sys.stdout.write("    private static final String PROBE_OUTPUT = %s;\n" % java_literal(probe))

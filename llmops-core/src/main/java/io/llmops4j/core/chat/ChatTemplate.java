@@ -89,9 +89,8 @@ import java.util.Set;
  * {@code 'a' + {'k': 1}} is <code>a{k=1}</code>; Jinja: a {@code TypeError}), so a template that concatenates a tool
  * call's arguments as if they were JSON text (DeepSeek-R1's) writes them as Java's text where HF's render fails;
  * an undefined value is neither {@code iterable} nor a {@code sequence} (Jinja: both; strings and maps are both, as
- * in Jinja, see {@link PyTests}). A macro that calls itself is refused (a sandbox rule below; Jinja allows it), so
- * Hermes-3's {@code tool_use} template, whose {@code json_to_python_type} recurses for array, object and union
- * types, renders tools whose parameters are strings, numbers, integers and booleans only.
+ * in Jinja, see {@link PyTests}), so Hermes-3's {@code tool_use} template describes an array or {@code anyOf}
+ * parameter as {@code list[Any]} / {@code Any} where jinja2 writes {@code list[Union[]]} / {@code Union[]}.
  *
  * <p><b>Sandbox.</b> Templates are untrusted input. A template cannot read files or resources
  * ({@code include}, {@code import}, {@code from}, {@code extends} are disabled and the resource loader refuses
@@ -101,8 +100,8 @@ import java.util.Set;
  * chooses, such as {@code format}, {@code center}, {@code indent}, {@code replace}, {@code join}, {@code batch} and
  * {@code tojson(indent=...)}, refuse an oversized result before building it, see {@link SizeLimits}),
  * {@value #MAX_RENDER_MILLIS} ms of render time, {@value #MAX_RENDER_ALLOCATED_BYTES} bytes allocated in total
- * (on HotSpot; lists and maps are also refused before they are written out as text longer than the limit), no
- * recursive macros; the source is at most {@value #MAX_TEMPLATE_CHARS} characters with brackets nested at most
+ * (on HotSpot; lists and maps are also refused before they are written out as text longer than the limit), macros
+ * calling themselves at most {@value #MAX_MACRO_DEPTH} deep; the source is at most {@value #MAX_TEMPLATE_CHARS} characters with brackets nested at most
  * {@value #MAX_BRACKET_DEPTH} deep (jinjava's expression parser slows down steeply with nesting, outside the
  * render-time limit). Every violation is a {@link ChatTemplateException} naming the problem. Variables passed in
  * must be plain data (maps with string keys, lists, strings, numbers, booleans, null, nested at most
@@ -114,6 +113,11 @@ public final class ChatTemplate {
 
     /** Maximum characters a render may produce (and maximum length of any string built while rendering). */
     public static final int MAX_OUTPUT_CHARS = 1 << 20;
+    /**
+     * Deepest a macro may call itself (Hermes-3's {@code json_to_python_type} recurses once per level of a tool's
+     * parameter schema); deeper is an error, and time and allocation budgets bound what recursion can build.
+     */
+    public static final int MAX_MACRO_DEPTH = 32;
     /** Maximum wall-clock time of one render. */
     public static final long MAX_RENDER_MILLIS = 2_000;
     /**
@@ -267,7 +271,7 @@ public final class ChatTemplate {
             }
         }
         for (TemplateError error : result.getErrors()) {
-            // FATAL errors, and warnings that report an internal exception (e.g. a recursive macro cycle);
+            // FATAL errors, and warnings that report an internal exception (e.g. macros nested too deeply);
             // unknown properties stay warnings, as undefined values are in Jinja.
             if (error.getSeverity() == TemplateError.ErrorType.FATAL
                     || error.getReason() == TemplateError.ErrorReason.EXCEPTION) {
@@ -350,7 +354,8 @@ public final class ChatTemplate {
                 .withLstripBlocks(true)
                 .withElResolver(new SandboxResolver())
                 .withNestedInterpretationEnabled(false)
-                .withEnableRecursiveMacroCalls(false)
+                .withEnableRecursiveMacroCalls(true)
+                .withMaxMacroRecursionDepth(MAX_MACRO_DEPTH)
                 .withMaxOutputSize(MAX_OUTPUT_CHARS)
                 .withMaxStringLength(MAX_OUTPUT_CHARS)
                 .withMaxListSize(MAX_COLLECTION_SIZE)

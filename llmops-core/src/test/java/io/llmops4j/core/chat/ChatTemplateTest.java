@@ -834,9 +834,16 @@ class ChatTemplateTest {
     }
 
     @Test
-    void recursiveMacrosAreRejected() {
+    void macrosMayRecurseToABoundedDepth() {
+        // jinja2 3.1.6: "3,2,1,0"
+        assertThat(render("{% macro f(n) %}{{ n }}{% if n > 0 %},{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(3) }}"))
+                .isEqualTo("3,2,1,0");
         assertThatThrownBy(() -> render("{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}"))
-                .isInstanceOf(ChatTemplateException.class).hasMessageContaining("macro");
+                .isInstanceOf(ChatTemplateException.class).hasMessageContaining("f");
+        // doubling at every level: bounded by the render budgets, not the depth
+        assertThatThrownBy(() -> render("{% macro f(n) %}{% if n < 30 %}{{ f(n + 1) }}{{ f(n + 1) }}{% else %}x"
+                + "{% endif %}{% endmacro %}{{ f(0) }}"))
+                .isInstanceOf(ChatTemplateException.class);
     }
 
     @Test

@@ -122,17 +122,22 @@ class ChatTemplateToolCallingTest {
     }
 
     @Test
-    void hermes3CannotDescribeAnArrayParameterAsItsMacroRecurses() {
-        // Known difference: Hermes-3's json_to_python_type calls itself for an array parameter; jinja2 renders
-        // "f(xs: list[Union[]])" (the macro is handed spec|items, whose .type is undefined), while the sandbox here
-        // refuses recursive macros
-        Map<String, Object> tool = map("type", "function", "function", map("name", "f", "description", "d",
-                "parameters", map("type", "object", "properties", map("xs", map("type", "array",
-                        "items", map("type", "string"), "description", "list")))));
-        ChatTemplate hermes = ChatTemplate.compile(resource("hermes-3-llama-3.1-tool-use.jinja"), Map.of("bos_token", ""));
-        assertThatThrownBy(() -> hermes.render(List.of(ChatMessage.user("hi")), false, Map.of("tools", List.of(tool))))
-                .isInstanceOf(ChatTemplateException.class)
-                .hasMessageContaining("Cycle detected for macro 'json_to_python_type'");
+    void hermes3DescribesNestedParametersThroughItsRecursiveMacro() {
+        // json_to_python_type calls itself for an object's additionalProperties (twice for "weights"); arrays and
+        // anyOf unions differ (jinja2 writes Union[] as `undefined is iterable` there; see ChatTemplate's Javadoc)
+        Map<String, Object> search = map("type", "function", "function", map("name", "search",
+                "description", "Search the notes", "parameters", map("type", "object", "properties", map(
+                        "limits", map("type", "object", "additionalProperties", map("type", "integer"),
+                                "description", "Per-tag limits"),
+                        "weights", map("type", "object", "additionalProperties", map("type", "object",
+                                "additionalProperties", map("type", "number")),
+                                "description", "Per-field weights by tag")),
+                        "required", List.of("limits"))));
+        ChatTemplate hermes = ChatTemplate.compile(resource("hermes-3-llama-3.1-tool-use.jinja"),
+                Map.of("bos_token", "<|begin_of_text|>", "eos_token", "<|im_end|>"));
+        assertThat(hermes.render(List.of(ChatMessage.system("You are a helpful assistant."),
+                ChatMessage.user("What's the weather in Zürich?")), true, Map.of("tools", List.of(search))))
+                .isEqualTo(HERMES3_NESTED_PARAMETERS);
     }
 
     @Test
@@ -714,6 +719,21 @@ class ChatTemplateToolCallingTest {
             + "</tool_response>\n"
             + "<|im_end|><|im_start|>assistant\n"
             + "21.5 °C at 14:05.<|im_end|>\n";
+
+    private static final String HERMES3_NESTED_PARAMETERS = "<|begin_of_text|><|im_start|>system\n"
+            + "You are a function calling AI model. You are provided with function signatures within <tools></tools> XML tags. You may call one or more functions to assist with the user query. Don't make assumptions about what values to plug into functions. Here are the available tools: <tools> {\"type\": \"function\", \"function\": {\"name\": \"search\", \"description\": \"search(limits: dict[str, int], weights: dict[str, dict[str, float]]) - Search the notes\n"
+            + "\n"
+            + "    Args:\n"
+            + "        limits(dict[str, int]): Per-tag limits        weights(dict[str, dict[str, float]]): Per-field weights by tag\", \"parameters\": {\"type\": \"object\", \"properties\": {\"limits\": {\"type\": \"object\", \"additionalProperties\": {\"type\": \"integer\"}, \"description\": \"Per-tag limits\"}, \"weights\": {\"type\": \"object\", \"additionalProperties\": {\"type\": \"object\", \"additionalProperties\": {\"type\": \"number\"}}, \"description\": \"Per-field weights by tag\"}}, \"required\": [\"limits\"]}}} </tools>Use the following pydantic model json schema for each tool call you will make: {\"properties\": {\"name\": {\"title\": \"Name\", \"type\": \"string\"}, \"arguments\": {\"title\": \"Arguments\", \"type\": \"object\"}}, \"required\": [\"name\", \"arguments\"], \"title\": \"FunctionCall\", \"type\": \"object\"}}\n"
+            + "For each function call return a json object with function name and arguments within <tool_call></tool_call> XML tags as follows:\n"
+            + "<tool_call>\n"
+            + "{\"name\": <function-name>, \"arguments\": <args-dict>}\n"
+            + "</tool_call><|im_end|>\n"
+            + "<|im_start|>system\n"
+            + "You are a helpful assistant.<|im_end|>\n"
+            + "<|im_start|>user\n"
+            + "What's the weather in Zürich?<|im_end|>\n"
+            + "<|im_start|>assistant\n";
 
     private static final String PROBE_OUTPUT = "system:False,False,False,True,False,False,2,role/content;user:False,False,False,True,False,False,2,role/content;assistant:True,True,True,True,False,False,3,role/content/tool_calls;tool:False,False,False,True,True,True,4,role/content/tool_call_id/name;assistant:False,False,False,True,False,False,2,role/content;{\"role\": \"assistant\", \"content\": null, \"tool_calls\": [{\"type\": \"function\", \"id\": \"call00001\", \"function\": {\"name\": \"get_weather\", \"arguments\": {\"city\": \"Zürich\", \"unit\": \"celsius\", \"days\": 1}}}]}\n"
             + "city=Zürich;unit=celsius;days=1;True\n"
