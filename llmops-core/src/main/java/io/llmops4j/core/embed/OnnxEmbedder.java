@@ -57,8 +57,8 @@ import org.slf4j.LoggerFactory;
  * texts were split into batches beyond float rounding. {@code token_type_ids} is fed only if the model declares it.
  *
  * <p>Pooling is the mean of the token vectors unless {@link Builder#pooling} says otherwise; {@link #load(Path)}
- * takes it, and whether to normalise, from the export's {@code modules.json} and pooling {@code config.json}, as
- * sentence-transformers does (see {@link PoolingMode}). The model's token output ({@code last_hidden_state}, else
+ * takes it, the Dense projections that follow it, and whether to normalise, from the export's {@code modules.json}
+ * and module directories, as sentence-transformers does (see {@link PoolingMode}). The model's token output ({@code last_hidden_state}, else
  * {@code token_embeddings}, else its first output of shape [batch, tokens, hidden]) is what gets pooled, also when
  * the export has a pooled {@code sentence_embedding} output besides it.
  *
@@ -121,6 +121,7 @@ public final class OnnxEmbedder implements Embedder {
     /** Width of one token vector: {@link #dimension} divided by the number of pooling modes. */
     private final int hiddenSize;
     private final Set<PoolingMode> pooling; // an EnumSet: iterates in concatenation order
+    private final List<DenseLayer> dense; // applied to the pooled vector, in order
     private final boolean normalize;
     private final boolean feedTokenTypeIds;
     private final String outputName;
@@ -133,10 +134,11 @@ public final class OnnxEmbedder implements Embedder {
 
     private OnnxEmbedder(OrtEnvironment env, OrtSession session, HuggingFaceTokenizer tokenizer,
                          HuggingFaceTokenizer untruncated, String id, int maxSequenceLength, int batchSize,
-                         String executionProvider, int threads, Set<PoolingMode> pooling, boolean normalize,
-                         Integer declaredHiddenSize, String poolingSource) throws OrtException {
+                         String executionProvider, int threads, Set<PoolingMode> pooling, List<DenseLayer> dense,
+                         boolean normalize, Integer declaredHiddenSize, String poolingSource) throws OrtException {
         this.env = env;
         this.pooling = pooling;
+        this.dense = dense;
         this.normalize = normalize;
         this.session = session;
         this.tokenizer = tokenizer;
@@ -162,7 +164,17 @@ public final class OnnxEmbedder implements Embedder {
             throw new ModelFormatException(poolingSource + ": field 'word_embedding_dimension': expected the hidden "
                     + "size of ONNX model " + id + ", " + hiddenSize + ", found " + declaredHiddenSize);
         }
-        this.dimension = hiddenSize * pooling.size();
+        int width = hiddenSize * pooling.size();
+        for (DenseLayer layer : dense) {
+            if (layer.inFeatures() != width) {
+                throw new ModelFormatException(layer.source() + "/" + DenseLayer.CONFIG_FILE + ": field 'in_features': "
+                        + "expected " + width + " (the width of the vector it is applied to: " + (layer == dense.get(0)
+                        ? pooling.size() + " pooling mode(s) x hidden size " + hiddenSize + " of ONNX model " + id
+                        : "out_features of the Dense module before it") + "), found " + layer.inFeatures());
+            }
+            width = layer.outFeatures();
+        }
+        this.dimension = width;
         this.helpers = this.threads > 1 ? Executors.newFixedThreadPool(this.threads - 1,
                 Thread.ofPlatform().daemon().name("llmops-embed-", 1).factory()) : null;
     }
@@ -215,15 +227,18 @@ public final class OnnxEmbedder implements Embedder {
      *
      * <p>Pooling and normalisation follow {@code modules.json} and the pooling module's {@code config.json}
      * (usually {@code 1_Pooling/config.json}): the modes of {@link PoolingMode}, concatenated when several are on,
-     * and L2 normalisation only when {@code modules.json} lists a {@code Normalize} module. Without
-     * {@code modules.json} the vectors are normalised, and pooled by mean unless {@code 1_Pooling/config.json}
-     * says otherwise. {@code include_prompt: false} changes nothing here: this embedder adds no prompt, so the
+     * then each {@code Dense} module in order ({@code activation(W x + b)} with the weights of its
+     * {@code model.safetensors}; see {@link DenseLayer}), and L2 normalisation only when {@code modules.json} lists a
+     * {@code Normalize} module. Without {@code modules.json} the vectors are normalised, and pooled by mean unless
+     * {@code 1_Pooling/config.json} says otherwise. {@code include_prompt: false} changes nothing here: this embedder adds no prompt, so the
      * whole text, any instruction the caller put in it included, is pooled.
      *
      * @throws ModelFormatException if a file is missing or malformed, names a pooling mode or field that
-     *     sentence-transformers' Pooling does not have, or {@code modules.json} lists a module other than a
-     *     transformer, one Pooling and an optional Normalize after it (a Dense projection, for example, is not
-     *     applied by this embedder); the message names the file, the field, and what was expected and found
+     *     sentence-transformers' Pooling does not have, {@code modules.json} lists a module other than a
+     *     transformer, one Pooling, Dense modules and an optional Normalize last (a {@code LayerNorm}, for example,
+     *     is not applied by this embedder), a Dense module's activation is not Identity, Tanh, ReLU or Sigmoid, its
+     *     weights are only in {@code pytorch_model.bin}, or its shapes do not chain; the message names the file,
+     *     the field or tensor, and what was expected and found
      */
     public static OnnxEmbedder load(Path dir) {
         Objects.requireNonNull(dir, "dir");
@@ -254,6 +269,7 @@ public final class OnnxEmbedder implements Embedder {
                     + "instruction the caller put in it included, is pooled", pipeline.source());
         }
         builder.pooling = EnumSet.copyOf(pipeline.modes());
+        builder.dense = pipeline.dense();
         builder.normalize = pipeline.normalize();
         builder.declaredHiddenSize = pipeline.wordEmbeddingDimension();
         builder.poolingSource = pipeline.source();
@@ -343,7 +359,8 @@ public final class OnnxEmbedder implements Embedder {
 
     /**
      * The model name and a hash of its weights, followed by the pooling when it is not mean + L2 normalisation
-     * (for example {@code -cls}, {@code -mean-unnormalized}).
+     * (for example {@code -cls}, {@code -mean-unnormalized}) and, when there are Dense modules, {@code -dense-}
+     * and a hash of their configs and weights.
      */
     @Override
     public String id() {
@@ -373,7 +390,7 @@ public final class OnnxEmbedder implements Embedder {
         return pooling;
     }
 
-    /** Whether {@link #embed(List)} L2-normalises the pooled vectors. */
+    /** Whether {@link #embed(List)} L2-normalises the vectors (after pooling and any Dense modules). */
     public boolean normalizes() {
         return normalize;
     }
@@ -561,7 +578,7 @@ public final class OnnxEmbedder implements Embedder {
         try (OrtSession.Result result = run(batch, length)) {
             FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
             float[][] out = new float[batch.size()][];
-            double[] pooled = new double[dimension];
+            double[] pooled = new double[hiddenSize * pooling.size()];
             double[] sum = new double[hiddenSize];
             for (int b = 0; b < batch.size(); b++) {
                 out[b] = pool(hidden, b * length * hiddenSize, batch.get(b).getAttentionMask(), pooled, sum);
@@ -573,9 +590,9 @@ public final class OnnxEmbedder implements Embedder {
     /**
      * Pools one text's token vectors, {@code hidden[offset + t * hiddenSize + d]} for its tokens {@code t} (the
      * batch is padded on the right, so they come first), over the tokens whose {@code mask} is set; modes in enum
-     * order, each into its own {@link #hiddenSize} slice of the result. Sums run in double, per text, so a text's
-     * vector does not depend on its batch beyond the model's own float rounding. A text without a real token
-     * pools to zeros.
+     * order, each into its own {@link #hiddenSize} slice of {@code pooled}, which then goes through
+     * {@link #project}. Sums run in double, per text, so a text's vector does not depend on its batch beyond the
+     * model's own float rounding. A text without a real token pools to zeros.
      */
     private float[] pool(FloatBuffer hidden, int offset, long[] mask, double[] pooled, double[] sum) {
         int first = -1;
@@ -631,18 +648,27 @@ public final class OnnxEmbedder implements Embedder {
                 slice++;
             }
         }
+        return project(pooled);
+    }
+
+    /** The pooled vector through the Dense modules, in order, then L2-normalised if configured. */
+    private float[] project(double[] pooled) {
+        double[] v = pooled;
+        for (DenseLayer layer : dense) {
+            v = layer.apply(v);
+        }
         double scale = 1;
         if (normalize) {
             double norm = 0;
-            for (double v : pooled) {
-                norm += v * v;
+            for (double x : v) {
+                norm += x * x;
             }
             norm = Math.sqrt(norm);
             scale = norm > 1e-12 ? 1.0 / norm : 0.0;
         }
         float[] out = new float[dimension];
         for (int d = 0; d < dimension; d++) {
-            out[d] = (float) (pooled[d] * scale);
+            out[d] = (float) (v[d] * scale);
         }
         return out;
     }
@@ -704,6 +730,8 @@ public final class OnnxEmbedder implements Embedder {
         private int threads = Runtime.getRuntime().availableProcessors();
         private Device device = Device.AUTO;
         private EnumSet<PoolingMode> pooling = EnumSet.of(PoolingMode.MEAN);
+        /** The export's Dense modules ({@link #load(Path)}), applied after pooling. */
+        private List<DenseLayer> dense = List.of();
         private boolean normalize = true;
         /** The hidden size a pooling config declares ({@link #load(Path)}), checked against the model. */
         private Integer declaredHiddenSize;
@@ -853,17 +881,23 @@ public final class OnnxEmbedder implements Embedder {
         /**
          * What the id adds for pooling other than mean + L2 normalisation (ids of such embedders stay as they
          * were), so that an index built with one pooling refuses an embedder of the same weights with another:
-         * for example {@code -cls} or {@code -cls+max-unnormalized}.
+         * for example {@code -cls} or {@code -cls+max-unnormalized}; then, with Dense modules, {@code -dense-}
+         * and a hash of their configs and weights.
          */
         private String poolingSuffix() {
-            if (pooling.equals(EnumSet.of(PoolingMode.MEAN)) && normalize) {
-                return "";
-            }
             StringBuilder suffix = new StringBuilder();
-            for (PoolingMode mode : pooling) {
-                suffix.append(suffix.isEmpty() ? "-" : "+").append(mode.configName());
+            if (!pooling.equals(EnumSet.of(PoolingMode.MEAN)) || !normalize) {
+                for (PoolingMode mode : pooling) {
+                    suffix.append(suffix.isEmpty() ? "-" : "+").append(mode.configName());
+                }
+                suffix.append(normalize ? "" : "-unnormalized");
             }
-            return normalize ? suffix.toString() : suffix + "-unnormalized";
+            if (!dense.isEmpty()) {
+                MessageDigest digest = sha256();
+                dense.forEach(layer -> digest.update(layer.digest()));
+                suffix.append("-dense-").append(HexFormat.of().formatHex(digest.digest(), 0, 6));
+            }
+            return suffix.toString();
         }
 
         private OnnxEmbedder create(String weightsId, String tokenizerJson, String tokenizerSource, int max,
@@ -893,7 +927,7 @@ public final class OnnxEmbedder implements Embedder {
                 LOG.info("embedder {} runs on ONNX Runtime's {} execution provider{}", id, provider,
                         provider.equals("CPU") ? " with " + threads + " single-threaded runs at a time" : "");
                 return new OnnxEmbedder(env, session, tokenizer, untruncated, id, max, batchSize, provider, threads,
-                        EnumSet.copyOf(pooling), normalize, declaredHiddenSize, poolingSource);
+                        EnumSet.copyOf(pooling), dense, normalize, declaredHiddenSize, poolingSource);
             } catch (OrtException e) {
                 closeQuietly(session, tokenizer, untruncated);
                 throw new ModelFormatException("ONNX Runtime cannot load model " + id + ": " + e.getMessage(), e);
@@ -970,7 +1004,7 @@ public final class OnnxEmbedder implements Embedder {
             return HexFormat.of().formatHex(digest.digest(), 0, 6);
         }
 
-        private static MessageDigest sha256() {
+        static MessageDigest sha256() {
             try {
                 return MessageDigest.getInstance("SHA-256");
             } catch (NoSuchAlgorithmException e) {

@@ -18,11 +18,13 @@ import java.util.Set;
 
 /**
  * Reads what a sentence-transformers export does after its transformer: {@code modules.json} (which modules run,
- * in order) and the pooling module's {@code config.json} (usually {@code 1_Pooling/config.json}).
+ * in order), the pooling module's {@code config.json} (usually {@code 1_Pooling/config.json}) and each Dense
+ * module's directory ({@link DenseLayer}).
  *
- * <p>Supported pipelines are a transformer (the ONNX model stands in for it), one {@code Pooling} module and an
- * optional {@code Normalize} module after it. Any other module (a {@code Dense} projection, {@code LayerNorm}, ...)
- * changes the vectors in a way this embedder does not reproduce, so it is rejected rather than silently skipped.
+ * <p>Supported pipelines are a transformer (the ONNX model stands in for it), one {@code Pooling} module, any
+ * number of {@code Dense} modules after it (applied in order to the pooled vector) and an optional
+ * {@code Normalize} module last. Any other module ({@code LayerNorm}, {@code WeightedLayerPooling}, ...) changes
+ * the vectors in a way this embedder does not reproduce, so it is rejected rather than silently skipped.
  *
  * <p>Without {@code modules.json} the vectors are L2-normalised, and pooled as {@code 1_Pooling/config.json} says
  * when that file exists, else by mean: what {@link OnnxEmbedder} did before it read these files, and right for the
@@ -37,6 +39,7 @@ final class SentenceTransformersConfig {
     private static final String TRANSFORMER = ST_MODELS + "Transformer";
     private static final String POOLING = ST_MODELS + "Pooling";
     private static final String NORMALIZE = ST_MODELS + "Normalize";
+    private static final String DENSE = ST_MODELS + "Dense";
 
     private static final String WORD_EMBEDDING_DIMENSION = "word_embedding_dimension";
     private static final String POOLING_MODE = "pooling_mode";
@@ -46,15 +49,17 @@ final class SentenceTransformersConfig {
      * The post-transformer pipeline of an export.
      *
      * @param modes the pooling modes, concatenated in enum order
-     * @param normalize whether the pooled vector is L2-normalised
+     * @param dense the Dense modules applied to the pooled vector, in order
+     * @param normalize whether the vector is L2-normalised last
      * @param wordEmbeddingDimension the hidden size the pooling config declares, or null when it does not
      * @param includePrompt the pooling config's {@code include_prompt}
      * @param source the pooling config file, for messages
      */
-    record Pipeline(Set<PoolingMode> modes, boolean normalize, Integer wordEmbeddingDimension, boolean includePrompt,
-                    String source) {
+    record Pipeline(Set<PoolingMode> modes, List<DenseLayer> dense, boolean normalize, Integer wordEmbeddingDimension,
+                    boolean includePrompt, String source) {
         Pipeline {
             modes = Collections.unmodifiableSet(EnumSet.copyOf(modes));
+            dense = List.copyOf(dense);
         }
     }
 
@@ -66,13 +71,14 @@ final class SentenceTransformersConfig {
         Path modulesFile = dir.resolve(MODULES_FILE);
         Path poolingFile;
         boolean normalize;
+        List<DenseLayer> dense = new ArrayList<>();
         if (Files.isRegularFile(modulesFile)) {
             JsonNode modules = parse(modulesFile);
             if (!modules.isArray()) {
                 throw new ModelFormatException(modulesFile + ": expected a JSON array of modules, found "
                         + kind(modules));
             }
-            String poolingPath = null;
+            Path poolingDir = null;
             normalize = false;
             List<String> types = new ArrayList<>();
             for (int i = 0; i < modules.size(); i++) {
@@ -95,7 +101,7 @@ final class SentenceTransformersConfig {
                                 + TRANSFORMER + " (the transformer the ONNX model was exported from), found " + type);
                     }
                 } else if (is(type, POOLING)) {
-                    if (poolingPath != null) {
+                    if (poolingDir != null) {
                         throw new ModelFormatException(modulesFile + ": field 'type' of module " + i
                                 + ": expected one " + POOLING + " module, found a second one");
                     }
@@ -103,47 +109,64 @@ final class SentenceTransformersConfig {
                         throw new ModelFormatException(modulesFile + ": field 'type' of module " + i + ": expected "
                                 + POOLING + " before " + NORMALIZE + ", found it after");
                     }
-                    JsonNode path = module.get("path");
-                    if (path == null || !path.isTextual()) {
-                        throw new ModelFormatException(modulesFile + ": field 'path' of module " + i
-                                + ": expected the pooling module's directory as a string, found "
-                                + (path == null ? "no such field" : kind(path)));
+                    poolingDir = moduleDir(dir, modulesFile, module, i);
+                } else if (is(type, DENSE)) {
+                    if (poolingDir == null) {
+                        throw new ModelFormatException(modulesFile + ": field 'type' of module " + i + ": expected "
+                                + DENSE + " after a " + POOLING + " module (this embedder applies Dense to the "
+                                + "pooled vector), found it before");
                     }
-                    poolingPath = path.asText();
+                    if (normalize) {
+                        throw new ModelFormatException(modulesFile + ": field 'type' of module " + i + ": expected "
+                                + DENSE + " before " + NORMALIZE + ", found it after");
+                    }
+                    dense.add(DenseLayer.read(moduleDir(dir, modulesFile, module, i)));
                 } else if (is(type, NORMALIZE)) {
-                    if (poolingPath == null) {
+                    if (poolingDir == null) {
                         throw new ModelFormatException(modulesFile + ": field 'type' of module " + i + ": expected "
                                 + NORMALIZE + " after a " + POOLING + " module, found it before");
                     }
                     normalize = true;
                 } else {
                     throw new ModelFormatException(modulesFile + ": field 'type' of module " + i + ": expected "
-                            + POOLING + " or " + NORMALIZE + " (the modules this embedder applies), found " + type);
+                            + POOLING + ", " + DENSE + " or " + NORMALIZE + " (the modules this embedder applies), "
+                            + "found " + type);
                 }
             }
-            if (poolingPath == null) {
+            if (poolingDir == null) {
                 throw new ModelFormatException(modulesFile + ": expected a " + POOLING + " module, found types "
                         + types);
-            }
-            Path poolingDir = dir.resolve(poolingPath).normalize();
-            if (!poolingDir.startsWith(dir.normalize())) {
-                throw new ModelFormatException(modulesFile + ": field 'path' of the pooling module: expected a "
-                        + "directory inside " + dir + ", found '" + poolingPath + "'");
             }
             poolingFile = poolingDir.resolve(POOLING_CONFIG_FILE);
             if (!Files.isRegularFile(poolingFile)) {
                 throw new ModelFormatException(poolingFile + ": not found (" + modulesFile
-                        + " names '" + poolingPath + "' as the pooling module's directory)");
+                        + " names '" + dir.relativize(poolingDir) + "' as the pooling module's directory)");
             }
         } else {
             normalize = true;
             poolingFile = dir.resolve(DEFAULT_POOLING_DIR).resolve(POOLING_CONFIG_FILE);
             if (!Files.isRegularFile(poolingFile)) {
-                return new Pipeline(EnumSet.of(PoolingMode.MEAN), true, null, true,
+                return new Pipeline(EnumSet.of(PoolingMode.MEAN), List.of(), true, null, true,
                         "no " + MODULES_FILE + " or " + DEFAULT_POOLING_DIR + "/" + POOLING_CONFIG_FILE);
             }
         }
-        return readPooling(poolingFile, normalize);
+        return readPooling(poolingFile, dense, normalize);
+    }
+
+    /** The directory module {@code i} of {@code modules.json} names in its {@code path}: inside {@code dir}. */
+    private static Path moduleDir(Path dir, Path modulesFile, JsonNode module, int i) {
+        JsonNode path = module.get("path");
+        if (path == null || !path.isTextual()) {
+            throw new ModelFormatException(modulesFile + ": field 'path' of module " + i
+                    + ": expected the module's directory as a string, found "
+                    + (path == null ? "no such field" : kind(path)));
+        }
+        Path moduleDir = dir.resolve(path.asText()).normalize();
+        if (!moduleDir.startsWith(dir.normalize())) {
+            throw new ModelFormatException(modulesFile + ": field 'path' of module " + i + ": expected a "
+                    + "directory inside " + dir + ", found '" + path.asText() + "'");
+        }
+        return moduleDir;
     }
 
     /**
@@ -152,7 +175,7 @@ final class SentenceTransformersConfig {
      * {@code pooling_mode} string, when present, overrides all the booleans. A field Pooling does not take is
      * rejected, as sentence-transformers rejects it.
      */
-    static Pipeline readPooling(Path file, boolean normalize) {
+    static Pipeline readPooling(Path file, List<DenseLayer> dense, boolean normalize) {
         JsonNode config = parse(file);
         if (!config.isObject()) {
             throw new ModelFormatException(file + ": expected a JSON object, found " + kind(config));
@@ -206,17 +229,20 @@ final class SentenceTransformersConfig {
                     + Arrays.stream(PoolingMode.values()).map(PoolingMode::configField).toList()
                     + " to be true, found all false");
         }
-        return new Pipeline(on, normalize, dimension, includePrompt, file.toString());
+        return new Pipeline(on, dense, normalize, dimension, includePrompt, file.toString());
     }
 
     private static boolean isTransformer(String type) {
         return is(type, TRANSFORMER) || type.endsWith(".Transformer");
     }
 
-    /** {@code type} names sentence-transformers' class {@code qualified}: as its module, or module plus class. */
+    /**
+     * {@code type} names sentence-transformers' class {@code qualified}: as its module, module plus class, or the
+     * class in another package of the library (where newer versions moved it).
+     */
     private static boolean is(String type, String qualified) {
         String simple = qualified.substring(qualified.lastIndexOf('.') + 1);
-        return type.equals(qualified) || type.equals(qualified + "." + simple);
+        return type.equals(qualified) || type.startsWith("sentence_transformers.") && type.endsWith("." + simple);
     }
 
     private static PoolingMode byField(String field) {
@@ -246,14 +272,14 @@ final class SentenceTransformersConfig {
         return fields;
     }
 
-    private static boolean bool(Path file, String field, JsonNode value) {
+    static boolean bool(Path file, String field, JsonNode value) {
         if (!value.isBoolean()) {
             throw new ModelFormatException(file + ": field '" + field + "': expected true or false, found " + value);
         }
         return value.asBoolean();
     }
 
-    private static JsonNode parse(Path file) {
+    static JsonNode parse(Path file) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -263,7 +289,7 @@ final class SentenceTransformersConfig {
         return HfTokenizers.parseJson(text, file.toString());
     }
 
-    private static String kind(JsonNode node) {
+    static String kind(JsonNode node) {
         return switch (node.getNodeType()) {
             case ARRAY -> "an array";
             case OBJECT -> "an object";

@@ -351,8 +351,8 @@ class OnnxEmbedderPoolingTest {
     // ---- malformed or unsupported configs ----
 
     static Stream<Arguments> badConfigs() {
-        String dense = "[" + TRANSFORMER + ", " + POOLING + ", "
-                + NORMALIZE.replace("Normalize", "Dense") + "]";
+        String layerNorm = "[" + TRANSFORMER + ", " + POOLING + ", "
+                + NORMALIZE.replace("Normalize", "LayerNorm") + "]";
         String normalizeFirst = "[" + TRANSFORMER + ", " + NORMALIZE.replace("\"idx\": 2", "\"idx\": 1") + ", "
                 + POOLING.replace("\"idx\": 1", "\"idx\": 2") + "]";
         String mean = poolingConfig(PoolingMode.MEAN);
@@ -389,9 +389,9 @@ class OnnxEmbedderPoolingTest {
                 Arguments.of("first module not a transformer", "[" + POOLING + "]", mean,
                         List.of("modules.json", "field 'type' of module 0", "sentence_transformers.models.Transformer",
                                 "found sentence_transformers.models.Pooling")),
-                Arguments.of("unsupported module", dense, mean,
-                        List.of("modules.json", "field 'type' of module 2", "expected", "Normalize",
-                                "found sentence_transformers.models.Dense")),
+                Arguments.of("unsupported module", layerNorm, mean,
+                        List.of("modules.json", "field 'type' of module 2", "expected", "Dense", "Normalize",
+                                "found sentence_transformers.models.LayerNorm")),
                 Arguments.of("no pooling module", "[" + TRANSFORMER + "]", mean,
                         List.of("modules.json", "expected a sentence_transformers.models.Pooling module",
                                 "found types [sentence_transformers.models.Transformer]")),
