@@ -2,19 +2,47 @@ package io.llmops4j.core;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Turns sentences into L2-normalised vectors. Implementations hold native memory and must be closed;
- * closing twice is harmless. Instances are safe for concurrent use.
+ * Turns sentences into vectors, L2-normalised unless the model says otherwise (a sentence-transformers export
+ * without a {@code Normalize} module). Implementations hold native memory and must be closed; closing twice is
+ * harmless. Instances are safe for concurrent use.
  */
 public interface Embedder extends AutoCloseable {
 
-    /** Embeds each text; row {@code i} is the unit-length vector of {@code texts.get(i)}. */
+    /** Embeds each text; row {@code i} is the vector of {@code texts.get(i)}. */
     float[][] embed(List<String> texts);
 
     /** Embeds one text. */
     default float[] embed(String text) {
         return embed(List.of(text))[0];
+    }
+
+    /**
+     * Embeds each text with the model's prompt named {@code promptName} (one of {@link #prompts()}) in front, as
+     * sentence-transformers' {@code encode(texts, prompt_name=...)} does: asymmetric retrieval models want, for
+     * example, their {@code "query"} prompt on queries and their {@code "document"} prompt (or none) on passages.
+     * A null name means {@link #embed(List)}, which puts the model's default prompt, if it has one, in front.
+     *
+     * @throws InvalidRequestException if the model has no prompt of that name
+     */
+    default float[][] embed(List<String> texts, String promptName) {
+        if (promptName == null) {
+            return embed(texts);
+        }
+        throw new InvalidRequestException("prompt name '" + promptName + "': expected one of " + prompts().keySet()
+                + " (the prompts of " + id() + "), found no such prompt");
+    }
+
+    /** Embeds one text with the named prompt in front; see {@link #embed(List, String)}. */
+    default float[] embed(String text, String promptName) {
+        return embed(List.of(text), promptName)[0];
+    }
+
+    /** The model's prompts, each name with the text put in front of an input; empty when it has none. */
+    default Map<String, String> prompts() {
+        return Map.of();
     }
 
     /** Length of every vector this embedder returns. */
@@ -27,8 +55,9 @@ public interface Embedder extends AutoCloseable {
     int maxSequenceLength();
 
     /**
-     * Tokens the model's tokenizer makes of {@code text} before truncation, special tokens included, so that a
-     * chunker can keep texts within {@link #maxSequenceLength()}.
+     * Tokens the model's tokenizer makes of {@code text} before truncation, special tokens (and the default prompt
+     * {@link #embed(List)} puts in front, if any) included, so that a chunker can keep texts within
+     * {@link #maxSequenceLength()}.
      */
     int countTokens(String text);
 

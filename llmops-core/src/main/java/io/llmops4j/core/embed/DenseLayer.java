@@ -56,7 +56,7 @@ final class DenseLayer {
             this.className = className;
         }
 
-        /** The name sentence-transformers writes to {@code config.json}, e.g. {@code torch.nn.modules.activation.Tanh}. */
+        /** The name sentence-transformers writes, e.g. {@code torch.nn.modules.activation.Tanh}. */
         String configName() {
             return "torch.nn.modules." + module + "." + className;
         }

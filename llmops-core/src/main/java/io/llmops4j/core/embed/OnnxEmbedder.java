@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -139,6 +140,10 @@ public final class OnnxEmbedder implements Embedder {
     private final List<DenseLayer> dense; // applied to the pooled vector, in order
     private final boolean normalize;
     private final boolean lowerCase;
+    private final Map<String, String> prompts;
+    private final String defaultPromptName; // null without a default prompt
+    /** The pooling config's {@code include_prompt}: false leaves a prompt's tokens out of pooling. */
+    private final boolean includePrompt;
     /** The inputs the model declares, of {@link #INPUTS}; those fed as int32 rather than int64. */
     private final Set<String> inputs;
     private final Set<String> int32Inputs;
@@ -162,6 +167,9 @@ public final class OnnxEmbedder implements Embedder {
         this.dense = settings.dense;
         this.normalize = settings.normalize;
         this.lowerCase = settings.lowerCase;
+        this.prompts = settings.prompts;
+        this.defaultPromptName = settings.defaultPromptName;
+        this.includePrompt = settings.includePrompt;
         this.session = session;
         this.tokenizer = tokenizer;
         this.untruncated = untruncated;
@@ -225,6 +233,11 @@ public final class OnnxEmbedder implements Embedder {
                     + SENTENCE_EMBEDDING + "' output is " + width + " wide, for " + pooling.size()
                     + " pooling mode(s))" : width) + ", found " + declaredHiddenSize);
         }
+        if (graphPooled && !includePrompt && defaultPromptName != null && !prompts.get(defaultPromptName).isEmpty()) {
+            throw new ModelFormatException(poolingSource + ": field 'include_prompt': false leaves the tokens of the "
+                    + "default prompt '" + defaultPromptName + "' out of pooling, but ONNX model " + id + " pools "
+                    + "inside its graph: expected true, or an export with token vectors");
+        }
         width = pooledWidth;
         for (DenseLayer layer : dense) {
             if (layer.inFeatures() != width) {
@@ -283,7 +296,7 @@ public final class OnnxEmbedder implements Embedder {
 
     /** The width of the output vectors when the output shape leaves it open: one run on the empty text. */
     private int probeWidth() throws OrtException {
-        Encoding empty = encodeAll(List.of(""))[0];
+        Encoding empty = encodeAll(List.of(""), null)[0];
         int length = empty.getIds().length;
         try (OrtSession.Result result = run(List.of(empty), length)) {
             int values = ((OnnxTensor) result.get(0)).getFloatBuffer().capacity();
@@ -329,18 +342,23 @@ public final class OnnxEmbedder implements Embedder {
      * <p>Pooling and normalisation follow {@code modules.json} and the pooling module's {@code config.json}
      * (usually {@code 1_Pooling/config.json}): the modes of {@link PoolingMode}, concatenated when several are on,
      * then each {@code Dense} module in order ({@code activation(W x + b)} with the weights of its
-     * {@code model.safetensors}; see {@link DenseLayer}), and L2 normalisation only when {@code modules.json} lists a
+     * {@code model.safetensors}), and L2 normalisation only when {@code modules.json} lists a
      * {@code Normalize} module. Without {@code modules.json} the vectors are normalised, and pooled by mean unless
-     * {@code 1_Pooling/config.json} says otherwise. {@code include_prompt: false} changes nothing here: this
-     * embedder adds no prompt, so the whole text, any instruction the caller put in it included, is pooled.
+     * {@code 1_Pooling/config.json} says otherwise.
+     *
+     * <p>Prompts are those of {@code config_sentence_transformers.json} ({@code prompts}, a map from name to the
+     * text put before each input, and {@code default_prompt_name}): {@link #embed(List)} prepends the default one,
+     * {@link #embed(List, String)} any by name, and with {@code include_prompt: false} in the pooling config the
+     * prompt's tokens are left out of pooling, all as sentence-transformers does.
      *
      * @throws ModelFormatException if a file is missing or malformed; the model has inputs or outputs other than
      *     the above, of other element types, or fixed sequence lengths; the pooling config names a mode or field
      *     that sentence-transformers' Pooling does not have; {@code modules.json} lists a module other than a
      *     transformer, one Pooling, Dense modules and an optional Normalize last (a {@code LayerNorm}, for example,
      *     is not applied by this embedder); a Dense module's activation is not Identity, Tanh, ReLU or Sigmoid, its
-     *     weights are only in {@code pytorch_model.bin}, or its shapes do not chain. The message names the file,
-     *     the field, input or tensor, and what was expected and found
+     *     weights are only in {@code pytorch_model.bin}, or its shapes do not chain; the default prompt is not one
+     *     of the prompts, or cannot be left out of pooling as {@code include_prompt: false} asks because the graph
+     *     pools. The message names the file, the field, input or tensor, and what was expected and found
      */
     public static OnnxEmbedder load(Path dir, String modelFile) {
         Objects.requireNonNull(dir, "dir");
@@ -366,10 +384,10 @@ public final class OnnxEmbedder implements Embedder {
         }
         builder.lowerCase = transformer.lowerCase();
         SentenceTransformersConfig.Pipeline pipeline = SentenceTransformersConfig.read(dir);
-        if (!pipeline.includePrompt()) {
-            LOG.warn("{}: include_prompt is false, but this embedder adds no prompt: every token of the text, any "
-                    + "instruction the caller put in it included, is pooled", pipeline.source());
-        }
+        SentenceTransformersConfig.Prompts prompts = SentenceTransformersConfig.readPrompts(dir);
+        builder.prompts = prompts.prompts();
+        builder.defaultPromptName = prompts.defaultName();
+        builder.includePrompt = pipeline.includePrompt();
         builder.pooling = EnumSet.copyOf(pipeline.modes());
         builder.dense = pipeline.dense();
         builder.normalize = pipeline.normalize();
@@ -406,8 +424,51 @@ public final class OnnxEmbedder implements Embedder {
         return new Builder();
     }
 
+    /**
+     * Embeds each text with the model's default prompt, if it has one, prepended ({@code default_prompt_name} of
+     * {@code config_sentence_transformers.json}), as sentence-transformers' {@code encode} does.
+     */
     @Override
     public float[][] embed(List<String> texts) {
+        return embedWithPrompt(texts, defaultPromptName == null ? null : prompts.get(defaultPromptName));
+    }
+
+    /**
+     * Embeds each text with the model's prompt {@code promptName} prepended, as sentence-transformers'
+     * {@code encode(texts, prompt_name=...)} does: the prompt is part of the text the model reads (and of the
+     * {@link #maxSequenceLength()} tokens it is truncated to), and when the pooling config says
+     * {@code include_prompt: false} its tokens (the prompt tokenized alone, less the one special token that closes
+     * it) are left out of pooling, except for CLS pooling, which takes the first token as sentence-transformers
+     * does. An empty prompt is no prompt. A null name means {@link #embed(List)}, with the default prompt.
+     *
+     * @throws InvalidRequestException if the model has no prompt of that name, or its prompt tokens are to be left
+     *     out of pooling but the model pools inside its graph
+     */
+    @Override
+    public float[][] embed(List<String> texts, String promptName) {
+        if (promptName == null) {
+            return embed(texts);
+        }
+        String prompt = prompts.get(promptName);
+        if (prompt == null) {
+            throw new InvalidRequestException("prompt name '" + promptName + "': expected one of "
+                    + prompts.keySet() + " (the prompts of " + id + "), found no such prompt");
+        }
+        return embedWithPrompt(texts, prompt);
+    }
+
+    /** The prompt names and texts of {@code config_sentence_transformers.json}, in file order; empty without. */
+    @Override
+    public Map<String, String> prompts() {
+        return prompts;
+    }
+
+    /** The prompt {@link #embed(List)} and {@link #countTokens(String)} prepend, by name, if the model has one. */
+    public Optional<String> defaultPromptName() {
+        return Optional.ofNullable(defaultPromptName);
+    }
+
+    private float[][] embedWithPrompt(List<String> texts, String prompt) {
         Objects.requireNonNull(texts, "texts");
         if (texts.isEmpty()) {
             return new float[0][];
@@ -416,7 +477,8 @@ public final class OnnxEmbedder implements Embedder {
         lock.lock();
         try {
             checkOpen();
-            Encoding[] encodings = encodeInParallel(texts);
+            int skip = promptTokensLeftOut(prompt);
+            Encoding[] encodings = encodeInParallel(texts, prompt);
             Integer[] order = new Integer[encodings.length];
             for (int i = 0; i < order.length; i++) {
                 order[i] = i;
@@ -437,7 +499,7 @@ public final class OnnxEmbedder implements Embedder {
                 for (int k = start; k < end; k++) {
                     batch.add(encodings[order[k]]);
                 }
-                float[][] vectors = runBatch(batch);
+                float[][] vectors = runBatch(batch, skip);
                 for (int k = start; k < end; k++) {
                     result[order[k]] = vectors[k - start];
                 }
@@ -451,8 +513,25 @@ public final class OnnxEmbedder implements Embedder {
     }
 
     /**
+     * Leading tokens of every text that pooling leaves out: with {@code include_prompt: false} and a non-empty
+     * prompt, as many as sentence-transformers' {@code prompt_length}, the prompt's own tokens less one (the
+     * closing special token), else none.
+     */
+    private int promptTokensLeftOut(String prompt) {
+        if (includePrompt || prompt == null || prompt.isEmpty()) {
+            return 0;
+        }
+        if (graphPooled) {
+            throw new InvalidRequestException("ONNX model " + id + " pools inside its graph, so the tokens of a "
+                    + "prompt cannot be left out of pooling as include_prompt: false asks: expected no prompt, found '"
+                    + prompt + "'");
+        }
+        return tokenizer.encode(prepare(prompt), true, false).getIds().length - 1;
+    }
+
+    /**
      * The contextual vector of every token of one text, special tokens included, truncated like
-     * {@link #embed(List)}: what token-matching metrics such as BERTScore compare.
+     * {@link #embed(List)} but without a prompt: what token-matching metrics such as BERTScore compare.
      */
     public TokenEmbeddings tokenEmbeddings(String text) {
         Objects.requireNonNull(text, "text");
@@ -464,7 +543,7 @@ public final class OnnxEmbedder implements Embedder {
                 throw new InvalidRequestException("ONNX model " + id + " has no token vectors: it pools inside its "
                         + "graph, its only sentence output is '" + SENTENCE_EMBEDDING + "'");
             }
-            Encoding encoding = encodeAll(List.of(text))[0];
+            Encoding encoding = encodeAll(List.of(text), null)[0];
             int length = encoding.getIds().length;
             try (OrtSession.Result result = run(List.of(encoding), length)) {
                 FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
@@ -501,6 +580,10 @@ public final class OnnxEmbedder implements Embedder {
         return maxSequenceLength;
     }
 
+    /**
+     * Tokens of {@code text} as {@link #embed(List)} feeds it, before truncation: with the default prompt, if
+     * any, in front, and special tokens included.
+     */
     @Override
     public int countTokens(String text) {
         Objects.requireNonNull(text, "text");
@@ -508,7 +591,8 @@ public final class OnnxEmbedder implements Embedder {
         lock.lock();
         try {
             checkOpen();
-            return untruncated.encode(prepare(text), true, false).getIds().length;
+            String prompt = defaultPromptName == null ? "" : prompts.get(defaultPromptName);
+            return untruncated.encode(prepare(prompt + text), true, false).getIds().length;
         } finally {
             lock.unlock();
         }
@@ -578,16 +662,17 @@ public final class OnnxEmbedder implements Embedder {
         }
     }
 
-    private Encoding[] encodeAll(List<String> texts) {
-        return tokenizer.batchEncode(textArray(texts), true, false);
+    /** The texts, each after {@code prompt} unless it is null, prepared and tokenized. */
+    private Encoding[] encodeAll(List<String> texts, String prompt) {
+        return tokenizer.batchEncode(textArray(texts, prompt), true, false);
     }
 
     /**
-     * {@link #encodeAll(List)} with the texts cut into contiguous parts tokenized at the same time (the tokenizer
-     * runs one text after another on the calling thread), at least {@link #MIN_TEXTS_PER_TOKENIZER_PART} texts each.
+     * {@link #encodeAll} with the texts cut into contiguous parts tokenized at the same time (the tokenizer runs one
+     * text after another on the calling thread), at least {@link #MIN_TEXTS_PER_TOKENIZER_PART} texts each.
      */
-    private Encoding[] encodeInParallel(List<String> texts) throws OrtException {
-        String[] array = textArray(texts);
+    private Encoding[] encodeInParallel(List<String> texts, String prompt) throws OrtException {
+        String[] array = textArray(texts, prompt);
         int parts = Math.max(1, Math.min(threads, array.length / MIN_TEXTS_PER_TOKENIZER_PART));
         if (parts == 1) {
             return tokenizer.batchEncode(array, true, false);
@@ -602,14 +687,14 @@ public final class OnnxEmbedder implements Embedder {
         return out;
     }
 
-    private String[] textArray(List<String> texts) {
+    private String[] textArray(List<String> texts, String prompt) {
         String[] array = new String[texts.size()];
         for (int i = 0; i < array.length; i++) {
             String text = texts.get(i);
             if (text == null) {
                 throw new NullPointerException("texts[" + i + "] is null");
             }
-            array[i] = prepare(text);
+            array[i] = prepare(prompt == null ? text : prompt + text);
         }
         return array;
     }
@@ -724,8 +809,11 @@ public final class OnnxEmbedder implements Embedder {
         }
     }
 
-    /** Pooled (and, if configured, L2-normalised) vectors of one batch, in batch order. */
-    private float[][] runBatch(List<Encoding> batch) throws OrtException {
+    /**
+     * Pooled (and, if configured, projected and L2-normalised) vectors of one batch, in batch order, pooled without
+     * the first {@code skip} tokens of each text.
+     */
+    private float[][] runBatch(List<Encoding> batch, int skip) throws OrtException {
         int length = 0;
         for (Encoding e : batch) {
             length = Math.max(length, e.getIds().length);
@@ -742,7 +830,7 @@ public final class OnnxEmbedder implements Embedder {
                     }
                     out[b] = project(pooled);
                 } else {
-                    out[b] = pool(hidden, b * length * hiddenSize, batch.get(b).getAttentionMask(), pooled, sum);
+                    out[b] = pool(hidden, b * length * hiddenSize, batch.get(b).getAttentionMask(), skip, pooled, sum);
                 }
             }
             return out;
@@ -751,16 +839,17 @@ public final class OnnxEmbedder implements Embedder {
 
     /**
      * Pools one text's token vectors, {@code hidden[offset + t * hiddenSize + d]} for its tokens {@code t} (the
-     * batch is padded on the right, so they come first), over the tokens whose {@code mask} is set; modes in enum
+     * batch is padded on the right, so they come first), over the tokens whose {@code mask} is set from position
+     * {@code skip} on (the prompt tokens before it left out; CLS still takes position 0); modes in enum
      * order, each into its own {@link #hiddenSize} slice of {@code pooled}, which then goes through
      * {@link #project}. Sums run in double, per text, so a text's vector does not depend on its batch beyond the
      * model's own float rounding. A text without a real token pools to zeros.
      */
-    private float[] pool(FloatBuffer hidden, int offset, long[] mask, double[] pooled, double[] sum) {
+    private float[] pool(FloatBuffer hidden, int offset, long[] mask, int skip, double[] pooled, double[] sum) {
         int first = -1;
         int last = -1;
         int count = 0;
-        for (int t = 0; t < mask.length; t++) {
+        for (int t = skip; t < mask.length; t++) {
             if (mask[t] != 0) {
                 first = first < 0 ? t : first;
                 last = t;
@@ -920,6 +1009,10 @@ public final class OnnxEmbedder implements Embedder {
         private boolean normalize = true;
         /** Lowercase texts before tokenizing ({@code do_lower_case} of {@code sentence_bert_config.json}). */
         private boolean lowerCase;
+        /** The export's prompts and default prompt name ({@code config_sentence_transformers.json}). */
+        private Map<String, String> prompts = Map.of();
+        private String defaultPromptName;
+        private boolean includePrompt = true;
         /** The hidden size a pooling config declares ({@link #load(Path)}), checked against the model. */
         private Integer declaredHiddenSize;
         private String poolingSource = "pooling settings";

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,6 +36,9 @@ final class SentenceTransformersConfig {
     static final String DEFAULT_POOLING_DIR = "1_Pooling";
     static final String POOLING_CONFIG_FILE = "config.json";
     static final String SENTENCE_BERT_CONFIG_FILE = "sentence_bert_config.json";
+    static final String ST_CONFIG_FILE = "config_sentence_transformers.json";
+    private static final String PROMPTS = "prompts";
+    private static final String DEFAULT_PROMPT_NAME = "default_prompt_name";
     private static final String MODEL_CONFIG_FILE = "config.json";
     private static final String TOKENIZER_CONFIG_FILE = "tokenizer_config.json";
     private static final String MAX_SEQ_LENGTH = "max_seq_length";
@@ -80,7 +84,59 @@ final class SentenceTransformersConfig {
     record Transformer(Integer maxSequenceLength, boolean lowerCase, String source) {
     }
 
+    /**
+     * The prompts of an export.
+     *
+     * @param prompts prompt texts by name, in file order
+     * @param defaultName the name of the prompt put before every text by default, or null
+     */
+    record Prompts(Map<String, String> prompts, String defaultName) {
+        Prompts {
+            prompts = Collections.unmodifiableMap(new LinkedHashMap<>(prompts));
+        }
+    }
+
     private SentenceTransformersConfig() {
+    }
+
+    /**
+     * The {@code prompts} and {@code default_prompt_name} of {@code config_sentence_transformers.json} in
+     * {@code dir} (none without the file or the fields). As in sentence-transformers, the default name must be
+     * one of the prompts; the file's other fields (versions, similarity function) are not read.
+     */
+    static Prompts readPrompts(Path dir) {
+        Path file = dir.resolve(ST_CONFIG_FILE);
+        if (!Files.isRegularFile(file)) {
+            return new Prompts(Map.of(), null);
+        }
+        JsonNode config = parse(file);
+        if (!config.isObject()) {
+            throw new ModelFormatException(file + ": expected a JSON object, found " + kind(config));
+        }
+        Map<String, String> prompts = new LinkedHashMap<>();
+        JsonNode node = config.path(PROMPTS);
+        if (!node.isMissingNode() && !node.isNull()) {
+            if (!node.isObject()) {
+                throw new ModelFormatException(file + ": field '" + PROMPTS + "': expected an object of prompt "
+                        + "texts by name, found " + kind(node));
+            }
+            for (Map.Entry<String, JsonNode> prompt : node.properties()) {
+                if (!prompt.getValue().isTextual()) {
+                    throw new ModelFormatException(file + ": field '" + PROMPTS + "." + prompt.getKey()
+                            + "': expected the prompt's text as a string, found " + kind(prompt.getValue()));
+                }
+                prompts.put(prompt.getKey(), prompt.getValue().asText());
+            }
+        }
+        JsonNode name = config.path(DEFAULT_PROMPT_NAME);
+        if (name.isMissingNode() || name.isNull()) {
+            return new Prompts(prompts, null);
+        }
+        if (!name.isTextual() || !prompts.containsKey(name.asText())) {
+            throw new ModelFormatException(file + ": field '" + DEFAULT_PROMPT_NAME + "': expected one of the "
+                    + "prompt names " + prompts.keySet() + ", found " + kind(name));
+        }
+        return new Prompts(prompts, name.asText());
     }
 
     /**

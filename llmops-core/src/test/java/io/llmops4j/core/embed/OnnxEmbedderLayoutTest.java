@@ -207,6 +207,39 @@ class OnnxEmbedderLayoutTest {
     }
 
     @Test
+    void poolingInsideTheGraphCannotLeaveAPromptOut() throws IOException {
+        Path dir = export("pooled_only");
+        MiniLmExports.write(dir, "modules.json", "[" + MiniLmExports.TRANSFORMER + ", "
+                + MiniLmExports.module(1, "1_Pooling", "Pooling") + "]");
+        MiniLmExports.write(dir, "1_Pooling/config.json", "{\"include_prompt\": true}");
+        MiniLmExports.write(dir, "config_sentence_transformers.json", "{\"prompts\": {\"query\": \"query: \"}}");
+        try (OnnxEmbedder embedder = OnnxEmbedder.load(dir)) {
+            // "query: " + text; the graph pools the prompt with the text, as include_prompt asks; no Normalize here
+            double[][] rows = tokenVectors(ids("query: alpha beta", 512), false, false);
+            double[] mean = new double[HIDDEN];
+            for (double[] row : rows) {
+                for (int h = 0; h < HIDDEN; h++) {
+                    mean[h] += row[h] / rows.length;
+                }
+            }
+            assertClose(mean, embedder.embed("alpha beta", "query"), "query prompt");
+        }
+        MiniLmExports.write(dir, "1_Pooling/config.json", "{\"include_prompt\": false}");
+        try (OnnxEmbedder embedder = OnnxEmbedder.load(dir)) {
+            embedder.embed(TEXTS); // no default prompt: nothing to leave out
+            InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                    () -> embedder.embed("alpha", "query"));
+            assertTrue(e.getMessage().contains("pools inside its graph")
+                    && e.getMessage().contains("include_prompt: false") && e.getMessage().contains("'query: '"),
+                    e.getMessage());
+        }
+        MiniLmExports.write(dir, "config_sentence_transformers.json",
+                "{\"prompts\": {\"query\": \"query: \"}, \"default_prompt_name\": \"query\"}");
+        assertRejected(dir, null, List.of("1_Pooling", "field 'include_prompt'", "default prompt 'query'",
+                "pools inside its graph", "expected true, or an export with token vectors"));
+    }
+
+    @Test
     void poolingInsideTheGraphWithDenseModulesIsAmbiguous() throws IOException {
         Path dir = export("pooled_only");
         MiniLmExports.write(dir, "modules.json", "[" + MiniLmExports.TRANSFORMER + ", "
