@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -188,7 +189,7 @@ public final class OnnxEmbedder implements Embedder {
                     + "feature-extraction exports; a text-generation export with past_key_values, or a model with "
                     + "extra task inputs, needs inputs it cannot feed)");
         }
-        Set<String> int32 = new java.util.HashSet<>();
+        Set<String> int32 = new HashSet<>();
         boolean batchOfOne = false;
         for (Map.Entry<String, NodeInfo> input : inputInfo.entrySet()) {
             TensorInfo info = (TensorInfo) input.getValue().getInfo();
@@ -414,7 +415,7 @@ public final class OnnxEmbedder implements Embedder {
                 }
             }
         }
-        java.util.Collections.sort(found);
+        found.sort(null);
         throw new ModelFormatException(dir + ": no " + MODEL_FILE + " or onnx/" + MODEL_FILE + " found"
                 + (found.isEmpty() ? "" : " (found " + found + "; name the one to run with load(dir, file))"));
     }
