@@ -40,6 +40,28 @@ public interface Embedder extends AutoCloseable {
         return embed(List.of(text), promptName)[0];
     }
 
+    /**
+     * Embeds search queries as sentence-transformers' {@code encode_query} does: with the model's {@code "query"}
+     * prompt when it has one, else as {@link #embed(List)}.
+     */
+    default float[][] embedQueries(List<String> queries) {
+        return embed(queries, prompts().containsKey("query") ? "query" : null);
+    }
+
+    /** Embeds one search query; see {@link #embedQueries(List)}. */
+    default float[] embedQuery(String query) {
+        return embedQueries(List.of(query))[0];
+    }
+
+    /**
+     * Embeds passages to be searched as sentence-transformers' {@code encode_document} does: with the model's
+     * first prompt among {@code "document"}, {@code "passage"} and {@code "corpus"}, else as {@link #embed(List)}.
+     */
+    default float[][] embedDocuments(List<String> documents) {
+        return embed(documents, List.of("document", "passage", "corpus").stream().filter(prompts()::containsKey)
+                .findFirst().orElse(null));
+    }
+
     /** The model's prompts, each name with the text put in front of an input; empty when it has none. */
     default Map<String, String> prompts() {
         return Map.of();

@@ -251,7 +251,7 @@ final class LuceneVectorIndex implements VectorIndex {
         for (int from = 0; from < chunks.size(); from += EMBED_BATCH) {
             int to = Math.min(chunks.size(), from + EMBED_BATCH);
             List<String> texts = chunks.subList(from, to).stream().map(Chunk::text).toList();
-            float[][] vs = embedder.embed(texts);
+            float[][] vs = embedder.embedDocuments(texts);
             System.arraycopy(vs, 0, out, from, vs.length);
         }
         return out;
@@ -557,7 +557,7 @@ final class LuceneVectorIndex implements VectorIndex {
         if (embedder == null) {
             throw new RagConfigException(location + " has no embedder: give the query as a vector, or use mode KEYWORD");
         }
-        return embedder.embed(r.text().orElseThrow());
+        return embedder.embedQuery(r.text().orElseThrow());
     }
 
     private List<ScoreDoc> vectorSearch(IndexSearcher searcher, float[] query, int ef, Query filter) throws IOException {

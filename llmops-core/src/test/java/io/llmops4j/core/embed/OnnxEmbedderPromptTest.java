@@ -186,6 +186,39 @@ class OnnxEmbedderPromptTest {
     }
 
     @Test
+    void queriesAndDocumentsTakeTheirPromptsAsEncodeQueryAndEncodeDocumentDo() throws IOException {
+        // prompts query and document, no default: queries get the query prompt, documents the document prompt
+        try (OnnxEmbedder embedder = OnnxEmbedder.load(export(null, true, ""))) {
+            float[][] documents = embedder.embedDocuments(TEXTS);
+            float[][] queries = embedder.embedQueries(TEXTS);
+            for (int i = 0; i < TEXTS.size(); i++) {
+                String text = TEXTS.get(i);
+                assertClose(normalized(mean(tokens(QUERY, text, QUERY_PIECES), 0)), queries[i], "query " + i);
+                assertClose(normalized(mean(tokens(QUERY, text, QUERY_PIECES), 0)), embedder.embedQuery(text),
+                        "one query " + i);
+                assertClose(normalized(mean(tokens("passage: ", text, List.of("[CLS]", "passage", ":")), 0)),
+                        documents[i], "document " + i);
+            }
+        }
+        // "passage" stands in for "document", and without a query prompt a query gets the default prompt
+        Path dir = export(null, true, "");
+        write(dir, "config_sentence_transformers.json", "{\"prompts\": {\"passage\": \"passage: \", \"corpus\": \"x \","
+                + " \"q\": \"%s\"}, \"default_prompt_name\": \"q\"}".formatted(QUERY));
+        try (OnnxEmbedder embedder = OnnxEmbedder.load(dir)) {
+            String text = TEXTS.get(1);
+            assertClose(normalized(mean(tokens("passage: ", text, List.of("[CLS]", "passage", ":")), 0)),
+                    embedder.embedDocuments(List.of(text))[0], "passage prompt");
+            assertClose(normalized(mean(tokens(QUERY, text, QUERY_PIECES), 0)), embedder.embedQuery(text),
+                    "default prompt on a query");
+        }
+        // no prompts at all: both are plain embeddings
+        String text = TEXTS.get(0);
+        assertClose(normalized(mean(tokens("", text, List.of("[CLS]")), 0)), reference.embedQuery(text), "plain query");
+        assertClose(normalized(mean(tokens("", text, List.of("[CLS]")), 0)),
+                reference.embedDocuments(List.of(text))[0], "plain document");
+    }
+
+    @Test
     void embeddersWithoutPromptsRefusePromptNames() {
         assertEquals(Map.of(), reference.prompts());
         assertEquals(Optional.empty(), reference.defaultPromptName());
