@@ -334,7 +334,7 @@ class ChatTemplateTest {
     @Test
     void printingConcatenationAndStringFilterWritePythonStr() {
         // Checked with jinja2 3.1.6 in HF's environment (ImmutableSandboxedEnvironment, trim_blocks, lstrip_blocks,
-        // as /tmp/probe/hf_render.py), rendering the same templates with the values of printedValues()
+        // as src/test/python/hf_chat_template.py), rendering the same templates with the values of printedValues()
         ChatTemplate t = ChatTemplate.compile("{{ b }}|{{ false }}|{{ f }}|{{ 1e16 }}|{{ 0.1 }}|{{ 2.0 }}|{{ 1e7 }}"
                 + "|{{ 10 / 4 }}|{{ 4 / 2 }}|{{ 7 // 2 }}|{{ 0.1 + 0.2 }}|{{ 1.5e300 * 1e10 }}"
                 + "|{{ -0.0 }}|{{ 1e-4 }}|{{ 123456789.123 }}|{{ -1.5e-7 }}|{{ 1e22 }}", Map.of());
@@ -434,7 +434,8 @@ class ChatTemplateTest {
     // ------------------------------------------------------------------ parity with Jinja 3.1.6 in HF's environment
     // Every expected string below is jinja2 3.1.6's output for the same template, messages and variables, rendered
     // through HF's environment (ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True,
-    // extensions=[loopcontrols]), HF's tojson, render(messages=..., tools=None, documents=None, ...)).
+    // extensions=[loopcontrols]), HF's tojson, render(messages=..., tools=None, documents=None, ...)), as
+    // src/test/python/hf_chat_template.py renders them.
 
     private static final List<ChatMessage> TOOL_TURN = List.of(
             ChatMessage.system("You are a helpful assistant."),
@@ -933,7 +934,7 @@ class ChatTemplateTest {
             ChatMessage.user("U1"), ChatMessage.assistant("A1"), ChatMessage.user("U2"));
 
     // loop.previtem / loop.nextitem: the expected strings below were produced by jinja2 3.1.6 through HF's
-    // environment (ImmutableSandboxedEnvironment with trim_blocks, lstrip_blocks; /tmp/probe/hf_render.py)
+    // environment (ImmutableSandboxedEnvironment with trim_blocks, lstrip_blocks; src/test/python/hf_chat_template.py)
 
     @Test
     void loopPrevitemAndNextitemAreTheNeighboursOfTheCurrentItem() {
