@@ -69,11 +69,15 @@ import java.util.Set;
  * expression, {@code namespace(i=messages|length - 1)}), subscripts and slices are Python's ({@code messages[::-1]},
  * {@code s[1:-1:2]}), the tests {@code defined} and {@code none} tell a variable or key holding none from a missing
  * one as Jinja does ({@code x is none} is false for an undefined {@code x}), {@code {{- -}}} trims like Jinja, and
- * iterating over a map yields its keys. Loops have Jinja's {@code loop.previtem} and {@code loop.nextitem} (undefined
- * on the first and last iteration; {@code nextitem} reads one item ahead, and only when used) and loop filters
- * ({@code {% for m in messages if m.role != 'system' %}}, which jinjava ignored: {@code loop.index},
- * {@code loop.length}, {@code loop.last}, {@code previtem} and {@code nextitem} count only the items that pass, see
- * {@link LoopTag}). Printing a value ({@code {{ x }}}), {@code ~} and the {@code string} filter
+ * iterating over a map yields its keys. Loops are Jinja's (see {@link LoopTag}): a string's characters are its items,
+ * an undefined value has none, and none, numbers and booleans are a {@code TypeError} as in Jinja ({@code tools} is
+ * none unless given, so an unguarded {@code {% for tool in tools %}} fails, as it does in HF); {@code for ... else}
+ * renders its else branch only when no iteration ran the body to its end; {@code continue} and {@code break} skip the
+ * rest of an enclosing {@code if}; several loop variables unpack each item as Python does; loops have
+ * {@code loop.previtem} and {@code loop.nextitem} (undefined on the first and last iteration; {@code nextitem} reads
+ * one item ahead, and only when used) and loop filters ({@code {% for m in messages if m.role != 'system' %}}, which
+ * jinjava ignored: {@code loop.index}, {@code loop.length}, {@code loop.last}, {@code previtem} and {@code nextitem}
+ * count only the items that pass). Printing a value ({@code {{ x }}}), {@code ~} and the {@code string} filter
  * write it as Python's {@code str}: {@code True} and {@code False}, floats as Python writes them ({@code 1e-05},
  * {@code 1e+16}, {@code 2.0}), lists and maps as {@code ['a', 1, True, None]} and {@code {'k': 'v'}} with their items
  * in Python's {@code repr}. Known differences that real chat templates do not depend on: none written out by
@@ -84,7 +88,7 @@ import java.util.Set;
  * {@code format} filters write booleans, floats, lists and maps Java's way ({@code [true]|join} is {@code true}),
  * string repetition ({@code 'x' * 3}), <code>&#92;x</code> and <code>&#92;u</code> escapes in string literals
  * and the <code>{%+</code> whitespace marker are not supported;
- * iterating over none and {@code none|items} give nothing (Jinja: a {@code TypeError}); {@code +} of a string and
+ * {@code none|items} gives nothing (Jinja: a {@code TypeError}); {@code +} of a string and
  * none, a list or a map writes {@code null} or Java's text of the list or map ({@code 'a' + none} is {@code anull},
  * {@code 'a' + {'k': 1}} is <code>a{k=1}</code>; Jinja: a {@code TypeError}), so a template that concatenates a tool
  * call's arguments as if they were JSON text (DeepSeek-R1's) writes them as Java's text where HF's render fails;
@@ -266,6 +270,10 @@ public final class ChatTemplate {
                 throw new ChatTemplateException("chat template " + raised.getMessage()
                         + (error.getLineno() > 0 ? " (line " + error.getLineno() + ")" : ""));
             }
+            if (raised instanceof PythonError) {
+                throw new ChatTemplateException("chat template failed: " + raised.getMessage()
+                        + (error.getLineno() > 0 ? " (line " + error.getLineno() + ")" : ""));
+            }
             if (raised != null) {
                 throw new ChatTemplateException(raised.getMessage());
             }
@@ -328,10 +336,10 @@ public final class ChatTemplate {
         }
     }
 
-    /** The exception of a {@code raise_exception(...)} call or of a size limit, if this error comes from one. */
+    /** The exception of a {@code raise_exception(...)} call, a size limit or a Python error, if this error comes from one. */
     private static Throwable raisedBy(TemplateError error) {
         for (Throwable t = error.getException(); t != null; t = t.getCause()) {
-            if (t instanceof RaisedByTemplate || t instanceof SizeLimits.LimitExceeded) {
+            if (t instanceof RaisedByTemplate || t instanceof SizeLimits.LimitExceeded || t instanceof PythonError) {
                 return t;
             }
         }
@@ -388,7 +396,8 @@ public final class ChatTemplate {
         PyTests.install(engine); // iterable and sequence: true for strings and maps, as in Jinja
 
         engine.registerTag(new GenerationTag());
-        engine.registerTag(new LoopTag()); // replaces jinjava's for: loop.previtem / nextitem, loop filters
+        engine.registerTag(new LoopTag()); // replaces jinjava's for: loop.previtem / nextitem, loop filters, else
+        engine.registerTag(new LoopTag.If()); // replaces jinjava's if: stops after continue / break
         engine.registerFilter(new TrimFilter());
         engine.registerFilter(new ToJsonFilter());
         engine.registerFilter(new RoundFilter());

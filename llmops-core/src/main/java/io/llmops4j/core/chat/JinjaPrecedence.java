@@ -20,6 +20,7 @@ import jinjava.de.odysseus.el.tree.Bindings;
 import jinjava.de.odysseus.el.tree.impl.ast.AstBracket;
 import jinjava.de.odysseus.el.tree.impl.ast.AstDot;
 import jinjava.de.odysseus.el.tree.impl.ast.AstIdentifier;
+import jinjava.de.odysseus.el.tree.impl.ast.AstNested;
 import jinjava.de.odysseus.el.tree.impl.ast.AstNode;
 import jinjava.de.odysseus.el.tree.impl.ast.AstParameters;
 import jinjava.de.odysseus.el.tree.impl.ast.AstRightValue;
@@ -301,6 +302,14 @@ final class JinjaPrecedence {
         }
     }
 
+    /**
+     * Whether an expression whose value is null is none rather than undefined, as {@code (expression) is none}
+     * tells (which evaluates it again: for a loop's iterable, a name, lookup or filter chain without side effects).
+     */
+    static boolean isNone(String expression, JinjavaInterpreter interpreter, int line) {
+        return Boolean.TRUE.equals(interpreter.resolveELExpression("(" + expression + ") is none", line));
+    }
+
     /** Where a value was looked up: a container and a key in it ({@code container.key} or {@code container[key]}). */
     interface Lookup {
         Object container(Bindings bindings, ELContext context);
@@ -369,6 +378,9 @@ final class JinjaPrecedence {
 
         /** Whether a node whose value is null names something that exists (and holds none). */
         private static boolean bound(AstNode node, Bindings bindings, ELContext context) {
+            if (node instanceof AstNested nested) {
+                return bound(nested.getChild(0), bindings, context);
+            }
             if (node instanceof AstIdentifier identifier) {
                 if (NONE_LITERALS.contains(identifier.getName())) {
                     return true; // jinjava parses the literal as a variable that is never set

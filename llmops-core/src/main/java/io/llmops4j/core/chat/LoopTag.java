@@ -1,10 +1,18 @@
 package io.llmops4j.core.chat;
 
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.lib.tag.ElseIfTag;
+import com.hubspot.jinjava.lib.tag.ElseTag;
 import com.hubspot.jinjava.lib.tag.ForTag;
+import com.hubspot.jinjava.lib.tag.IfTag;
+import com.hubspot.jinjava.objects.SafeString;
+import com.hubspot.jinjava.tree.Node;
 import com.hubspot.jinjava.tree.TagNode;
+import com.hubspot.jinjava.tree.output.OutputNode;
+import com.hubspot.jinjava.tree.output.RenderedOutputNode;
 import com.hubspot.jinjava.tree.parse.TagToken;
 import com.hubspot.jinjava.util.ForLoop;
+import com.hubspot.jinjava.util.LengthLimitingStringBuilder;
 import com.hubspot.jinjava.util.ObjectTruthValue;
 import org.apache.commons.lang3.tuple.Pair;
 
@@ -19,11 +27,20 @@ import java.util.NoSuchElementException;
 import java.util.WeakHashMap;
 
 /**
- * Jinjava's {@code for} tag with two parts of Jinja's loop it lacks: {@code loop.previtem} and {@code loop.nextitem}
- * (undefined on the first / last iteration), and the loop filter {@code {% for x in xs if cond %}}, which jinjava
- * reads as the conditional expression {@code xs if cond} and so ignores. Everything else ({@code loop.index},
- * {@code loop.length}, {@code loop.cycle}, {@code loop.depth}, unpacking, the output limit) is
- * jinjava's own loop, run over the items through a {@link Lookahead}.
+ * Jinjava's {@code for} tag with the parts of Jinja's loop it lacks or does differently:
+ * <ul>
+ * <li>{@code loop.previtem} and {@code loop.nextitem} (undefined on the first / last iteration);</li>
+ * <li>the loop filter {@code {% for x in xs if cond %}}, which jinjava reads as the conditional expression
+ * {@code xs if cond} and so ignores;</li>
+ * <li>the {@code else} branch, rendered only when no iteration ran the body to its end (jinjava rendered it as part of
+ * the body, in every iteration);</li>
+ * <li>what is iterable: a string goes through its characters (code points; jinjava looped once over the whole string),
+ * an undefined value through nothing, and none, numbers and booleans are Python's {@code TypeError} (jinjava looped
+ * over nothing or once); several loop variables unpack each item as Python does, or fail as it does.</li>
+ * </ul>
+ * Everything else ({@code loop.index}, {@code loop.length}, {@code loop.cycle}, {@code loop.depth}, the output limit)
+ * is jinjava's own loop, run over the items through a {@link Lookahead}. {@link If} replaces jinjava's {@code if}, so
+ * that a {@code continue} or {@code break} inside one skips its remaining children as in Jinja.
  *
  * <p>{@code nextitem} reads one item ahead of the loop, and only when asked for: lazy sequences are consumed at
  * most one item early. A filtered loop over a list or map filters it up front (so {@code loop.length} and
@@ -48,11 +65,22 @@ final class LoopTag extends ForTag {
         String filter = split < 0 ? null : expression.substring(split + 2).trim();
 
         Object collection = interpreter.resolveELExpression(iterable, tagNode.getLineNumber());
+        if (collection instanceof SafeString safe) {
+            collection = safe.getValue();
+        }
         Iterator<?> items = items(collection, interpreter);
-        int size = collection instanceof Map<?, ?> map ? map.size()
-                : collection instanceof Collection<?> c ? c.size() : -1;
         if (items == null) {
-            return renderForCollection(tagNode, interpreter, loopVars, collection); // none or a single value
+            if (collection != null || JinjaPrecedence.isNone(iterable, interpreter, tagNode.getLineNumber())) {
+                throw PythonError.typeError("'" + PyStrings.pythonType(collection) + "' object is not iterable");
+            }
+            items = Collections.emptyIterator(); // undefined: Jinja's Undefined iterates as empty
+        }
+        int size = collection instanceof Map<?, ?> map ? map.size()
+                : collection instanceof Collection<?> c ? c.size()
+                : collection instanceof Object[] array ? array.length
+                : collection instanceof String s ? PyStrings.length(s) : collection == null ? 0 : -1;
+        if (loopVars.size() > 1) {
+            items = new Unpacked(items, loopVars.size());
         }
         if (filter != null) {
             items = new Filtered(items, loopVars, filter, tagNode.getLineNumber(), interpreter);
@@ -68,13 +96,16 @@ final class LoopTag extends ForTag {
         if (size >= 0) {
             loopOver = new SizedView(lookahead, size);
         }
+        Branches branches = Branches.of(tagNode);
+        String output;
         try {
-            return renderForCollection(tagNode, interpreter, loopVars, loopOver);
+            output = renderForCollection(branches.body(), interpreter, loopVars, loopOver);
         } finally {
             if (lookahead.owner != null) {
                 RUNNING.remove(lookahead.owner);
             }
         }
+        return branches.completed() ? output : output + branches.renderElse(interpreter);
     }
 
     /**
@@ -107,8 +138,9 @@ final class LoopTag extends ForTag {
     }
 
     /**
-     * The items jinjava's loop would go through (for a map, its keys or values as the engine is configured), or
-     * null for what it loops over once or not at all.
+     * The items Jinja's loop goes through: a list's or other iterable's items, a map's keys (or values, as the engine
+     * is configured), a string's characters (code points, as Python's {@code str}); null for what is not iterable
+     * (none, undefined, numbers, booleans).
      */
     private static Iterator<?> items(Object collection, JinjavaInterpreter interpreter) {
         if (collection instanceof Collection<?> c) {
@@ -123,6 +155,12 @@ final class LoopTag extends ForTag {
         }
         if (collection instanceof Iterator<?> iterator) {
             return iterator;
+        }
+        if (collection instanceof Object[] array) {
+            return java.util.Arrays.asList(array).iterator();
+        }
+        if (collection instanceof String s) {
+            return s.codePoints().mapToObj(Character::toString).iterator();
         }
         return null;
     }
@@ -281,6 +319,180 @@ final class LoopTag extends ForTag {
                 return i < list.size() ? list.get(i) : null;
             }
             return null;
+        }
+    }
+
+    /**
+     * A loop's body and its {@code else} branch (the children after a top-level {@code {% else %}}, which jinjava's
+     * loop renders as part of the body), and whether an iteration ran the body to its end. Jinja renders the else
+     * branch unless one did: after a loop over nothing, or one whose every iteration ended in {@code break} or
+     * {@code continue}.
+     */
+    private static final class Branches {
+        private final TagNode body;
+        private final List<Node> orElse;
+        private boolean completed;
+
+        private Branches(TagNode body, List<Node> orElse) {
+            this.body = body;
+            this.orElse = orElse;
+        }
+
+        static Branches of(TagNode loop) {
+            List<Node> children = loop.getChildren();
+            int split = 0;
+            while (split < children.size()
+                    && !(children.get(split) instanceof TagNode t && t.getTag() instanceof ElseTag)) {
+                split++;
+            }
+            if (split == children.size()) {
+                Branches branches = new Branches(loop, List.of());
+                branches.completed = true; // nothing to render otherwise
+                return branches;
+            }
+            TagNode body = new TagNode(loop.getTag(), (TagToken) loop.getMaster(), loop.getSymbols());
+            body.setParent(loop.getParent());
+            body.getChildren().addAll(children.subList(0, split));
+            Branches branches = new Branches(body, children.subList(split + 1, children.size()));
+            body.getChildren().add(branches.new EndOfBody(loop));
+            return branches;
+        }
+
+        TagNode body() {
+            return body;
+        }
+
+        boolean completed() {
+            return completed;
+        }
+
+        /** The else branch, in a scope of its own as Jinja's. */
+        @SuppressWarnings("try") // the scope is entered and left by the try statement itself
+        String renderElse(JinjavaInterpreter interpreter) {
+            LengthLimitingStringBuilder out = new LengthLimitingStringBuilder(interpreter.getConfig().getMaxOutputSize());
+            try (JinjavaInterpreter.InterpreterScopeClosable scope = interpreter.enterScope()) {
+                for (Node child : orElse) {
+                    out.append(child.render(interpreter));
+                }
+            }
+            return out.toString();
+        }
+
+        /** The last node of the body: reached when an iteration ran the whole body (jinjava's loop stops rendering
+         *  the body's nodes at a {@code break} or {@code continue}). */
+        private final class EndOfBody extends Node {
+            private static final long serialVersionUID = 1L;
+
+            EndOfBody(TagNode loop) {
+                super(loop.getMaster(), loop.getLineNumber(), loop.getStartPosition());
+            }
+
+            @Override
+            public OutputNode render(JinjavaInterpreter interpreter) {
+                completed = true;
+                return new RenderedOutputNode("");
+            }
+
+            @Override
+            public String getName() {
+                return "end of loop body";
+            }
+        }
+    }
+
+    /**
+     * The items of a loop with several variables ({@code for a, b in pairs}), checked as Python unpacks them: each
+     * must have exactly as many parts as there are variables (a list, a key-value pair, a string's characters, a
+     * map's keys).
+     */
+    private static final class Unpacked implements Iterator<Object> {
+        private final Iterator<?> source;
+        private final int count;
+
+        Unpacked(Iterator<?> source, int count) {
+            this.source = source;
+            this.count = count;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return source.hasNext();
+        }
+
+        @Override
+        public Object next() {
+            Object item = source.next();
+            if (item instanceof Map.Entry<?, ?>) {
+                return check(item, 2);
+            }
+            Object whole = item instanceof SafeString safe ? safe.getValue()
+                    : item instanceof Map<?, ?> map ? map.keySet() : item;
+            Iterator<?> parts = items(whole, null);
+            if (parts == null) {
+                throw PythonError.typeError("cannot unpack non-iterable " + PyStrings.pythonType(item) + " object");
+            }
+            List<Object> list = new ArrayList<>(count);
+            while (parts.hasNext() && list.size() <= count) {
+                list.add(parts.next());
+            }
+            return check(list, list.size());
+        }
+
+        private Object check(Object item, int size) {
+            if (size > count) {
+                throw PythonError.valueError("too many values to unpack (expected " + count + ")");
+            }
+            if (size < count) {
+                throw PythonError.valueError("not enough values to unpack (expected " + count + ", got "
+                        + size + ")");
+            }
+            return item;
+        }
+    }
+
+    /**
+     * Jinjava's {@code if} tag, stopping where Jinja does after a {@code continue} or {@code break} inside it:
+     * jinjava's loop skips the rest of its body after one, but an {@code if} around it rendered its own remaining
+     * children ({@code {% if x %}{% continue %}text{% endif %}} wrote {@code text}).
+     */
+    static final class If extends IfTag {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String interpret(TagNode tagNode, JinjavaInterpreter interpreter) {
+            TagNode guarded = new TagNode(tagNode.getTag(), (TagToken) tagNode.getMaster(), tagNode.getSymbols());
+            guarded.setParent(tagNode.getParent());
+            for (Node child : tagNode.getChildren()) {
+                boolean branch = child instanceof TagNode t
+                        && (t.getTag() instanceof ElseTag || t.getTag() instanceof ElseIfTag);
+                guarded.getChildren().add(branch ? child : new UnlessLoopStopped(child));
+            }
+            return super.interpret(guarded, interpreter);
+        }
+    }
+
+    /** A node rendered only while the innermost loop has not met a {@code continue} or {@code break}. */
+    private static final class UnlessLoopStopped extends Node {
+        private static final long serialVersionUID = 1L;
+
+        private final Node node;
+
+        UnlessLoopStopped(Node node) {
+            super(node.getMaster(), node.getLineNumber(), node.getStartPosition());
+            this.node = node;
+        }
+
+        @Override
+        public OutputNode render(JinjavaInterpreter interpreter) {
+            if (interpreter.getContext().get(LOOP) instanceof ForLoop loop && loop.isContinued()) {
+                return new RenderedOutputNode("");
+            }
+            return node.render(interpreter);
+        }
+
+        @Override
+        public String getName() {
+            return node.getName();
         }
     }
 

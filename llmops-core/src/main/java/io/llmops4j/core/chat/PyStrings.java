@@ -383,6 +383,33 @@ final class PyStrings {
         };
     }
 
+    /** Python's {@code type(value).__name__} of a template value, as Jinja's error messages name it. */
+    static String pythonType(Object value) {
+        if (value == null) {
+            return "NoneType";
+        }
+        if (value instanceof Boolean) {
+            return "bool";
+        }
+        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte
+                || value instanceof java.math.BigInteger) {
+            return "int";
+        }
+        if (value instanceof Number) {
+            return "float";
+        }
+        if (value instanceof CharSequence) {
+            return "str";
+        }
+        if (value instanceof java.util.Map) {
+            return "dict";
+        }
+        if (value instanceof List) {
+            return "list";
+        }
+        return value.getClass().getSimpleName();
+    }
+
     /** The Python-ish type name of a template value, for error messages. */
     static String typeName(Object value) {
         if (value == null) {

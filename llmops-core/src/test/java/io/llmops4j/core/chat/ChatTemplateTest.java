@@ -1009,6 +1009,56 @@ class ChatTemplateTest {
                         + "</tool_response><|im_end|>");
     }
 
+    // for-else, strings, none and unpacking in loops: expected strings and errors produced by jinja2 3.1.6 through
+    // HF's environment with src/test/python/hf_chat_template.py
+
+    @Test
+    void aLoopsElseBranchRendersWhenNoIterationRanItsBodyToTheEnd() {
+        // after zero iterations (also when a loop filter drops every item, or over undefined), in a scope of its
+        // own; and, as Jinja compiles it, when every iteration ended in continue or break
+        assertThat(render("{% for m in messages if m.role == 'tool' %}{{ m.content }}{% else %}no tool results{% endfor %}"
+                + "|{% for x in [] %}{% else %}{% set y = 1 %}[{{ y }}]{% endfor %}[{{ y }}]"
+                + "|{% for x in [1, 2] %}{% if x == 1 %}a{% else %}b{% endif %}{% else %}E{% endfor %}"
+                + "|{% for x in [1, 2] %}{% continue %}{% else %}C{% endfor %}"
+                + "|{% for x in [1, 2] %}{% if x == 2 %}{% break %}{% endif %}{% else %}B{% endfor %}"
+                + "|{% for x in undefinedvar %}{% else %}U{% endfor %}|{% for k in {} %}{% else %}D{% endfor %}"
+                + "|{% for m in messages %}{% for x in [] %}{% else %}{{ loop.index }}{% endfor %}{% endfor %}",
+                List.of(ChatMessage.system("S"), ChatMessage.user("U"))))
+                .isEqualTo("no tool results|[1][]|ab|C||U|D|12");
+    }
+
+    @Test
+    void continueAndBreakInsideAnIfSkipTheRestOfIt() {
+        assertThat(render("{% for m in messages %}{% if m.role == 'system' %}{% continue %}{{ 'skipped' }}{% endif %}"
+                + "{{ m.role }};{% if loop.index == 2 %}{% break %}after{% endif %}{% endfor %}"))
+                .isEqualTo("user;");
+    }
+
+    @Test
+    void loopsGoThroughAStringsCharactersAndUnpackAsPython() {
+        assertThat(render("{% for c in messages[0].content %}{{ c }}{{ loop.index }}/{{ loop.length }};{% endfor %}"
+                + "|{% for c in 'abc' if c != 'b' %}{{ c }}{{ loop.last }}{% endfor %}"
+                + "|{% for a, b in ['xy', [1, 2]] %}{{ a }}={{ b }};{% endfor %}"
+                + "|{% for k, v in {'a': 1}.items() %}{{ k }}{{ v }}{% endfor %}",
+                List.of(ChatMessage.user("a\ud83d\ude00\u00e9"))))
+                .isEqualTo("a1/3;\ud83d\ude002/3;\u00e93/3;|aFalsecTrue|x=y;1=2;|a1");
+    }
+
+    @Test
+    void loopingOverNoneOrANumberFailsAsInJinja() {
+        // HF passes tools=None when no tools are given: a template that loops over them unguarded fails in HF too
+        Map<String, String> failures = new LinkedHashMap<>();
+        failures.put("{% for t in tools %}{{ t }}{% endfor %}", "TypeError: 'NoneType' object is not iterable (line 1)");
+        failures.put("\n{% for x in 5 %}{% endfor %}", "TypeError: 'int' object is not iterable (line 2)");
+        failures.put("{% for a, b in ['abc'] %}{% endfor %}", "ValueError: too many values to unpack (expected 2)");
+        failures.put("{% for a, b in ['a'] %}{% endfor %}", "ValueError: not enough values to unpack (expected 2, got 1)");
+        failures.put("{% for a, b in [1] %}{% endfor %}", "TypeError: cannot unpack non-iterable int object");
+        failures.forEach((template, error) -> assertThatThrownBy(() -> render(template))
+                .as(template)
+                .isInstanceOf(ChatTemplateException.class)
+                .hasMessageContaining("chat template failed: " + error));
+    }
+
     @Test
     void loopNextitemReadsALazySequenceAtMostOneItemAhead() {
         List<Long> pulled = new ArrayList<>();
