@@ -14,7 +14,6 @@ import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import com.hubspot.jinjava.lib.tag.Tag;
 import com.hubspot.jinjava.tree.Node;
 import com.hubspot.jinjava.tree.TagNode;
-import com.hubspot.jinjava.util.ObjectTruthValue;
 import io.llmops4j.core.ChatMessage;
 import io.llmops4j.core.ToolCall;
 import jinjava.javax.el.ExpressionFactory;
@@ -56,8 +55,10 @@ import java.util.Set;
  * JSON text of an object. HF's additions are provided: {@code raise_exception(msg)} (fails the render with a
  * {@link ChatTemplateException} carrying {@code msg}), the {@code generation} block, {@code strftime_now(format)},
  * and the filters {@code tojson} (Python's {@code json.dumps} text, with HF's arguments {@code ensure_ascii},
- * {@code indent}, {@code separators} and {@code sort_keys}), {@code trim} (Python's {@code str.strip}) and Jinja 3.1's
- * {@code items} (a map's key-value pairs; jinjava has no such filter). Strings have the Python
+ * {@code indent}, {@code separators} and {@code sort_keys}), {@code trim} (Python's {@code str.strip}), Jinja 3.1's
+ * {@code items} (a map's key-value pairs; jinjava has no such filter) and Jinja's {@code default} (jinjava's wrote
+ * its value out as a string). Truth values are Python's ({@link PyTruth}: jinjava took the string {@code "false"} as
+ * false), and {@code and} gives one of its operands as {@code or} does. Strings have the Python
  * methods templates use: {@code strip}, {@code lstrip}, {@code rstrip}, {@code split}, {@code splitlines},
  * {@code startswith}, {@code endswith}, {@code upper}, {@code lower}, {@code title}, {@code capitalize},
  * {@code center}, {@code replace}, {@code find}, {@code count}, {@code join}, {@code isdigit}, {@code isalpha},
@@ -398,11 +399,14 @@ public final class ChatTemplate {
         engine.registerTag(new GenerationTag());
         engine.registerTag(new LoopTag()); // replaces jinjava's for: loop.previtem / nextitem, loop filters, else
         engine.registerTag(new LoopTag.If()); // replaces jinjava's if: stops after continue / break
+        engine.getGlobalContext().registerExpTest(new PyTruth.Test());
         engine.registerFilter(new TrimFilter());
         engine.registerFilter(new ToJsonFilter());
         engine.registerFilter(new RoundFilter());
         engine.registerFilter(new StringFilter());
         engine.registerFilter(new ItemsFilter());
+        engine.registerFilter(new DefaultFilter("default"));
+        engine.registerFilter(new DefaultFilter("d"));
         for (String name : List.of("length", "count")) {
             engine.registerFilter(new LengthFilter(name, engine.getGlobalContext().getFilter(name)));
         }
@@ -535,6 +539,36 @@ public final class ChatTemplate {
         }
     }
 
+    /**
+     * Jinja's {@code default(value, default_value='', boolean=False)} (and its alias {@code d}): the default for an
+     * undefined value, or with {@code boolean} for any false one ({@link PyTruth}), and the value itself otherwise.
+     * Jinjava's filter returned the default written out as a string ({@code x|default(false)} was {@code "false"}).
+     */
+    private static final class DefaultFilter implements Filter {
+        private final String name;
+
+        DefaultFilter(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String getName() {
+            return name;
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            return filter(var, interpreter, (Object[]) args, Map.of());
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+            Object defaultValue = args.length > 0 ? args[0] : kwargs.getOrDefault("default_value", "");
+            boolean whenFalse = PyTruth.of(args.length > 1 ? args[1] : kwargs.get("boolean"));
+            return (whenFalse ? !PyTruth.of(var) : var == null) ? defaultValue : var;
+        }
+    }
+
     /** Python's {@code len}: a string's length in code points; other values as jinjava's filter counts them. */
     private static final class LengthFilter implements Filter {
         private final String name;
@@ -653,7 +687,7 @@ public final class ChatTemplate {
                     : indent instanceof String text ? text
                     : PyJson.Format.spaces(new java.math.BigDecimal(indent.toString()).longValueExact());
             PyJson.Format format = new PyJson.Format(indentText, itemSeparator, keySeparator,
-                    ObjectTruthValue.evaluate(given.get("ensure_ascii")), ObjectTruthValue.evaluate(given.get("sort_keys")));
+                    PyTruth.of(given.get("ensure_ascii")), PyTruth.of(given.get("sort_keys")));
             return PyJson.dumps(var, format, SizeLimits.maxChars());
         }
     }

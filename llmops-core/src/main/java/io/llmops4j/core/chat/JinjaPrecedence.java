@@ -250,7 +250,7 @@ final class JinjaPrecedence {
             AstNode v = not(required);
             while (getToken().getSymbol() == Scanner.Symbol.AND) {
                 consumeToken();
-                v = createAstBinary(v, not(true), AstBinary.AND);
+                v = createAstBinary(v, not(true), PyTruth.And.OP);
             }
             return v;
         }

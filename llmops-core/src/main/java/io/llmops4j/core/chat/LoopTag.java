@@ -13,7 +13,6 @@ import com.hubspot.jinjava.tree.output.RenderedOutputNode;
 import com.hubspot.jinjava.tree.parse.TagToken;
 import com.hubspot.jinjava.util.ForLoop;
 import com.hubspot.jinjava.util.LengthLimitingStringBuilder;
-import com.hubspot.jinjava.util.ObjectTruthValue;
 import org.apache.commons.lang3.tuple.Pair;
 
 import java.util.AbstractCollection;
@@ -306,7 +305,7 @@ final class LoopTag extends ForTag {
                         interpreter.getContext().put(loopVars.get(i), unpack(value, i));
                     }
                 }
-                return ObjectTruthValue.evaluate(interpreter.resolveELExpression(condition, line));
+                return PyTruth.of(interpreter.resolveELExpression(condition, line));
             }
         }
 
@@ -451,9 +450,10 @@ final class LoopTag extends ForTag {
     }
 
     /**
-     * Jinjava's {@code if} tag, stopping where Jinja does after a {@code continue} or {@code break} inside it:
-     * jinjava's loop skips the rest of its body after one, but an {@code if} around it rendered its own remaining
-     * children ({@code {% if x %}{% continue %}text{% endif %}} wrote {@code text}).
+     * Jinjava's {@code if} tag, testing conditions by Python's truth value ({@link PyTruth}) and stopping where Jinja
+     * does after a {@code continue} or {@code break} inside it: jinjava's loop skips the rest of its body after one,
+     * but an {@code if} around it rendered its own remaining children ({@code {% if x %}{% continue %}text{% endif %}}
+     * wrote {@code text}).
      */
     static final class If extends IfTag {
         private static final long serialVersionUID = 1L;
@@ -468,6 +468,13 @@ final class LoopTag extends ForTag {
                 guarded.getChildren().add(branch ? child : new UnlessLoopStopped(child));
             }
             return super.interpret(guarded, interpreter);
+        }
+
+        /** The condition of the {@code if} or an {@code elif}, by Python's truth value ({@link PyTruth}). */
+        @Override
+        public boolean isPositiveIfElseNode(TagNode tagNode, JinjavaInterpreter interpreter) {
+            return PyTruth.of(interpreter.resolveELExpression(tagNode.getHelpers(), tagNode.getLineNumber(),
+                    tagNode.getStartPosition()));
         }
     }
 

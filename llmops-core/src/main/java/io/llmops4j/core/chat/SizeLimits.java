@@ -357,6 +357,12 @@ final class SizeLimits {
             return super.coerceToType(value, type);
         }
 
+        /** Python's truth value, see {@link PyTruth}. */
+        @Override
+        protected Boolean coerceToBoolean(Object value) {
+            return PyTruth.of(value);
+        }
+
         /** Python's {@code str} of booleans, floats, lists and maps, see {@link #asText}. */
         @Override
         protected String coerceToString(Object value) {

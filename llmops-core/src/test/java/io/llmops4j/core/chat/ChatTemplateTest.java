@@ -1060,6 +1060,30 @@ class ChatTemplateTest {
     }
 
     @Test
+    void aMessageReadingFalseIsTrueAsAnyNonEmptyString() {
+        // jinjava took the string "false" (any case) as false: {% if m.content %} dropped such a message
+        assertThat(render("{% for m in messages %}{% if m.content %}{{ m.content }}{% else %}(empty){% endif %};{% endfor %}"
+                + "|{% for m in messages if m.content %}{{ m.content }}{% endfor %}"
+                + "|{{ messages|selectattr('content')|list|length }}|{{ 'T' if 'false' else 'F' }}|{{ not 'False' }}"
+                + "|{{ 'false' or 'y' }}|{{ 'false'|default('d', true) }}",
+                List.of(ChatMessage.user("False"), ChatMessage.assistant(""), ChatMessage.user("false"))))
+                .isEqualTo("False;(empty);false;|Falsefalse|2|T|False|false|false");
+        // and / or give one of their operands
+        assertThat(render("{{ 0 and 1 }}|{{ 1 and 0 }}|{{ [] and 'x' }}|{{ 'a' and 'b' and 'c' }}|{{ 1 or 2 }}"
+                + "|[{{ 0 or '' }}]|{{ 0.0 or 'z' }}|{{ 'x' if [] else 'y' }}|{{ 'x' if {} else 'y' }}|{% if 0.0 %}T{% endif %}"))
+                .isEqualTo("0|0|[]|c|1|[]|z|y|y|");
+    }
+
+    @Test
+    void defaultKeepsTheTypeOfItsValue() {
+        // jinjava's default wrote its value out as a string: x|default(false) was "false", x|default(0) + 1 failed
+        assertThat(render("{{ x|default(false) }}|{{ x|default(0) + 1 }}|{% if x|default(false) %}T{% else %}F{% endif %}"
+                + "|{{ x|d('a') }}|[{{ x|default }}]|{{ ''|default('e') }}|{{ 0|default(5, true) }}"
+                + "|{{ x|default(default_value=[1]) }}|{{ 0|default(boolean=true, default_value=2) }}"))
+                .isEqualTo("False|1|F|a|[]||5|[1]|2");
+    }
+
+    @Test
     void loopNextitemReadsALazySequenceAtMostOneItemAhead() {
         List<Long> pulled = new ArrayList<>();
         java.util.Iterator<Long> lazy = java.util.stream.LongStream.range(0, 1_000_000_000L)
