@@ -78,24 +78,26 @@ import java.util.Set;
  * {@code loop.previtem} and {@code loop.nextitem} (undefined on the first and last iteration; {@code nextitem} reads
  * one item ahead, and only when used) and loop filters ({@code {% for m in messages if m.role != 'system' %}}, which
  * jinjava ignored: {@code loop.index}, {@code loop.length}, {@code loop.last}, {@code previtem} and {@code nextitem}
- * count only the items that pass). Printing a value ({@code {{ x }}}), {@code ~} and the {@code string} filter
- * write it as Python's {@code str}: {@code True} and {@code False}, floats as Python writes them ({@code 1e-05},
- * {@code 1e+16}, {@code 2.0}), lists and maps as {@code ['a', 1, True, None]} and {@code {'k': 'v'}} with their items
- * in Python's {@code repr}. Known differences that real chat templates do not depend on: none written out by
- * itself gives an empty string (Jinja: {@code None}; jinjava does not tell none from an undefined value there, which
- * Jinja writes as an empty string, so {@code none ~ 'x'} is {@code x} and {@code none|string} is empty; none inside a
- * list or map is written {@code None}), the pairs of {@code items()} are lists ({@code ['k', 'v']}; Python:
- * {@code ('k', 'v')}), map keys are strings ({@code {1: 'a'}} prints {@code {'1': 'a'}}), the {@code join} and
- * {@code format} filters write booleans, floats, lists and maps Java's way ({@code [true]|join} is {@code true}),
- * string repetition ({@code 'x' * 3}), <code>&#92;x</code> and <code>&#92;u</code> escapes in string literals
- * and the <code>{%+</code> whitespace marker are not supported;
- * {@code none|items} gives nothing (Jinja: a {@code TypeError}); {@code +} of a string and
- * none, a list or a map writes {@code null} or Java's text of the list or map ({@code 'a' + none} is {@code anull},
- * {@code 'a' + {'k': 1}} is <code>a{k=1}</code>; Jinja: a {@code TypeError}), so a template that concatenates a tool
- * call's arguments as if they were JSON text (DeepSeek-R1's) writes them as Java's text where HF's render fails;
- * an undefined value is neither {@code iterable} nor a {@code sequence} (Jinja: both; strings and maps are both, as
- * in Jinja, see {@link PyTests}), so Hermes-3's {@code tool_use} template describes an array or {@code anyOf}
- * parameter as {@code list[Any]} / {@code Any} where jinja2 writes {@code list[Union[]]} / {@code Union[]}.
+ * count only the items that pass). None is not an undefined value ({@link PyNone}): it is defined, false, and
+ * written out as {@code None}, while an undefined value is written out as nothing. Printing a value
+ * ({@code {{ x }}}), {@code ~} and the {@code string} filter write it as Python's {@code str}: {@code True} and
+ * {@code False}, {@code None}, floats as Python writes them ({@code 1e-05}, {@code 1e+16}, {@code 2.0}), lists and
+ * maps as {@code ['a', 1, True, None]} and {@code {'k': 'v'}} with their items in Python's {@code repr}. Known
+ * differences that real chat templates do not depend on: the pairs of {@code items()} are lists
+ * ({@code ['k', 'v']}; Python: {@code ('k', 'v')}), map keys are strings ({@code {1: 'a'}} prints
+ * {@code {'1': 'a'}}), the {@code join} and {@code format} filters write booleans, floats, lists and maps Java's way
+ * ({@code [true]|join} is {@code true}), string repetition ({@code 'x' * 3}), <code>&#92;x</code> and
+ * <code>&#92;u</code> escapes in string literals and the <code>{%+</code> whitespace marker are not supported;
+ * filters that take a list take none as a list of one item ({@code none|list} is {@code [None]}; Jinja: a
+ * {@code TypeError}), a method or filter called on an undefined value gives nothing (Jinja: an
+ * {@code UndefinedError} for most);
+ * {@code +} of a string and none, a list or a map writes {@code null} or Java's text of the list or map
+ * ({@code 'a' + none} is {@code anull}, {@code 'a' + {'k': 1}} is <code>a{k=1}</code>; Jinja: a {@code TypeError}),
+ * so a template that concatenates a tool call's arguments as if they were JSON text (DeepSeek-R1's) writes them as
+ * Java's text where HF's render fails; an undefined value is neither {@code iterable} nor a {@code sequence} (Jinja:
+ * both; strings and maps are both, as in Jinja, see {@link PyTests}), so Hermes-3's {@code tool_use} template
+ * describes an array or {@code anyOf} parameter as {@code list[Any]} / {@code Any} where jinja2 writes
+ * {@code list[Union[]]} / {@code Union[]}.
  *
  * <p><b>Sandbox.</b> Templates are untrusted input. A template cannot read files or resources
  * ({@code include}, {@code import}, {@code from}, {@code extends} are disabled and the resource loader refuses
@@ -240,7 +242,7 @@ public final class ChatTemplate {
         // HF's apply_chat_template passes tools=None and documents=None when they are not given
         for (String none : List.of("tools", "documents")) {
             if (!context.containsKey(none)) {
-                context.put(none, null);
+                context.put(none, PyNone.NONE);
             }
         }
         context.put("messages", list);
@@ -399,7 +401,10 @@ public final class ChatTemplate {
         engine.registerTag(new GenerationTag());
         engine.registerTag(new LoopTag()); // replaces jinjava's for: loop.previtem / nextitem, loop filters, else
         engine.registerTag(new LoopTag.If()); // replaces jinjava's if: stops after continue / break
+        engine.getGlobalContext().put("none", PyNone.NONE); // Jinja's literals; jinjava reads them as variable names
+        engine.getGlobalContext().put("None", PyNone.NONE);
         engine.getGlobalContext().registerExpTest(new PyTruth.Test());
+        engine.getGlobalContext().registerExpTest(new NoneTest());
         engine.registerFilter(new TrimFilter());
         engine.registerFilter(new ToJsonFilter());
         engine.registerFilter(new RoundFilter());
@@ -516,8 +521,8 @@ public final class ChatTemplate {
 
     /**
      * Jinja's {@code items} filter (Jinja 3.1): a map's key-value pairs, as the {@code items()} method gives them;
-     * nothing for an undefined value or none; an error for anything else (jinjava has no such filter and printed
-     * nothing, so {@code for k, v in d|items} never looped).
+     * nothing for an undefined value; an error for anything else, none included (jinjava has no such filter and
+     * printed nothing, so {@code for k, v in d|items} never looped).
      */
     private static final class ItemsFilter implements Filter {
         @Override
@@ -531,7 +536,7 @@ public final class ChatTemplate {
                 return new ArrayList<>();
             }
             if (!(var instanceof Map<?, ?> map)) {
-                throw new IllegalArgumentException("Can only get item pairs from a mapping.");
+                throw PythonError.typeError("Can only get item pairs from a mapping.");
             }
             List<List<Object>> items = new ArrayList<>(map.size());
             map.forEach((k, v) -> items.add(java.util.Arrays.asList(k, v)));
@@ -539,9 +544,23 @@ public final class ChatTemplate {
         }
     }
 
+    /** Jinja's {@code none} test, for {@code select}, {@code selectattr} and the like: true for None only. */
+    private static final class NoneTest implements com.hubspot.jinjava.lib.exptest.ExpTest {
+        @Override
+        public String getName() {
+            return "none";
+        }
+
+        @Override
+        public boolean evaluate(Object var, JinjavaInterpreter interpreter, Object... args) {
+            return var == PyNone.NONE;
+        }
+    }
+
     /**
      * Jinja's {@code default(value, default_value='', boolean=False)} (and its alias {@code d}): the default for an
-     * undefined value, or with {@code boolean} for any false one ({@link PyTruth}), and the value itself otherwise.
+     * undefined value (not for none), or with {@code boolean} for any false one ({@link PyTruth}), and the value itself
+     * otherwise.
      * Jinjava's filter returned the default written out as a string ({@code x|default(false)} was {@code "false"}).
      */
     private static final class DefaultFilter implements Filter {
@@ -569,7 +588,10 @@ public final class ChatTemplate {
         }
     }
 
-    /** Python's {@code len}: a string's length in code points; other values as jinjava's filter counts them. */
+    /**
+     * Python's {@code len}: a string's length in code points, a {@code TypeError} for none; other values as jinjava's
+     * filter counts them.
+     */
     private static final class LengthFilter implements Filter {
         private final String name;
         private final Filter jinjava;
@@ -586,6 +608,9 @@ public final class ChatTemplate {
 
         @Override
         public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            if (var == PyNone.NONE) {
+                throw PythonError.typeError("object of type 'NoneType' has no len()");
+            }
             return var instanceof String s ? PyStrings.length(s) : jinjava.filter(var, interpreter, args);
         }
     }
@@ -673,7 +698,7 @@ public final class ChatTemplate {
             }
             String itemSeparator = null;
             String keySeparator = null;
-            Object separators = given.get("separators");
+            Object separators = PyNone.toNull(given.get("separators"));
             if (separators != null) {
                 if (!(separators instanceof List<?> pair) || pair.size() != 2
                         || !(pair.get(0) instanceof String) || !(pair.get(1) instanceof String)) {
@@ -682,7 +707,7 @@ public final class ChatTemplate {
                 itemSeparator = (String) pair.get(0);
                 keySeparator = (String) pair.get(1);
             }
-            Object indent = given.get("indent");
+            Object indent = PyNone.toNull(given.get("indent"));
             String indentText = indent == null ? null
                     : indent instanceof String text ? text
                     : PyJson.Format.spaces(new java.math.BigDecimal(indent.toString()).longValueExact());
@@ -704,7 +729,7 @@ public final class ChatTemplate {
     private static Map<String, Object> messageMap(ChatMessage m, int index) {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("role", m.role());
-        map.put("content", m.content());
+        map.put("content", m.content() == null ? PyNone.NONE : m.content());
         if (!m.toolCalls().isEmpty()) {
             List<Object> calls = new ArrayList<>(m.toolCalls().size());
             for (int j = 0; j < m.toolCalls().size(); j++) {
@@ -775,12 +800,14 @@ public final class ChatTemplate {
     }
 
     /**
-     * A deep copy made of maps, lists, strings, numbers, booleans and null only, nested at most
-     * {@link JsonObjects#MAX_DEPTH} deep below {@code depth}.
+     * A deep copy made of maps, lists, strings, numbers, booleans and None ({@link PyNone} for null) only, nested at
+     * most {@link JsonObjects#MAX_DEPTH} deep below {@code depth}.
      */
     private static Object plain(Object value, String path, int depth) {
-        if (value == null || value instanceof String || value instanceof Boolean
-                || value instanceof java.math.BigInteger) {
+        if (value == null) {
+            return PyNone.NONE;
+        }
+        if (value instanceof String || value instanceof Boolean || value instanceof java.math.BigInteger) {
             return value;
         }
         if (value instanceof CharSequence cs) {

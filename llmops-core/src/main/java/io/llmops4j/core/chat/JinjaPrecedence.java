@@ -14,13 +14,9 @@ import jinjava.de.odysseus.el.tree.impl.Parser;
 import jinjava.de.odysseus.el.tree.impl.Scanner;
 import jinjava.de.odysseus.el.tree.impl.ast.AstBinary;
 import com.hubspot.jinjava.el.ext.AstNamedParameter;
-import com.hubspot.jinjava.interpret.JinjavaInterpreter;
-import com.hubspot.jinjava.util.ScopeMap;
 import jinjava.de.odysseus.el.tree.Bindings;
 import jinjava.de.odysseus.el.tree.impl.ast.AstBracket;
-import jinjava.de.odysseus.el.tree.impl.ast.AstDot;
 import jinjava.de.odysseus.el.tree.impl.ast.AstIdentifier;
-import jinjava.de.odysseus.el.tree.impl.ast.AstNested;
 import jinjava.de.odysseus.el.tree.impl.ast.AstNode;
 import jinjava.de.odysseus.el.tree.impl.ast.AstParameters;
 import jinjava.de.odysseus.el.tree.impl.ast.AstRightValue;
@@ -43,10 +39,9 @@ import java.util.Map;
  * {@code namespace(i=messages|length - 1)} was {@code (i=messages|length) - 1} (Qwen3's template);</li>
  * <li>subscripts and slices follow Python: {@code x[start:stop:step]} with every part optional and the step
  * possibly negative ({@code messages[::-1]}), see {@link PySlice};</li>
- * <li>the tests {@code defined}, {@code undefined} and {@code none} tell a variable or key that holds none apart
- * from one that does not exist, as Jinja's {@code Undefined} does: {@code tools is defined} and
- * {@code tools is none} are both true when {@code tools} is none, and an undefined value is not none
- * (jinjava's tests see only the value, null for both).</li>
+ * <li>the tests {@code defined}, {@code undefined} and {@code none} tell none ({@link PyNone}) from an undefined
+ * value (null), as Jinja does: {@code tools is defined} and {@code tools is none} are both true when {@code tools}
+ * is none, and an undefined value is not none.</li>
  * </ul>
  *
  * <p>The parser also builds the size-checked operators and nodes of {@link SizeLimits} ({@code +}, {@code in},
@@ -204,12 +199,6 @@ final class JinjaPrecedence {
             return property;
         }
 
-        /** A dot lookup whose container and key {@link PresenceTest} can look at. */
-        @Override
-        protected AstDot createAstDot(AstNode prefix, String name, boolean lvalue) {
-            return new LookupDot(prefix, name, lvalue);
-        }
-
         /** Set by {@code filter()} for the {@code unary()} call that parses its operand (not for nested ones). */
         private boolean operandOfFilter;
 
@@ -303,50 +292,14 @@ final class JinjaPrecedence {
     }
 
     /**
-     * Whether an expression whose value is null is none rather than undefined, as {@code (expression) is none}
-     * tells (which evaluates it again: for a loop's iterable, a name, lookup or filter chain without side effects).
-     */
-    static boolean isNone(String expression, JinjavaInterpreter interpreter, int line) {
-        return Boolean.TRUE.equals(interpreter.resolveELExpression("(" + expression + ") is none", line));
-    }
-
-    /** Where a value was looked up: a container and a key in it ({@code container.key} or {@code container[key]}). */
-    interface Lookup {
-        Object container(Bindings bindings, ELContext context);
-
-        Object key(Bindings bindings, ELContext context);
-    }
-
-    /** {@code container.name}, as jinjava's, telling {@link PresenceTest} what it looks up. */
-    static final class LookupDot extends AstDot implements Lookup {
-        LookupDot(AstNode prefix, String name, boolean lvalue) {
-            super(prefix, name, lvalue);
-        }
-
-        @Override
-        public Object container(Bindings bindings, ELContext context) {
-            return prefix.eval(bindings, context);
-        }
-
-        @Override
-        public Object key(Bindings bindings, ELContext context) {
-            return property;
-        }
-    }
-
-    /**
-     * Jinja's tests {@code defined}, {@code undefined} and {@code none} (optionally negated). Jinja tells a missing
-     * variable or key (an {@code Undefined}) from one holding None; jinjava resolves both to null. A null value is
-     * therefore undefined only when its name is bound in no scope, or its key is not in its map; a null computed
-     * any other way (a literal {@code none}, a method's or filter's result) is none.
+     * Jinja's tests {@code defined}, {@code undefined} and {@code none} (optionally negated): a value is defined unless
+     * it is null (undefined), and none if it is {@link PyNone} (jinjava's tests took null for both).
      */
     static final class PresenceTest extends AstRightValue {
         enum Kind { DEFINED, UNDEFINED, NONE }
 
         private static final Map<String, Kind> NAMES =
                 Map.of("defined", Kind.DEFINED, "undefined", Kind.UNDEFINED, "none", Kind.NONE);
-
-        private static final java.util.Set<String> NONE_LITERALS = java.util.Set.of("none", "None");
 
         private final AstNode operand;
         private final Kind kind;
@@ -367,41 +320,12 @@ final class JinjaPrecedence {
         public Object eval(Bindings bindings, ELContext context) {
             RenderBudget.check();
             Object value = operand.eval(bindings, context);
-            boolean defined = value != null || bound(operand, bindings, context);
             boolean result = switch (kind) {
-                case DEFINED -> defined;
-                case UNDEFINED -> !defined;
-                case NONE -> defined && value == null;
+                case DEFINED -> value != null;
+                case UNDEFINED -> value == null;
+                case NONE -> value == PyNone.NONE;
             };
             return result != negated;
-        }
-
-        /** Whether a node whose value is null names something that exists (and holds none). */
-        private static boolean bound(AstNode node, Bindings bindings, ELContext context) {
-            if (node instanceof AstNested nested) {
-                return bound(nested.getChild(0), bindings, context);
-            }
-            if (node instanceof AstIdentifier identifier) {
-                if (NONE_LITERALS.contains(identifier.getName())) {
-                    return true; // jinjava parses the literal as a variable that is never set
-                }
-                JinjavaInterpreter interpreter = JinjavaInterpreter.getCurrent();
-                for (ScopeMap<String, Object> scope = interpreter == null ? null : interpreter.getContext();
-                     scope != null; scope = scope.getParent()) {
-                    if (scope.getScope().containsKey(identifier.getName())) {
-                        return true;
-                    }
-                }
-                return false;
-            }
-            if (node instanceof Lookup lookup) {
-                Object container = lookup.container(bindings, context);
-                if (container instanceof com.hubspot.jinjava.util.ForLoop loop) {
-                    return LoopTag.hasAdjacentItem(loop, String.valueOf(lookup.key(bindings, context)));
-                }
-                return container instanceof Map<?, ?> map && map.containsKey(lookup.key(bindings, context));
-            }
-            return true;
         }
 
         @Override

@@ -69,7 +69,7 @@ final class LoopTag extends ForTag {
         }
         Iterator<?> items = items(collection, interpreter);
         if (items == null) {
-            if (collection != null || JinjaPrecedence.isNone(iterable, interpreter, tagNode.getLineNumber())) {
+            if (collection != null) {
                 throw PythonError.typeError("'" + PyStrings.pythonType(collection) + "' object is not iterable");
             }
             items = Collections.emptyIterator(); // undefined: Jinja's Undefined iterates as empty
@@ -122,18 +122,6 @@ final class LoopTag extends ForTag {
         }
         JinjavaInterpreter interpreter = JinjavaInterpreter.getCurrent();
         return interpreter == null ? item : interpreter.wrap(item);
-    }
-
-    /**
-     * Whether {@code loop.previtem} / {@code loop.nextitem} exists (it may hold none): for the {@code defined} and
-     * {@code none} tests.
-     */
-    static boolean hasAdjacentItem(ForLoop loop, String which) {
-        Lookahead lookahead = RUNNING.get(loop);
-        if (lookahead == null || !(which.equals("previtem") || which.equals("nextitem"))) {
-            return false;
-        }
-        return (which.equals("previtem") ? lookahead.previous() : lookahead.peek()) != NOTHING;
     }
 
     /**

@@ -78,7 +78,7 @@ final class PyJson {
     }
 
     private static void write(StringBuilder out, Object value, Format format, int depth, long max) {
-        if (value == null) {
+        if (value == null || value == PyNone.NONE) {
             out.append("null");
         } else if (value instanceof Boolean b) {
             out.append(b ? "true" : "false");

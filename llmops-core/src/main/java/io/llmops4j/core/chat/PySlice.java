@@ -116,12 +116,12 @@ final class PySlice {
         @Override
         public Object eval(Bindings bindings, ELContext context) {
             Object seq = base.eval(bindings, context);
-            if (seq == null) {
+            if (seq == null || seq == PyNone.NONE) {
                 throw new PropertyNotFoundException("cannot slice an undefined value or none (" + base + ")");
             }
-            Object from = start == null ? null : start.eval(bindings, context);
-            Object to = stop == null ? null : stop.eval(bindings, context);
-            Object by = step == null ? null : step.eval(bindings, context);
+            Object from = start == null ? null : PyNone.toNull(start.eval(bindings, context));
+            Object to = stop == null ? null : PyNone.toNull(stop.eval(bindings, context));
+            Object by = step == null ? null : PyNone.toNull(step.eval(bindings, context));
             RenderBudget.check();
             return slice(seq, from, to, by);
         }

@@ -295,7 +295,7 @@ final class PyStrings {
     }
 
     private static void repr(StringBuilder out, Object value, Limit limit) {
-        if (value == null) {
+        if (value == null || value == PyNone.NONE) {
             out.append("None");
         } else if (value instanceof Boolean b) {
             out.append(b ? "True" : "False");
@@ -385,7 +385,7 @@ final class PyStrings {
 
     /** Python's {@code type(value).__name__} of a template value, as Jinja's error messages name it. */
     static String pythonType(Object value) {
-        if (value == null) {
+        if (value == null || value == PyNone.NONE) {
             return "NoneType";
         }
         if (value instanceof Boolean) {
@@ -412,7 +412,7 @@ final class PyStrings {
 
     /** The Python-ish type name of a template value, for error messages. */
     static String typeName(Object value) {
-        if (value == null) {
+        if (value == null || value == PyNone.NONE) {
             return "none";
         }
         if (value instanceof String) {

@@ -82,7 +82,10 @@ final class SandboxResolver extends CompositeELResolver {
                 return null;
             }
             String name = method.toString();
-            Object[] args = params == null ? new Object[0] : params;
+            Object[] args = params == null ? new Object[0] : params.clone();
+            for (int i = 0; i < args.length; i++) {
+                args[i] = PyNone.toNull(args[i]); // None as an argument means "not given" to these methods
+            }
             if ((base instanceof Filter && name.equals("filter"))
                     || (base instanceof ExpTest && (name.equals("evaluate") || name.equals("evaluateNegated")))
                     || (base instanceof ForLoop && name.equals("cycle"))) {
@@ -106,7 +109,7 @@ final class SandboxResolver extends CompositeELResolver {
                         + PyStrings.typeName(base) + " in a chat template");
             }
             context.setPropertyResolved(true);
-            return result == NONE ? null : result;
+            return result;
         }
 
         @Override
@@ -134,9 +137,6 @@ final class SandboxResolver extends CompositeELResolver {
             return null;
         }
     }
-
-    /** Marks a method result that is Python's None (null itself means "no such method"). */
-    private static final Object NONE = new Object();
 
     private static Object stringMethod(String s, String name, Object[] a) {
         return switch (name) {
@@ -219,7 +219,7 @@ final class SandboxResolver extends CompositeELResolver {
                     throw new IllegalArgumentException("takes 1 or 2 arguments, got " + a.length);
                 }
                 Object v = map.containsKey(a[0]) ? map.get(a[0]) : (a.length == 2 ? a[1] : null);
-                yield v == null ? NONE : v;
+                yield v == null ? PyNone.NONE : v; // null itself means "no such method"
             }
             default -> null;
         };

@@ -419,19 +419,9 @@ final class SizeLimits {
      * A subscript ({@code x[key]}): jinjava's resolver writes the key out as text before looking it up, so a list or
      * map key too long for the limit is refused first.
      */
-    static final class BoundedBracket extends AstBracket implements JinjaPrecedence.Lookup {
+    static final class BoundedBracket extends AstBracket {
         BoundedBracket(AstNode base, AstNode property, boolean lvalue, boolean strict) {
             super(base, property, lvalue, strict);
-        }
-
-        @Override
-        public Object container(Bindings bindings, ELContext context) {
-            return prefix.eval(bindings, context);
-        }
-
-        @Override
-        public Object key(Bindings bindings, ELContext context) {
-            return getProperty(bindings, context);
         }
 
         @Override
@@ -479,6 +469,9 @@ final class SizeLimits {
     static String asText(Object value, java.util.function.Function<Object, String> jinjava) {
         if (value == null) {
             return "";
+        }
+        if (value == PyNone.NONE) {
+            return "None";
         }
         if (value instanceof Boolean || value instanceof Double || value instanceof Float
                 || value instanceof java.math.BigDecimal || value instanceof Collection<?> || value instanceof Map<?, ?>) {

@@ -350,11 +350,10 @@ class ChatTemplateTest {
         assertThat(t.render(List.of(), false, printedValues())).isEqualTo(list + "\n" + dict + "\n"
                 + list + "|xTrue|1e-05|" + dict + "|1e+16\n"
                 + list + "|True|1e-05|" + dict + "|3|a\n"
-                + "[]|{}|[[]]|[1, [2, 'x']]|[1.0, 2.5, 1e-05]|True|k=v;n=[1, {'x': False}];z=;");
-        // Known difference: jinjava cannot tell none from undefined when writing a value out, so none writes nothing
-        // (jinja2: [None]|[]|[Nonex]|[None]|[] and z=None above)
+                + "[]|{}|[[]]|[1, [2, 'x']]|[1.0, 2.5, 1e-05]|True|k=v;n=[1, {'x': False}];z=None;");
+        // none is written None, an undefined value as nothing
         assertThat(ChatTemplate.compile("[{{ n }}]|[{{ undefinedvar }}]|[{{ n ~ 'x' }}]|[{{ n|string }}]|[{{ undefinedvar|string }}]",
-                Map.of()).render(List.of(), false, printedValues())).isEqualTo("[]|[]|[x]|[]|[]");
+                Map.of()).render(List.of(), false, printedValues())).isEqualTo("[None]|[]|[Nonex]|[None]|[]");
     }
 
     @Test
@@ -536,6 +535,34 @@ class ChatTemplateTest {
         ChatTemplate t = ChatTemplate.compile("{% macro b(x) %}{{ 'T' if x else 'F' }}{% endmacro %}{{ b(tools is defined) }}{{ b(tools is none) }}{{ tools|length }}|{{ b(documents is none) }}", Map.of());
         assertThat(t.render(CONVERSATION, false, Map.of("tools", List.of(map("name", "f")))))
                 .isEqualTo("TF1|T");
+    }
+
+    @Test
+    void noneIsDefinedFalseAndWrittenAsNoneUnlikeAnUndefinedValue() {
+        // expected strings and errors produced by jinja2 3.1.6 through HF's environment (src/test/python)
+        ChatTemplate t = ChatTemplate.compile("{{ none }}|{{ tools }}|{{ tools|tojson }}|{{ tools|trim }}|{{ tools is none }}"
+                + "|{{ tools == none }}|{{ none|default('x') }}|[{{ u|default(none) }}]|{{ [none, 1]|join(',') }}"
+                + "|{{ {'a': none} }}|{{ {'a': none}|tojson }}|{% set x = none %}{{ x is defined }}{{ x is none }}"
+                + "|{% set y = undefinedv %}{{ y is defined }}|{{ tools or 'no' }}|{{ none and 1 }}"
+                + "|{% if not tools %}empty{% endif %}|{{ d.z }}|{{ d.get('q') }}|{{ d.get('q') is none }}"
+                + "|{{ d.z is none }}|{{ d.missing is none }}|{{ d.missing is defined }}", Map.of());
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("z", null);
+        assertThat(t.render(CONVERSATION, false, Map.of("d", d))).isEqualTo("None|None|null|None|True|True|None|[None]"
+                + "|None,1|{'a': None}|{\"a\": null}|TrueTrue|False|no|None|empty|None|None|True|True|False|False");
+        assertThat(render("[{{ none.x }}]|{{ [1, 2, 3][none:2] }}|{{ 'a b'.split(none) }}|{{ tools|tojson(indent=none) }}"
+                + "|{% macro m(a=none) %}{{ a }}|{{ a is none }}{% endmacro %}{{ m() }}|{{ namespace(a=none).a is none }}"
+                + "|{{ [none, 1, none]|select('none')|list|length }}"
+                + "|{{ [{'a': none}, {'a': 1}, {}]|selectattr('a', 'none')|list|length }}"))
+                .isEqualTo("[]|[1, 2]|['a', 'b']|null|None|True|True|2|1");
+        Map<String, String> failures = new LinkedHashMap<>();
+        failures.put("{{ tools|length }}", "TypeError: object of type 'NoneType' has no len()");
+        failures.put("{{ tools|items|list }}", "TypeError: Can only get item pairs from a mapping.");
+        failures.put("{% for t in tools|default([]) %}{% endfor %}", "TypeError: 'NoneType' object is not iterable");
+        failures.forEach((template, error) -> assertThatThrownBy(() -> render(template))
+                .as(template)
+                .isInstanceOf(ChatTemplateException.class)
+                .hasMessageContaining(error));
     }
 
     @Test
