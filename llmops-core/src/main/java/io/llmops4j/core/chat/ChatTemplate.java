@@ -41,9 +41,11 @@ import java.util.Set;
  * String prompt = t.render(List.of(ChatMessage.user("Hi")), true);
  * }</pre>
  *
- * <p><b>Dialect.</b> Rendering uses jinjava configured like HF's Jinja environment ({@code trim_blocks} and
- * {@code lstrip_blocks} on, and, as {@code keep_trailing_newline} is off, one trailing newline of the source
- * dropped and {@code \r\n} read as {@code \n}). Templates see {@code messages}, {@code add_generation_prompt},
+ * <p><b>Dialect.</b> Rendering uses jinjava configured like HF's Jinja environment: {@code trim_blocks} and
+ * {@code lstrip_blocks} on, with Jinja's whitespace control ({@code -}, and {@code +} which keeps the whitespace) and
+ * tag ends (<code>{{ {'a': {'b': 1}} }}</code> is one expression), see {@link JinjaLexer}; and, as
+ * {@code keep_trailing_newline} is off, one trailing newline of the source dropped and {@code \r\n} read as
+ * {@code \n}. Templates see {@code messages}, {@code add_generation_prompt},
  * {@code tools} and {@code documents} (none unless given, as HF passes them), the special tokens given to
  * {@link #compile} ({@code bos_token}, {@code eos_token}, ...) and any extra variables. Each message is the
  * OpenAI-style dict HF's {@code apply_chat_template} is usually given: {@code role}, {@code content} (none for an
@@ -87,7 +89,7 @@ import java.util.Set;
  * ({@code ['k', 'v']}; Python: {@code ('k', 'v')}), map keys are strings ({@code {1: 'a'}} prints
  * {@code {'1': 'a'}}), the {@code join} and {@code format} filters write booleans, floats, lists and maps Java's way
  * ({@code [true]|join} is {@code true}), string repetition ({@code 'x' * 3}), <code>&#92;x</code> and
- * <code>&#92;u</code> escapes in string literals and the <code>{%+</code> whitespace marker are not supported;
+ * <code>&#92;u</code> escapes in string literals are not supported;
  * filters that take a list take none as a list of one item ({@code none|list} is {@code [None]}; Jinja: a
  * {@code TypeError}), a method or filter called on an undefined value gives nothing (Jinja: an
  * {@code UndefinedError} for most);
@@ -161,11 +163,12 @@ public final class ChatTemplate {
     /**
      * The source as Jinja's lexer reads it in HF's environment: newlines ({@code \r\n}, {@code \r}) become
      * {@code \n}, and one trailing newline is dropped ({@code keep_trailing_newline=False}), which matters for
-     * {@code chat_template.jinja} files, which usually end with one.
+     * {@code chat_template.jinja} files, which usually end with one; then whitespace control and tag ends as
+     * {@link JinjaLexer} writes them for jinjava.
      */
     static String jinjaSource(String template) {
         String s = template.indexOf('\r') < 0 ? template : template.replace("\r\n", "\n").replace('\r', '\n');
-        return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
+        return JinjaLexer.forJinjava(s.endsWith("\n") ? s.substring(0, s.length() - 1) : s);
     }
 
     /**
@@ -361,8 +364,6 @@ public final class ChatTemplate {
 
     private static Jinjava createEngine() {
         JinjavaConfig config = JinjavaConfig.newBuilder()
-                .withTrimBlocks(true)
-                .withLstripBlocks(true)
                 .withElResolver(new SandboxResolver())
                 .withNestedInterpretationEnabled(false)
                 .withEnableRecursiveMacroCalls(true)
@@ -378,8 +379,7 @@ public final class ChatTemplate {
                 .withExecutionMode(new SizeLimits.BoundedExecutionMode())
                 .withProcessors(JinjavaProcessors.newBuilder().withNodePreProcessor(ChatTemplate::checkBudget).build())
                 .withLegacyOverrides(LegacyOverrides.newBuilder()
-                        .withUseTrimmingForNotesAndExpressions(true) // {{- x -}} and {#- -#} strip like Jinja
-                        .withParseWhitespaceControlStrictly(true)
+                        .withParseWhitespaceControlStrictly(true)    // a tag's '-' only next to its delimiter
                         .withUseNaturalOperatorPrecedence(true)
                         .withIterateOverMapKeys(true)                // for k in dict: keys, as in Python
                         .withEvaluateMapKeys(true)                   // {key_var: 1} evaluates key_var

@@ -625,6 +625,36 @@ class ChatTemplateTest {
     }
 
     @Test
+    void whitespaceControlIsJinjas() {
+        // expected strings produced by jinja2 3.1.6 through HF's environment (src/test/python/hf_chat_template.py).
+        // lstrip_blocks strips a tag's indentation only when nothing precedes it on its line; {%+ keeps it and +%}
+        // the newline after the tag
+        assertThat(render("a  {% if true %}x{% endif %}|\n  {# c #}y\n  {%+ if true %}z{% endif %}\n\t {%- if true %}w{% endif %}"
+                + "|{% if true +%}\nv{% endif %}|{{ 'a' }}  {% if true %}b{% endif %}\n  {{ 'c' }}  {% if true %}d{% endif %}"))
+                .isEqualTo("a  x|\ny\n  zw|\nv|a  b  c  d");
+        // raw blocks (which keep the newline after their opening tag), comments, and - stripping Python's whitespace
+        assertThat(render("  {% raw %}  {{ x }} {% if %}{% endraw %}|\n    {% raw -%}\n  x  {%- endraw %}"
+                + "|  {%+ raw %}a\n  {% endraw +%}\nb|x \u00a0{%- if true -%}\u00a0 y{% endif %}"
+                + "|a\n  {# c #}\n  b {# c -#}  \n\n c\n{#- c #}d {#+ c +#}\ne"))
+                .isEqualTo("  {{ x }} {% if %}|\nx|  a\n\nb|xy|a\n  b cd \ne");
+    }
+
+    @Test
+    void anExpressionEndsAtItsClosingBracesOutsideBracketsAndStrings() {
+        assertThat(render("{{ '}}' }}|{{ \"%}\" }}|{{ {'a': {'b': {'c': 1}}} }}|{{ [{'a': 1}]}}|{{ {'a': 1}}}"
+                + "|{{ {'a': {'b': 1}}|tojson }}|{{- '-' }}{{ -1 }}"))
+                .isEqualTo("}}|%}|{'a': {'b': {'c': 1}}}|[{'a': 1}]|{'a': 1}|{\"a\": {\"b\": 1}}|--1");
+    }
+
+    @Test
+    void errorsNameTheSourceLineAfterWhitespaceControl() {
+        // the newlines that trim_blocks and '-' remove still count
+        assertThatThrownBy(() -> render("{% if true %}\n{% if true %}\n{% endif %}\n{%- for x in 5 %}{% endfor %}{% endif %}"))
+                .isInstanceOf(ChatTemplateException.class)
+                .hasMessage("chat template failed: TypeError: 'int' object is not iterable (line 4)");
+    }
+
+    @Test
     void stringsAreMeasuredIndexedAndSlicedByCodePoint() {
         // a character outside the BMP is one character, as in Python's str, and never split into a lone surrogate
         assertThat(render("{% set s = messages[0].content %}{{ s|length }}|{{ s|count }}|{{ s[6] }}|{{ s[-1] }}"
