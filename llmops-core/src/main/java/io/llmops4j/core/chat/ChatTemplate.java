@@ -72,8 +72,10 @@ import java.util.Set;
  * expression, {@code namespace(i=messages|length - 1)}), subscripts and slices are Python's ({@code messages[::-1]},
  * {@code s[1:-1:2]}), the tests {@code defined} and {@code none} tell a variable or key holding none from a missing
  * one as Jinja does ({@code x is none} is false for an undefined {@code x}), {@code {{- -}}} trims like Jinja, and
- * iterating over a map yields its keys. Loops are Jinja's (see {@link LoopTag}): a string's characters are its items,
- * an undefined value has none, and none, numbers and booleans are a {@code TypeError} as in Jinja ({@code tools} is
+ * iterating over a map yields its keys. String literals have Python's escapes (<code>&#92;n</code>,
+ * <code>&#92;x41</code>, <code>&#92;u00e9</code>, ...), a string times an integer repeats it, a test after filters
+ * tests their result ({@code x|length is even}), and {@code join} writes its items as Python's {@code str}. Loops
+ * are Jinja's (see {@link LoopTag}): a string's characters are its items, an undefined value has none, and none, numbers and booleans are a {@code TypeError} as in Jinja ({@code tools} is
  * none unless given, so an unguarded {@code {% for tool in tools %}} fails, as it does in HF); {@code for ... else}
  * renders its else branch only when no iteration ran the body to its end; {@code continue} and {@code break} skip the
  * rest of an enclosing {@code if}; several loop variables unpack each item as Python does; loops have
@@ -87,9 +89,8 @@ import java.util.Set;
  * maps as {@code ['a', 1, True, None]} and {@code {'k': 'v'}} with their items in Python's {@code repr}. Known
  * differences that real chat templates do not depend on: the pairs of {@code items()} are lists
  * ({@code ['k', 'v']}; Python: {@code ('k', 'v')}), map keys are strings ({@code {1: 'a'}} prints
- * {@code {'1': 'a'}}), the {@code join} and {@code format} filters write booleans, floats, lists and maps Java's way
- * ({@code [true]|join} is {@code true}), string repetition ({@code 'x' * 3}), <code>&#92;x</code> and
- * <code>&#92;u</code> escapes in string literals are not supported;
+ * {@code {'1': 'a'}}), the {@code format} filter is Java's {@code String.format} ({@code '%s'|format(true)} is
+ * {@code true}), lists do not repeat ({@code [1] * 2} is an error);
  * filters that take a list take none as a list of one item ({@code none|list} is {@code [None]}; Jinja: a
  * {@code TypeError}), a method or filter called on an undefined value gives nothing (Jinja: an
  * {@code UndefinedError} for most);
@@ -410,6 +411,7 @@ public final class ChatTemplate {
         engine.registerFilter(new RoundFilter());
         engine.registerFilter(new StringFilter());
         engine.registerFilter(new ItemsFilter());
+        engine.registerFilter(new JoinFilter());
         engine.registerFilter(new DefaultFilter("default"));
         engine.registerFilter(new DefaultFilter("d"));
         for (String name : List.of("length", "count")) {
@@ -541,6 +543,51 @@ public final class ChatTemplate {
             List<List<Object>> items = new ArrayList<>(map.size());
             map.forEach((k, v) -> items.add(java.util.Arrays.asList(k, v)));
             return items;
+        }
+    }
+
+    /**
+     * Jinja's {@code join(value, d='', attribute=None)}: the items, as a loop goes through them (a string's
+     * characters, a map's keys), or the given attribute of each, written out as Python's {@code str} and separated
+     * by {@code d}. Jinjava's wrote booleans, floats, lists and maps Java's way and took a string as one item.
+     */
+    private static final class JoinFilter implements Filter {
+        @Override
+        public String getName() {
+            return "join";
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            return filter(var, interpreter, (Object[]) args, Map.of());
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+            if (var == null) {
+                return "";
+            }
+            Object value = var instanceof com.hubspot.jinjava.objects.SafeString safe ? safe.getValue() : var;
+            java.util.Iterator<?> items = LoopTag.items(value, interpreter);
+            if (items == null) {
+                throw PythonError.typeError("'" + PyStrings.pythonType(var) + "' object is not iterable");
+            }
+            String separator = SizeLimits.asText(args.length > 0 ? args[0] : kwargs.getOrDefault("d", ""),
+                    interpreter::getAsString);
+            Object attribute = args.length > 1 ? args[1] : kwargs.get("attribute");
+            long max = SizeLimits.maxChars();
+            StringBuilder out = new StringBuilder();
+            for (boolean first = true; items.hasNext(); first = false) {
+                Object item = items.next();
+                if (attribute != null) {
+                    item = interpreter.resolveProperty(item, List.of(String.valueOf(attribute).split("\\.")));
+                }
+                out.append(first ? "" : separator).append(SizeLimits.asText(item, interpreter::getAsString));
+                if (out.length() > max) {
+                    throw SizeLimits.exceeded("filter join", out.length(), max);
+                }
+            }
+            return out.toString();
         }
     }
 

@@ -82,11 +82,21 @@ final class JinjaPrecedence {
                     binary(CollectionNonMembershipOperator.HANDLER, new SizeLimits.BoundedNonMembership()));
         }
 
-        /** {@code +} with a string writes the other operand out: {@link SizeLimits.BoundedAddition} checks it first. */
+        /**
+         * {@code +} with a string writes the other operand out: {@link SizeLimits.BoundedAddition} checks it first;
+         * {@code %} and {@code *} are Python's ({@link PythonModulo}, {@link PythonMultiplication}).
+         */
         @Override
         protected AstBinary createAstBinary(AstNode left, AstNode right, AstBinary.Operator operator) {
             return super.createAstBinary(left, right, operator == AdditionOperator.OP ? SizeLimits.BoundedAddition.OP
-                    : operator == AstBinary.MOD ? PythonModulo.OP : operator);
+                    : operator == AstBinary.MOD ? PythonModulo.OP
+                    : operator == AstBinary.MUL ? PythonMultiplication.OP : operator);
+        }
+
+        /** String literals with Python's escapes, see {@link PyStrings#unescape}. */
+        @Override
+        protected Scanner createScanner(String expression) {
+            return new PythonStringScanner(expression);
         }
 
         /** A dict literal writes a variable used as a key out as its key: {@link SizeLimits.BoundedDict} checks it. */
@@ -202,10 +212,38 @@ final class JinjaPrecedence {
         /** Set by {@code filter()} for the {@code unary()} call that parses its operand (not for nested ones). */
         private boolean operandOfFilter;
 
+        /**
+         * A filter chain, and the test after it: Jinja reads {@code x|length is even} as {@code (x|length) is even},
+         * where jinjava's parser took either filters or a test.
+         */
         @Override
         protected AstNode filter(boolean required) throws Scanner.ScanException, ParseException {
             operandOfFilter = true;
-            return super.filter(required);
+            AstNode v = super.filter(required);
+            if (v == null || !"is".equals(getToken().getImage())) {
+                return v;
+            }
+            boolean negated = "not".equals(lookahead(0).getImage());
+            Scanner.Token name = lookahead(negated ? 1 : 0);
+            if (name.getSymbol() != Scanner.Symbol.IDENTIFIER) {
+                return v;
+            }
+            consumeToken(); // 'is'
+            if (negated) {
+                consumeToken();
+            }
+            consumeToken(); // the test's name
+            PresenceTest.Kind kind = PresenceTest.kind(name);
+            if (kind != null) {
+                return new PresenceTest(v, kind, negated);
+            }
+            List<AstNode> arguments = new ArrayList<>(List.of(v, interpreter()));
+            AstNode argument = value();
+            if (argument != null) {
+                arguments.add(argument);
+            }
+            return createAstMethod(createAstDot(identifier(EXPTEST_PREFIX + name.getImage()),
+                    negated ? "evaluateNegated" : "evaluate", true), createAstParameters(arguments));
         }
 
         /**
@@ -281,13 +319,73 @@ final class JinjaPrecedence {
             return jinjava.de.odysseus.el.misc.NumberOperations.mod(converter, a, b);
         }
 
-        private static boolean isInteger(Object o) {
+        static boolean isInteger(Object o) {
             return o instanceof Long || o instanceof Integer || o instanceof Short || o instanceof Byte;
         }
 
         @Override
         public String toString() {
             return "%";
+        }
+    }
+
+    /**
+     * Python's {@code *} where a string meets an integer: the string repeated ({@code '=' * 3}, {@code 3 * 'ab'};
+     * none for a count below one), refused before it is built if longer than the limit. Other operands are left
+     * to jinjava's {@code *}.
+     */
+    static final class PythonMultiplication extends AstBinary.SimpleOperator {
+        static final PythonMultiplication OP = new PythonMultiplication();
+
+        @Override
+        protected Object apply(jinjava.de.odysseus.el.misc.TypeConverter converter, Object a, Object b) {
+            if (a instanceof String s && PythonModulo.isInteger(b)) {
+                return repeat(s, ((Number) b).longValue());
+            }
+            if (b instanceof String s && PythonModulo.isInteger(a)) {
+                return repeat(s, ((Number) a).longValue());
+            }
+            return jinjava.de.odysseus.el.misc.NumberOperations.mul(converter, a, b);
+        }
+
+        private static String repeat(String s, long count) {
+            if (count <= 0 || s.isEmpty()) {
+                return "";
+            }
+            SizeLimits.requireChars("'*' on a string", SizeLimits.saturatingMultiply(s.length(), count));
+            return s.repeat((int) count);
+        }
+
+        @Override
+        public String toString() {
+            return "*";
+        }
+    }
+
+    /** Jinjava's expression scanner, reading string literals as Jinja does ({@link PyStrings#unescape}). */
+    private static final class PythonStringScanner extends com.hubspot.jinjava.el.ext.ExtendedScanner {
+        PythonStringScanner(String input) {
+            super(input);
+        }
+
+        @Override
+        protected Token nextString() throws ScanException {
+            String input = getInput();
+            int start = getPosition();
+            char quote = input.charAt(start);
+            for (int i = start + 1; i < input.length(); i++) {
+                char c = input.charAt(i);
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    try {
+                        return token(Symbol.STRING, PyStrings.unescape(input.substring(start + 1, i)), i + 1 - start);
+                    } catch (IllegalArgumentException e) {
+                        throw new ScanException(start, e.getMessage(), "a valid escape sequence");
+                    }
+                }
+            }
+            throw new ScanException(start, "unterminated string", String.valueOf(quote));
         }
     }
 

@@ -129,7 +129,7 @@ final class LoopTag extends ForTag {
      * is configured), a string's characters (code points, as Python's {@code str}); null for what is not iterable
      * (none, undefined, numbers, booleans).
      */
-    private static Iterator<?> items(Object collection, JinjavaInterpreter interpreter) {
+    static Iterator<?> items(Object collection, JinjavaInterpreter interpreter) {
         if (collection instanceof Collection<?> c) {
             return c.iterator();
         }

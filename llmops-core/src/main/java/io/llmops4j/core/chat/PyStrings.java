@@ -383,6 +383,101 @@ final class PyStrings {
         };
     }
 
+    /**
+     * A string literal's text as Jinja's lexer reads it, which is Python's {@code unicode-escape} decoding of the
+     * literal with its non-ASCII characters written as escapes first: <code>&#92;n</code>, <code>&#92;t</code>,
+     * <code>&#92;&#92;</code>, quotes, <code>&#92;xhh</code>, <code>&#92;uhhhh</code>, <code>&#92;Uhhhhhhhh</code>,
+     * <code>&#92;N{name}</code>, octal <code>&#92;ooo</code>, <code>&#92;a &#92;b &#92;f &#92;r &#92;v</code>, a
+     * backslash before a newline dropped, and any other backslash kept.
+     *
+     * @throws IllegalArgumentException with Python's message for a malformed escape
+     */
+    static String unescape(String literal) {
+        if (literal.indexOf('\\') < 0) {
+            return literal;
+        }
+        StringBuilder out = new StringBuilder(literal.length());
+        int i = 0;
+        while (i < literal.length()) {
+            char c = literal.charAt(i);
+            if (c != '\\') {
+                out.append(c);
+                i++;
+                continue;
+            }
+            if (i + 1 == literal.length()) {
+                throw new IllegalArgumentException("\\ at end of string");
+            }
+            int e = literal.codePointAt(i + 1);
+            i += 1 + Character.charCount(e);
+            switch (e) {
+                case '\n' -> { }
+                case '\\', '\'', '"' -> out.append((char) e);
+                case 'a' -> out.append('\u0007');
+                case 'b' -> out.append('\b');
+                case 'f' -> out.append('\f');
+                case 'n' -> out.append('\n');
+                case 'r' -> out.append('\r');
+                case 't' -> out.append('\t');
+                case 'v' -> out.append('\u000b');
+                case 'x', 'u', 'U' -> {
+                    int digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
+                    int cp = hex(literal, i, digits, "truncated \\" + (e == 'x' ? "xXX" : e == 'u' ? "uXXXX"
+                            : "UXXXXXXXX") + " escape");
+                    if (cp > Character.MAX_CODE_POINT || cp < 0) {
+                        throw new IllegalArgumentException("illegal Unicode character");
+                    }
+                    out.appendCodePoint(cp);
+                    i += digits;
+                }
+                case 'N' -> {
+                    int close = literal.indexOf('}', i);
+                    if (i >= literal.length() || literal.charAt(i) != '{' || close < 0) {
+                        throw new IllegalArgumentException("malformed \\N character escape");
+                    }
+                    try {
+                        out.appendCodePoint(Character.codePointOf(literal.substring(i + 1, close)));
+                    } catch (IllegalArgumentException unknown) {
+                        throw new IllegalArgumentException("unknown Unicode character name");
+                    }
+                    i = close + 1;
+                }
+                default -> {
+                    if (e >= '0' && e <= '7') {
+                        int value = e - '0';
+                        for (int n = 0; n < 2 && i < literal.length() && literal.charAt(i) >= '0'
+                                && literal.charAt(i) <= '7'; n++, i++) {
+                            value = value * 8 + literal.charAt(i) - '0';
+                        }
+                        out.append((char) value);
+                    } else if (e > 0x7f) {
+                        // the codec sees the character as its own escape (backslashreplace), after this backslash
+                        out.append('\\').append(e < 0x100 ? String.format("x%02x", e)
+                                : e < 0x10000 ? String.format("u%04x", e) : String.format("U%08x", e));
+                    } else {
+                        out.append('\\').append((char) e);
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private static int hex(String s, int from, int digits, String error) {
+        if (from + digits > s.length()) {
+            throw new IllegalArgumentException(error);
+        }
+        long value = 0;
+        for (int i = from; i < from + digits; i++) {
+            int d = Character.digit(s.charAt(i), 16);
+            if (d < 0 || s.charAt(i) > 0x7f) {
+                throw new IllegalArgumentException(error);
+            }
+            value = value * 16 + d;
+        }
+        return value > Integer.MAX_VALUE ? -1 : (int) value;
+    }
+
     /** Python's {@code type(value).__name__} of a template value, as Jinja's error messages name it. */
     static String pythonType(Object value) {
         if (value == null || value == PyNone.NONE) {

@@ -655,6 +655,39 @@ class ChatTemplateTest {
     }
 
     @Test
+    void stringLiteralsHavePythonsEscapes() {
+        // expected strings produced by jinja2 3.1.6 through HF's environment (src/test/python/hf_chat_template.py)
+        assertThat(render("{{ '\\x41\\u00e9\\U0001F600\\n\\t|\\101\\0|\\q\\8|\\N{BULLET}|\\'\\\"|\\a\\v\\f\\b\\r' | tojson }}|{{ \"a\\\nb\" }}|{{ '\\\u00e9' }}|{{ 'x\\\\y' }}"))
+                .isEqualTo("\"A\u00e9\ud83d\ude00\\n\\t|A\\u0000|\\\\q\\\\8|\u2022|'\\\"|\\u0007\\u000b\\f\\b\\r\"|ab|\\xe9|x\\y");
+        assertThatThrownBy(() -> render("{{ '\\x4' }}"))
+                .isInstanceOf(ChatTemplateException.class).hasMessageContaining("truncated \\xXX escape");
+    }
+
+    @Test
+    void aStringTimesAnIntegerRepeatsIt() {
+        assertThat(render("{{ '=' * 3 }}|{{ 3 * 'ab' }}|{{ 'x' * 0 }}|[{{ 'x' * -2 }}]|{{ 2 * 3 }}|{{ 1.5 * 2 }}|{{ '-' * (messages|length + 1) }}", NO_SYSTEM.subList(0, 2)))
+                .isEqualTo("===|ababab||[]|6|3.0|---");
+        assertThatThrownBy(() -> render("{{ 'ab' * 1000000000 }}"))
+                .isInstanceOf(ChatTemplateException.class)
+                .hasMessageContaining("'*' on a string would build a string of 2000000000 characters");
+    }
+
+    @Test
+    void aTestAppliesToAWholeFilterChain() {
+        assertThat(render("{{ messages|length is even }}|{{ messages|length is not odd }}|{{ x|default(none) is none }}|{{ x|default(1) is number }}|{{ 'a'|upper is string }}|{{ messages|length is divisibleby 2 }}|{{ x|default(1) is defined }}", NO_SYSTEM.subList(0, 2)))
+                .isEqualTo("True|True|True|True|True|True|True");
+    }
+
+    @Test
+    void joinWritesItemsAsPythonsStr() {
+        assertThat(render("{{ [true, 1.0, none, 'x', 1e-05, [1], {'a': false}] | join(',') }}|{{ ['', 'a', ''] | join(',') }}|{{ 'abc'|join('-') }}|{{ {'a': 1, 'b': 2}|join }}|{{ messages|join(', ', attribute='role') }}|[{{ undefinedv|join }}]|{{ [1, 2]|join(d=0) }}", NO_SYSTEM.subList(0, 2)))
+                .isEqualTo("True,1.0,None,x,1e-05,[1],{'a': False}|,a,|a-b-c|ab|user, assistant|[]|102");
+        assertThatThrownBy(() -> render("{{ tools|join }}"))
+                .isInstanceOf(ChatTemplateException.class)
+                .hasMessageContaining("TypeError: 'NoneType' object is not iterable");
+    }
+
+    @Test
     void stringsAreMeasuredIndexedAndSlicedByCodePoint() {
         // a character outside the BMP is one character, as in Python's str, and never split into a lone surrogate
         assertThat(render("{% set s = messages[0].content %}{{ s|length }}|{{ s|count }}|{{ s[6] }}|{{ s[-1] }}"
