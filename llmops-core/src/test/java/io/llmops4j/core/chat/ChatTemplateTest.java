@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Renders real checkpoint templates (stored verbatim as the {@code chat_template} strings of Qwen2.5-Instruct,
  * Meta-Llama-3-8B-Instruct, Llama-3.1-8B-Instruct, Mistral/Mixtral-Instruct v0.1 and Gemma-it under src/test/resources) and compares
- * them with expected prompts written by hand from each template's logic.
+ * them with expected prompts written by hand from each template's logic; and templates that exposed differences from
+ * HF's Jinja (Mistral-Small-3.1, Seed-OSS) and many small ones against jinja2 3.1.6's output.
  */
 class ChatTemplateTest {
 
@@ -709,6 +710,83 @@ class ChatTemplateTest {
         assertThat(render("{% macro b(x) %}{{ 'T' if x else 'F' }}{% endmacro %}{{ messages[0].content.splitlines()|join('|') }}|{{ ''.splitlines()|length }}|{{ b('123'.isdigit()) }}{{ b('12a'.isdigit()) }}{{ b(''.isdigit()) }}{{ b('abc'.isalpha()) }}{{ b('ab1'.isalnum()) }}{{ b(' \\t'.isspace()) }}{{ b('ab1'.islower()) }}{{ b('AB'.isupper()) }}{{ b('Ab'.isupper()) }}|{{ 'ab'.center(7, '*') }}|{{ 'abc'.center(6) }}|{{ 'abc'.center(2) }}|[{{ messages[1].content.center(10) }}]",
                 List.of(ChatMessage.user("a\nb\r\nc\u000bd\u2028e\n"), ChatMessage.user("Hello!"))))
                 .isEqualTo("a|b|c|d|e|0|TFFTTTTTF|***ab**| abc  |abc|[  Hello!  ]");
+    }
+
+    /** The weather tool of the template tests below, with two parameters. */
+    private static Map<String, Object> weatherTool() {
+        return map("type", "function", "function", map("name", "get_weather",
+                "description", "Get the weather in a city",
+                "parameters", map("type", "object", "properties", map(
+                        "city", map("type", "string", "description", "The city"),
+                        "days", map("type", "integer", "description", "How many days")),
+                        "required", List.of("city"))));
+    }
+
+    /**
+     * Mistral-Small-3.1-24B-Instruct-2503's chat template (mistral-small-3.1-instruct.jinja, verbatim from llama.cpp's
+     * models/templates/mistralai-Mistral-Small-3.1-24B-Instruct-2503.jinja, the model's tokenizer_config.json template)
+     * continues string literals over lines with a backslash before the newline, which jinjava's scanner refused.
+     * Expected strings produced by jinja2 3.1.6 through HF's environment (src/test/python/hf_chat_template.py).
+     */
+    @Test
+    void mistralSmall31ContinuesStringLiteralsOverLines() {
+        ChatTemplate t = ChatTemplate.compile(resource("mistral-small-3.1-instruct.jinja"),
+                Map.of("bos_token", "<s>", "eos_token", "</s>"));
+        assertThat(t.render(CONVERSATION, false)).isEqualTo("<s>[SYSTEM_PROMPT]You are a helpful assistant.[/SYSTEM_PROMPT]"
+                + "[INST]Hello![/INST]Hi! How can I help?</s>[INST]What is 2+2?[/INST]");
+        assertThat(t.render(CONVERSATION.subList(0, 2), true, Map.of("tools", List.of(weatherTool()))))
+                .isEqualTo("<s>[SYSTEM_PROMPT]You are a helpful assistant that can call tools. If you call one or "
+                        + "more tools, format them in a single JSON array or objects, where each object is a tool "
+                        + "call, not as separate objects outside of an array or multiple arrays. Use the format "
+                        + "[{\"name\": tool call name, \"arguments\": tool call arguments}, additional tool calls] "
+                        + "if you call more than one tool. If you call tools, do not attempt to interpret them or "
+                        + "otherwise provide a response until you receive a tool call result that you can interpret "
+                        + "for the user.You are a helpful assistant.[/SYSTEM_PROMPT][AVAILABLE_TOOLS] [{\"type\": "
+                        + "\"function\", \"function\": {\"name\": \"get_weather\", \"description\": \"Get the "
+                        + "weather in a city\", \"parameters\": {\"type\": \"object\", \"properties\": {\"city\": "
+                        + "{\"type\": \"string\", \"description\": \"The city\"}, \"days\": {\"type\": \"integer\", "
+                        + "\"description\": \"How many days\"}}, \"required\": "
+                        + "[\"city\"]}}}][/AVAILABLE_TOOLS][INST]Hello![/INST]");
+    }
+
+    /**
+     * Seed-OSS-36B-Instruct's chat template (seed-oss-instruct.jinja, verbatim from llama.cpp's
+     * models/templates/ByteDance-Seed-OSS.jinja) puts indented comments between lines of text: jinjava's lstrip_blocks
+     * also ate the blank lines around them. Expected strings produced by jinja2 3.1.6 through HF's environment.
+     */
+    @Test
+    void seedOssKeepsTheTextAroundIndentedComments() {
+        ChatTemplate t = ChatTemplate.compile(resource("seed-oss-instruct.jinja"), Map.of());
+        assertThat(t.render(CONVERSATION.subList(0, 2), true, Map.of("tools", List.of(weatherTool()))))
+                .isEqualTo("<seed:bos>system\n"
+                        + "You are a helpful assistant.\n"
+                        + "\n"
+                        + "Function:\n"
+                        + "def get_weather(city: str,days: int):\n"
+                        + "    \"\"\"\n"
+                        + "    Get the weather in a city\n"
+                        + "\n"
+                        + "    Args:\n"
+                        + "    - city (str) [必填]: The city\n"
+                        + "    - days (int) [选填]: How many days\n"
+                        + "\n"
+                        + "    \"\"\"\n"
+                        + "工具调用请遵循如下格式:\n"
+                        + "<seed:tool_call>\n"
+                        + "<function=example_function_name>\n"
+                        + "<parameter=example_parameter_1>value_1</parameter>\n"
+                        + "<parameter=example_parameter_2>This is the value for the second parameter\n"
+                        + "that can span\n"
+                        + "multiple lines</parameter>\n"
+                        + "</function>\n"
+                        + "</seed:tool_call>\n"
+                        + "<seed:eos><seed:bos>user\n"
+                        + "Hello!<seed:eos><seed:bos>assistant\n");
+        assertThat(t.render(CONVERSATION, false)).isEqualTo("<seed:bos>system\n"
+                + "You are a helpful assistant.<seed:eos><seed:bos>user\n"
+                + "Hello!<seed:eos><seed:bos>assistant\n"
+                + "Hi! How can I help?<seed:eos><seed:bos>user\n"
+                + "What is 2+2?<seed:eos>");
     }
 
     // ------------------------------------------------------------------ sandbox
