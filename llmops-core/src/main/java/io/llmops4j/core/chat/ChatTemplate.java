@@ -74,7 +74,8 @@ import java.util.Set;
  * one as Jinja does ({@code x is none} is false for an undefined {@code x}), {@code {{- -}}} trims like Jinja, and
  * iterating over a map yields its keys. String literals have Python's escapes (<code>&#92;n</code>,
  * <code>&#92;x41</code>, <code>&#92;u00e9</code>, ...), a string times an integer repeats it, a test after filters
- * tests their result ({@code x|length is even}), and {@code join} writes its items as Python's {@code str}. Loops
+ * tests their result ({@code x|length is even}), {@code join} writes its items as Python's {@code str}, and
+ * {@code format} is Python's {@code %} formatting ({@link PyFormat}). Loops
  * are Jinja's (see {@link LoopTag}): a string's characters are its items, an undefined value has none, and none, numbers and booleans are a {@code TypeError} as in Jinja ({@code tools} is
  * none unless given, so an unguarded {@code {% for tool in tools %}} fails, as it does in HF); {@code for ... else}
  * renders its else branch only when no iteration ran the body to its end; {@code continue} and {@code break} skip the
@@ -89,8 +90,7 @@ import java.util.Set;
  * maps as {@code ['a', 1, True, None]} and {@code {'k': 'v'}} with their items in Python's {@code repr}. Known
  * differences that real chat templates do not depend on: the pairs of {@code items()} are lists
  * ({@code ['k', 'v']}; Python: {@code ('k', 'v')}), map keys are strings ({@code {1: 'a'}} prints
- * {@code {'1': 'a'}}), the {@code format} filter is Java's {@code String.format} ({@code '%s'|format(true)} is
- * {@code true}), lists do not repeat ({@code [1] * 2} is an error);
+ * {@code {'1': 'a'}}), lists do not repeat ({@code [1] * 2} is an error);
  * filters that take a list take none as a list of one item ({@code none|list} is {@code [None]}; Jinja: a
  * {@code TypeError}), a method or filter called on an undefined value gives nothing (Jinja: an
  * {@code UndefinedError} for most);
@@ -412,6 +412,7 @@ public final class ChatTemplate {
         engine.registerFilter(new StringFilter());
         engine.registerFilter(new ItemsFilter());
         engine.registerFilter(new JoinFilter());
+        engine.registerFilter(new FormatFilter());
         engine.registerFilter(new DefaultFilter("default"));
         engine.registerFilter(new DefaultFilter("d"));
         for (String name : List.of("length", "count")) {
@@ -588,6 +589,26 @@ public final class ChatTemplate {
                 }
             }
             return out.toString();
+        }
+    }
+
+    /** Jinja's {@code format}: Python's {@code %} formatting ({@link PyFormat}); jinjava's is Java's {@code String.format}. */
+    private static final class FormatFilter implements Filter {
+        @Override
+        public String getName() {
+            return "format";
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            return filter(var, interpreter, (Object[]) args, Map.of());
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+            return PyFormat.format(SizeLimits.asText(var, interpreter::getAsString),
+                    java.util.Arrays.asList(args == null ? new Object[0] : args), kwargs == null ? Map.of() : kwargs,
+                    SizeLimits.maxChars());
         }
     }
 

@@ -20,4 +20,9 @@ final class PythonError extends RuntimeException {
     static PythonError valueError(String message) {
         return new PythonError("ValueError: " + message);
     }
+
+    /** Another Python exception, by its type's name ({@code KeyError}, {@code OverflowError}). */
+    static PythonError of(String type, String message) {
+        return new PythonError(type + ": " + message);
+    }
 }

@@ -689,6 +689,26 @@ class ChatTemplateTest {
     }
 
     @Test
+    void formatIsPythonsPercentFormatting() {
+        // expected strings and errors produced by jinja2 3.1.6 through HF's environment (src/test/python)
+        assertThat(render("{{ '%s, %5.2f, %-3d|%x'|format(true, 3.14159, 7, 255) }}|{{ '%r|%a'|format('\u00e9', '\u00e9') }}|{{ '%05d|%+d|% d|%-5d|'|format(42, 42, 42, 42) }}|{{ '%.3d|%5.1s|%c%c'|format(7, 'abc', 65, 'z') }}|{{ '%e|%E|%.2e|%.0e|%#.0e'|format(12345.678, 0.00012, 0.0, 1.5, 2.5) }}|{{ '%g|%g|%g|%g|%.3g|%#g|%G'|format(0.0001, 0.00001, 123456, 1234567, 3.14159, 1.0, 1e-10) }}|{{ '%f|%.2f|%.0f|%#.0f|%10.3f|%-10.1f|'|format(1.5, 2.675, 2.5, 3.0, -3.14159, 0.05) }}|{{ '%o|%#o|%#x|%#X|%X'|format(8, 8, 255, 255, 255) }}|{{ '%s|%s|%s|%s|%s'|format(none, [1, 'a'], {'k': true}, 1.0, 1e-05) }}"))
+                .isEqualTo("True,  3.14, 7  |ff|'\u00e9'|'\\xe9'|00042|+42| 42|42   ||007|    a|Az|1.234568e+04|1.200000E-04|0.00e+00|2e+00|2.e+00|0.0001|1e-05|123456|1.23457e+06|3.14|1.00000|1E-10|1.500000|2.67|2|3.|    -3.142|0.1       ||10|0o10|0xff|0XFF|FF|None|[1, 'a']|{'k': True}|1.0|1e-05");
+        assertThat(render("{{ '%(a)s-%(b)05.1f'|format(a='x', b=2.25) }}|{{ '%*d|%-*d|%.*f'|format(5, 3, 4, 2, 2, 3.14159) }}|{{ '%d|%i'|format(3.7, -3.7) }}|{{ '100%%'|format() }}|{{ '%f|%F|%e|%g'|format(1e400, -1e400, 1e400, 1e400) }}|{{ '%.1f|%.1f|%.1f'|format(0.25, 0.35, -0.05) }}|{{ '%g|%g'|format(100000, 1e6) }}|{{ '%.2g|%.10g'|format(0.000123456, 1.0/3) }}"))
+                .isEqualTo("x-002.2|    3|2   |3.14|3|-3|100%|inf|-INF|inf|inf|0.2|0.3|-0.1|100000|1e+06|0.00012|0.3333333333");
+        Map<String, String> failures = new LinkedHashMap<>();
+        failures.put("{{ '%x'|format(3.5) }}", "TypeError: %x format: an integer is required, not float");
+        failures.put("{{ '%d'|format('a') }}", "TypeError: %d format: a real number is required, not str");
+        failures.put("{{ '%s %s'|format(1) }}", "TypeError: not enough arguments for format string");
+        failures.put("{{ '%s'|format(1, 2) }}", "TypeError: not all arguments converted during string formatting");
+        failures.put("{{ '%q'|format(1) }}", "ValueError: unsupported format character 'q' (0x71) at index 1");
+        failures.put("{{ '%(a)s'|format(1) }}", "TypeError: format requires a mapping");
+        failures.forEach((template, error) -> assertThatThrownBy(() -> render(template))
+                .as(template)
+                .isInstanceOf(ChatTemplateException.class)
+                .hasMessageContaining(error));
+    }
+
+    @Test
     void stringsAreMeasuredIndexedAndSlicedByCodePoint() {
         // a character outside the BMP is one character, as in Python's str, and never split into a lone surrogate
         assertThat(render("{% set s = messages[0].content %}{{ s|length }}|{{ s|count }}|{{ s[6] }}|{{ s[-1] }}"
