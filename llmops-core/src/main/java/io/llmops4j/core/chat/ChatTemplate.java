@@ -60,7 +60,8 @@ import java.util.Set;
  * {@code indent}, {@code separators} and {@code sort_keys}), {@code trim} (Python's {@code str.strip}), Jinja 3.1's
  * {@code items} (a map's key-value pairs; jinjava has no such filter) and Jinja's {@code default} (jinjava's wrote
  * its value out as a string). Truth values are Python's ({@link PyTruth}: jinjava took the string {@code "false"} as
- * false), and {@code and} gives one of its operands as {@code or} does. Strings have the Python
+ * false), {@code and} gives one of its operands as {@code or} does, and {@code ==} is Python's (no conversion between
+ * strings, numbers and none: {@code '1' == 1} is false). Strings have the Python
  * methods templates use: {@code strip}, {@code lstrip}, {@code rstrip}, {@code split}, {@code splitlines},
  * {@code startswith}, {@code endswith}, {@code upper}, {@code lower}, {@code title}, {@code capitalize},
  * {@code center}, {@code replace}, {@code find}, {@code count}, {@code join}, {@code isdigit}, {@code isalpha},

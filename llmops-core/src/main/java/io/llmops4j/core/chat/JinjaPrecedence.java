@@ -84,13 +84,16 @@ final class JinjaPrecedence {
 
         /**
          * {@code +} with a string writes the other operand out: {@link SizeLimits.BoundedAddition} checks it first;
-         * {@code %} and {@code *} are Python's ({@link PythonModulo}, {@link PythonMultiplication}).
+         * {@code %}, {@code *}, {@code ==} and {@code !=} are Python's ({@link PythonModulo},
+         * {@link PythonMultiplication}, {@link PythonEquality}).
          */
         @Override
         protected AstBinary createAstBinary(AstNode left, AstNode right, AstBinary.Operator operator) {
             return super.createAstBinary(left, right, operator == AdditionOperator.OP ? SizeLimits.BoundedAddition.OP
                     : operator == AstBinary.MOD ? PythonModulo.OP
-                    : operator == AstBinary.MUL ? PythonMultiplication.OP : operator);
+                    : operator == AstBinary.MUL ? PythonMultiplication.OP
+                    : operator == AstBinary.EQ ? PythonEquality.EQ
+                    : operator == AstBinary.NE ? PythonEquality.NE : operator);
         }
 
         /** String literals with Python's escapes, see {@link PyStrings#unescape}. */
@@ -359,6 +362,94 @@ final class JinjaPrecedence {
         @Override
         public String toString() {
             return "*";
+        }
+    }
+
+    /**
+     * Python's {@code ==} and {@code !=}: numbers (and booleans, which are integers) by value, strings by their
+     * text, lists item by item and maps key by key with the same rule, anything else only equal to itself; two
+     * undefined values are equal, as in Jinja. Jinjava's converted one operand to the other's type first, so
+     * {@code '1' == 1} and {@code none == false} were true and {@code 0 == false} failed.
+     */
+    static final class PythonEquality extends AstBinary.SimpleOperator {
+        static final PythonEquality EQ = new PythonEquality(true);
+        static final PythonEquality NE = new PythonEquality(false);
+
+        private final boolean equal;
+
+        private PythonEquality(boolean equal) {
+            this.equal = equal;
+        }
+
+        @Override
+        protected Object apply(jinjava.de.odysseus.el.misc.TypeConverter converter, Object a, Object b) {
+            RenderBudget.check();
+            return equal(a, b) == equal;
+        }
+
+        static boolean equal(Object a, Object b) {
+            Object x = a instanceof com.hubspot.jinjava.objects.SafeString s ? s.getValue() : a;
+            Object y = b instanceof com.hubspot.jinjava.objects.SafeString s ? s.getValue() : b;
+            if (x == y) {
+                return true;
+            }
+            if (x == null || y == null) {
+                return false;
+            }
+            if ((x instanceof Number || x instanceof Boolean) && (y instanceof Number || y instanceof Boolean)) {
+                java.math.BigDecimal p = decimal(x);
+                java.math.BigDecimal q = decimal(y);
+                return p != null && q != null && p.compareTo(q) == 0;
+            }
+            if (x instanceof CharSequence || y instanceof CharSequence) {
+                return x instanceof CharSequence && y instanceof CharSequence && x.toString().equals(y.toString());
+            }
+            if (x instanceof List<?> l && y instanceof List<?> m) {
+                if (l.size() != m.size()) {
+                    return false;
+                }
+                for (int i = 0; i < l.size(); i++) {
+                    if (!equal(l.get(i), m.get(i))) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            if (x instanceof Map<?, ?> l && y instanceof Map<?, ?> m) {
+                if (l.size() != m.size()) {
+                    return false;
+                }
+                for (Map.Entry<?, ?> e : l.entrySet()) {
+                    if (!m.containsKey(e.getKey()) || !equal(e.getValue(), m.get(e.getKey()))) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            return x.equals(y);
+        }
+
+        /** A number's exact value (null for NaN and infinities, which equal nothing here but themselves). */
+        private static java.math.BigDecimal decimal(Object n) {
+            if (n instanceof Boolean b) {
+                return b ? java.math.BigDecimal.ONE : java.math.BigDecimal.ZERO;
+            }
+            if (n instanceof java.math.BigDecimal d) {
+                return d;
+            }
+            if (n instanceof java.math.BigInteger i) {
+                return new java.math.BigDecimal(i);
+            }
+            if (n instanceof Double || n instanceof Float) {
+                double d = ((Number) n).doubleValue();
+                return Double.isFinite(d) ? new java.math.BigDecimal(d) : null;
+            }
+            return java.math.BigDecimal.valueOf(((Number) n).longValue());
+        }
+
+        @Override
+        public String toString() {
+            return equal ? "==" : "!=";
         }
     }
 
