@@ -76,7 +76,9 @@ import java.util.Set;
  * iterating over a map yields its keys. String literals have Python's escapes (<code>&#92;n</code>,
  * <code>&#92;x41</code>, <code>&#92;u00e9</code>, ...), a string times an integer repeats it, a test after filters
  * tests their result ({@code x|length is even}), {@code join} writes its items as Python's {@code str}, and
- * {@code format} is Python's {@code %} formatting ({@link PyFormat}). Loops
+ * {@code format} is Python's {@code %} formatting ({@link PyFormat}); {@code list}, {@code first}, {@code last},
+ * {@code sum}, {@code min}, {@code max}, {@code sort} and {@code batch} go through their input as a loop does and
+ * compare and add as Python ({@link SequenceFilters}). Loops
  * are Jinja's (see {@link LoopTag}): a string's characters are its items, an undefined value has none, and none, numbers and booleans are a {@code TypeError} as in Jinja ({@code tools} is
  * none unless given, so an unguarded {@code {% for tool in tools %}} fails, as it does in HF); {@code for ... else}
  * renders its else branch only when no iteration ran the body to its end; {@code continue} and {@code break} skip the
@@ -92,9 +94,11 @@ import java.util.Set;
  * differences that real chat templates do not depend on: the pairs of {@code items()} are lists
  * ({@code ['k', 'v']}; Python: {@code ('k', 'v')}), map keys are strings ({@code {1: 'a'}} prints
  * {@code {'1': 'a'}}), lists do not repeat ({@code [1] * 2} is an error);
- * filters that take a list take none as a list of one item ({@code none|list} is {@code [None]}; Jinja: a
- * {@code TypeError}), a method or filter called on an undefined value gives nothing (Jinja: an
- * {@code UndefinedError} for most);
+ * the other filters over sequences ({@code map}, {@code select}, {@code reject}, {@code selectattr},
+ * {@code rejectattr}, {@code unique}, {@code reverse}, {@code groupby}, {@code dictsort}, {@code slice}) are
+ * jinjava's, which agree with Jinja over lists (of messages, of tools) but take a string, a map or none as one
+ * item, and {@code select}/{@code reject} need a test name; a method or filter called on an undefined value gives
+ * nothing (Jinja: an {@code UndefinedError} for most);
  * {@code +} of a string and none, a list or a map writes {@code null} or Java's text of the list or map
  * ({@code 'a' + none} is {@code anull}, {@code 'a' + {'k': 1}} is <code>a{k=1}</code>; Jinja: a {@code TypeError}),
  * so a template that concatenates a tool call's arguments as if they were JSON text (DeepSeek-R1's) writes them as
@@ -414,6 +418,7 @@ public final class ChatTemplate {
         engine.registerFilter(new ItemsFilter());
         engine.registerFilter(new JoinFilter());
         engine.registerFilter(new FormatFilter());
+        SequenceFilters.register(engine);
         engine.registerFilter(new DefaultFilter("default"));
         engine.registerFilter(new DefaultFilter("d"));
         for (String name : List.of("length", "count")) {

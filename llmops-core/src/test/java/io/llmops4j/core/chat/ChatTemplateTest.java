@@ -709,6 +709,32 @@ class ChatTemplateTest {
     }
 
     @Test
+    void sequenceFiltersGoThroughItemsAsALoopDoes() {
+        // expected string and errors produced by jinja2 3.1.6 through HF's environment (src/test/python): a string's
+        // characters and a map's keys are the items; integer sums stay integers; min, max and sort compare as Python
+        assertThat(render("{{ [1,2,3]|sum }}|{{ [1,2.5]|sum }}|{{ [true,true]|sum }}|{{ [1,2]|sum(start=10) }}"
+                + "|{{ [3,1,2]|max }}|{{ [3,1,2]|min }}|{{ ['b','A','c']|max }}|{{ ['b','A','c']|max(case_sensitive=true) }}"
+                + "|{{ []|max }}|{{ [{'a':2},{'a':1}]|max(attribute='a') }}|{{ [{'a':2},{'a':1}]|sort(attribute='a')|map(attribute='a')|join }}|{{ ['b','A','c']|sort|join }}"
+                + "|{{ ['b','A','c']|sort(case_sensitive=true)|join }}|{{ [3,1,2]|sort(reverse=true)|join }}|{{ [3,1,2]|sort(true)|join }}|{{ [{'a':1,'b':2},{'a':1,'b':1}]|sort(attribute='a,b')|map(attribute='b')|join }}"
+                + "|{{ 'abc'|list }}|{{ {'a': 1}|list }}|{{ 'abc'|first }}|{{ 'abc'|last }}"
+                + "|{{ {'a': 1, 'b': 2}|first }}|{{ {'a': 1, 'b': 2}|last }}|{{ []|first is defined }}|{{ [1, 2, 3]|batch(2)|list }}"
+                + "|{{ [1, 2, 3]|batch(2, 'x')|list }}|{{ [1, 2, 3]|batch(2, fill_with=0)|list }}|{{ undefinedv|list }}|{{ undefinedv|first is defined }}"
+                + "|{{ undefinedv|sum }}|{{ 'ab'|batch(1)|list }}|{{ range(3)|list }}|{{ messages|map(attribute='role')|first }}"
+                + "|{{ [[2, 1], [1, 5]]|sort|first }}|{{ [1, 2]|list|length }}|{{ (messages|first).role }}",
+                List.of(ChatMessage.user("U"), ChatMessage.assistant("A"))))
+                .isEqualTo("6|3.5|2|13|3|1|c|c||{'a': 2}|12|Abc|Abc|321|321|12|['a', 'b', 'c']|['a']|a|c|a|b|False|[[1, 2], [3]]|[[1, 2], [3, 'x']]|[[1, 2], [3, 0]]|[]|False|0|[['a'], ['b']]|[0, 1, 2]|user|[1, 5]|2|user");
+        Map<String, String> failures = new LinkedHashMap<>();
+        failures.put("{{ [1, 'a']|sum }}", "TypeError: unsupported operand type(s) for +: 'int' and 'str'");
+        failures.put("{{ [1, 'a']|max }}", "TypeError: '<' not supported between instances of 'str' and 'int'");
+        failures.put("{{ tools|list }}", "TypeError: 'NoneType' object is not iterable");
+        failures.put("{{ tools|first }}", "TypeError: 'NoneType' object is not iterable");
+        failures.forEach((template, error) -> assertThatThrownBy(() -> render(template))
+                .as(template)
+                .isInstanceOf(ChatTemplateException.class)
+                .hasMessageContaining(error));
+    }
+
+    @Test
     void stringsAreMeasuredIndexedAndSlicedByCodePoint() {
         // a character outside the BMP is one character, as in Python's str, and never split into a lone surrogate
         assertThat(render("{% set s = messages[0].content %}{{ s|length }}|{{ s|count }}|{{ s[6] }}|{{ s[-1] }}"
