@@ -78,9 +78,10 @@ import java.util.Set;
  * tests their result ({@code x|length is even}), {@code join} writes its items as Python's {@code str}, and
  * {@code format} is Python's {@code %} formatting ({@link PyFormat}); {@code list}, {@code first}, {@code last},
  * {@code sum}, {@code min}, {@code max}, {@code sort} and {@code batch} go through their input as a loop does and
- * compare and add as Python ({@link SequenceFilters}). Loops
- * are Jinja's (see {@link LoopTag}): a string's characters are its items, an undefined value has none, and none, numbers and booleans are a {@code TypeError} as in Jinja ({@code tools} is
- * none unless given, so an unguarded {@code {% for tool in tools %}} fails, as it does in HF); {@code for ... else}
+ * compare and add as Python ({@link SequenceFilters}). Loops are Jinja's (see {@link LoopTag}): a string's
+ * characters are its items, an undefined value has none, and none, numbers and booleans are a {@code TypeError} as
+ * in Jinja ({@code tools} is none unless given, so an unguarded {@code {% for tool in tools %}} fails, as it does in
+ * HF); {@code for ... else}
  * renders its else branch only when no iteration ran the body to its end; {@code continue} and {@code break} skip the
  * rest of an enclosing {@code if}; several loop variables unpack each item as Python does; loops have
  * {@code loop.previtem} and {@code loop.nextitem} (undefined on the first and last iteration; {@code nextitem} reads
@@ -98,7 +99,10 @@ import java.util.Set;
  * {@code rejectattr}, {@code unique}, {@code reverse}, {@code groupby}, {@code dictsort}, {@code slice}) are
  * jinjava's, which agree with Jinja over lists (of messages, of tools) but take a string, a map or none as one
  * item, and {@code select}/{@code reject} need a test name; a method or filter called on an undefined value gives
- * nothing (Jinja: an {@code UndefinedError} for most);
+ * nothing (Jinja: an {@code UndefinedError} for most); chained comparisons ({@code 1 < x < 3}) do not parse,
+ * {@code <} and {@code >} convert between strings and numbers (Python: a {@code TypeError}), there is no
+ * {@code dict(...)} and no {@code str.format}, {@code true|int} is {@code 0}, and {@code indent} takes
+ * {@code first}/{@code blank} by position only;
  * {@code +} of a string and none, a list or a map writes {@code null} or Java's text of the list or map
  * ({@code 'a' + none} is {@code anull}, {@code 'a' + {'k': 1}} is <code>a{k=1}</code>; Jinja: a {@code TypeError}),
  * so a template that concatenates a tool call's arguments as if they were JSON text (DeepSeek-R1's) writes them as
@@ -120,7 +124,7 @@ import java.util.Set;
  * {@value #MAX_BRACKET_DEPTH} deep (jinjava's expression parser slows down steeply with nesting, outside the
  * render-time limit). Every violation is a {@link ChatTemplateException} naming the problem. Variables passed in
  * must be plain data (maps with string keys, lists, strings, numbers, booleans, null, nested at most
- * {@value JsonObjects#MAX_DEPTH} deep; a tool may also be JSON text); they are copied.
+ * {@value JsonObjects#MAX_DEPTH} deep; a tool may also be JSON text); they are copied, null as None.
  *
  * <p>Instances are immutable and thread-safe.
  */
