@@ -60,8 +60,9 @@ import java.util.Set;
  * {@code indent}, {@code separators} and {@code sort_keys}), {@code trim} (Python's {@code str.strip}), Jinja 3.1's
  * {@code items} (a map's key-value pairs; jinjava has no such filter) and Jinja's {@code default} (jinjava's wrote
  * its value out as a string). Truth values are Python's ({@link PyTruth}: jinjava took the string {@code "false"} as
- * false), {@code and} gives one of its operands as {@code or} does, and {@code ==} is Python's (no conversion between
- * strings, numbers and none: {@code '1' == 1} is false). Strings have the Python
+ * false), {@code and} gives one of its operands as {@code or} does, and {@code ==} and {@code +} are Python's (no
+ * conversion between strings, numbers and none: {@code '1' == 1} is false, and {@code 'a' + none} is a
+ * {@code TypeError}, as HF's render of a template that adds a tool call's arguments to a string, DeepSeek-R1's, fails). Strings have the Python
  * methods templates use: {@code strip}, {@code lstrip}, {@code rstrip}, {@code split}, {@code splitlines},
  * {@code startswith}, {@code endswith}, {@code upper}, {@code lower}, {@code title}, {@code capitalize},
  * {@code center}, {@code replace}, {@code find}, {@code count}, {@code join}, {@code isdigit}, {@code isalpha},
@@ -102,11 +103,7 @@ import java.util.Set;
  * nothing (Jinja: an {@code UndefinedError} for most); chained comparisons ({@code 1 < x < 3}) do not parse,
  * {@code <} and {@code >} convert between strings and numbers (Python: a {@code TypeError}), there is no
  * {@code dict(...)} and no {@code str.format}, {@code true|int} is {@code 0}, and {@code indent} takes
- * {@code first}/{@code blank} by position only;
- * {@code +} of a string and none, a list or a map writes {@code null} or Java's text of the list or map
- * ({@code 'a' + none} is {@code anull}, {@code 'a' + {'k': 1}} is <code>a{k=1}</code>; Jinja: a {@code TypeError}),
- * so a template that concatenates a tool call's arguments as if they were JSON text (DeepSeek-R1's) writes them as
- * Java's text where HF's render fails; an undefined value is neither {@code iterable} nor a {@code sequence} (Jinja:
+ * {@code first}/{@code blank} by position only; an undefined value is neither {@code iterable} nor a {@code sequence} (Jinja:
  * both; strings and maps are both, as in Jinja, see {@link PyTests}), so Hermes-3's {@code tool_use} template
  * describes an array or {@code anyOf} parameter as {@code list[Any]} / {@code Any} where jinja2 writes
  * {@code list[Union[]]} / {@code Union[]}.

@@ -378,18 +378,42 @@ final class SizeLimits {
         }
     }
 
-    /** Jinjava's {@code +}, which writes the other operand out when one is a string: checks its size first. */
+    /**
+     * Python's {@code +}: strings join (refused before the result outgrows the limit), lists join, numbers add; any
+     * other pair is Python's {@code TypeError} ({@code 'a' + none}, a string and a number, a list and an item, two
+     * maps), and an undefined operand an error as Jinja's {@code Undefined} raises. Jinjava's wrote the other operand
+     * out as Java's text ({@code 'a' + none} was {@code anull}, a map {@code {k=1}}), appended an item to a list and
+     * merged maps.
+     */
     static final class BoundedAddition extends AdditionOperator {
         static final BoundedAddition OP = new BoundedAddition();
 
         @Override
         protected Object apply(TypeConverter converter, Object a, Object b) {
             RenderBudget.check();
-            if (a instanceof String || b instanceof String) {
-                requireWritable("'+' with a string", a);
-                requireWritable("'+' with a string", b);
+            Object x = a instanceof SafeString s ? s.getValue() : a;
+            Object y = b instanceof SafeString s ? s.getValue() : b;
+            if (x == null || y == null) {
+                throw PythonError.of("UndefinedError", "an undefined value cannot be an operand of '+'");
             }
-            return super.apply(converter, a, b);
+            if (x instanceof String s && y instanceof String t) {
+                requireChars("'+' with a string", (long) s.length() + t.length());
+                return s + t;
+            }
+            if (x instanceof Collection<?> l && y instanceof Collection<?> m) {
+                requireItems("'+' of two lists", (long) l.size() + m.size());
+                return super.apply(converter, x, y);
+            }
+            boolean numbers = (x instanceof Number || x instanceof Boolean) && (y instanceof Number || y instanceof Boolean);
+            if (!numbers) {
+                String left = PyStrings.pythonType(x);
+                String right = PyStrings.pythonType(y);
+                throw PythonError.typeError(left.equals("str") || left.equals("list")
+                        ? "can only concatenate " + left + " (not \"" + right + "\") to " + left
+                        : "unsupported operand type(s) for +: '" + left + "' and '" + right + "'");
+            }
+            return super.apply(converter, x instanceof Boolean p ? (p ? 1L : 0L) : x,
+                    y instanceof Boolean q ? (q ? 1L : 0L) : y);
         }
     }
 

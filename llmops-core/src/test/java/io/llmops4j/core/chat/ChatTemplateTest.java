@@ -975,7 +975,7 @@ class ChatTemplateTest {
         abuses.put("{{ '' ~ d }}", "converting a mapping to a string");
         abuses.put("{{ l * 3 }}", "converting a list to Long");
         abuses.put("{{ strftime_now(l) }}", "converting a list to a string");
-        abuses.put("{{ 'x' + l }}", "'+' with a string");
+        abuses.put("{{ s + s }}", "'+' with a string");
         abuses.put("{{ l in 'abc' }}", "'in' on a string");
         abuses.put("{{ l not in 'abc' }}", "'not in' on a string");
         abuses.put("{{ 'x' is string_containing l }}", "test string_containing on its argument");
@@ -989,8 +989,10 @@ class ChatTemplateTest {
                 .isInstanceOf(ChatTemplateException.class)
                 .hasMessageContaining(problem)
                 .hasMessageContaining("more than the limit of " + ChatTemplate.MAX_OUTPUT_CHARS));
-        // Python's == compares a list with a string without writing either out
+        // Python's == compares a list with a string, and + refuses to add them, without writing either out
         assertThat(render(big + "{{ l == s }}")).isEqualTo("False");
+        assertThatThrownBy(() -> render(big + "{{ 'x' + l }}")).isInstanceOf(ChatTemplateException.class)
+                .hasMessageContaining("TypeError: can only concatenate str (not \"list\") to str");
         // jinjava's own print tag (not Jinja's) is disabled; a loop printing the items hits the output limit
         assertThatThrownBy(() -> render(big + "{% print l %}"))
                 .isInstanceOf(ChatTemplateException.class).hasMessageContaining("'print' is disabled");
@@ -1302,6 +1304,27 @@ class ChatTemplateTest {
                 List.of(ChatMessage.user("U"))))
                 .isEqualTo("False|False|True|True|True|False|True|True|True|True|False|True|True|True|True|False|True"
                         + "|False|True|True|True|True|False");
+    }
+
+    @Test
+    void plusIsPythons() {
+        // expected string and errors produced by jinja2 3.1.6 through HF's environment (src/test/python)
+        assertThat(render("{{ 'a' + 'b' }}|{{ 1 + 2 }}|{{ 1 + 2.5 }}|{{ [1] + [2, 3] }}|{{ true + 1 }}|{{ 1.5 + true }}"
+                + "|{{ ('x'|safe) + 'y' }}|{{ 'x' + ('y'|safe) }}|{{ messages|length + 1 }}"))
+                .isEqualTo("ab|3|3.5|[1, 2, 3]|2|2.5|xy|xy|5");
+        Map<String, String> failures = new LinkedHashMap<>();
+        failures.put("{{ 'a' + none }}", "TypeError: can only concatenate str (not \"NoneType\") to str");
+        failures.put("{{ 'a' + {'k': 1} }}", "TypeError: can only concatenate str (not \"dict\") to str");
+        failures.put("{{ 'a' + 1 }}", "TypeError: can only concatenate str (not \"int\") to str");
+        failures.put("{{ 1 + 'a' }}", "TypeError: unsupported operand type(s) for +: 'int' and 'str'");
+        failures.put("{{ [1] + 2 }}", "TypeError: can only concatenate list (not \"int\") to list");
+        failures.put("{{ {'a': 1} + {'b': 2} }}", "TypeError: unsupported operand type(s) for +: 'dict' and 'dict'");
+        failures.put("{{ none + 1 }}", "TypeError: unsupported operand type(s) for +: 'NoneType' and 'int'");
+        failures.put("{{ 'a' + undefinedv }}", "UndefinedError");
+        failures.forEach((template, error) -> assertThatThrownBy(() -> render(template))
+                .as(template)
+                .isInstanceOf(ChatTemplateException.class)
+                .hasMessageContaining(error));
     }
 
     @Test
