@@ -475,11 +475,17 @@ final class SizeLimits {
         }
     }
 
-    /** The checks of {@code value in container}: the budget, and the size of a value to be looked for in a string. */
+    /**
+     * The checks of {@code value in container}: the budget, the size of a value to be looked for in a string, and
+     * Python's {@code TypeError} for a container that is none, a number or a boolean (jinjava answered false).
+     */
     private static void checkMembership(String operator, Object value, Object container) {
         RenderBudget.check();
         if (container instanceof CharSequence) {
             requireChars(operator + " on a string", textSize(value, maxChars()));
+        }
+        if (container == PyNone.NONE || container instanceof Number || container instanceof Boolean) {
+            throw PythonError.typeError("argument of type '" + PyStrings.pythonType(container) + "' is not iterable");
         }
     }
 

@@ -560,6 +560,8 @@ class ChatTemplateTest {
         failures.put("{{ tools|length }}", "TypeError: object of type 'NoneType' has no len()");
         failures.put("{{ tools|items|list }}", "TypeError: Can only get item pairs from a mapping.");
         failures.put("{% for t in tools|default([]) %}{% endfor %}", "TypeError: 'NoneType' object is not iterable");
+        failures.put("{{ '</think>' in tools }}", "TypeError: argument of type 'NoneType' is not iterable");
+        failures.put("{{ 1 not in 5 }}", "TypeError: argument of type 'int' is not iterable");
         failures.forEach((template, error) -> assertThatThrownBy(() -> render(template))
                 .as(template)
                 .isInstanceOf(ChatTemplateException.class)
