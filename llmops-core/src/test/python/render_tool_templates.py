@@ -8,44 +8,20 @@ Run from the repository root with a Python that has jinja2 3.1.6 (transformers i
     python3 llmops-core/src/test/python/render_tool_templates.py
 
 and paste each printed constant into the test. The environment mirrors what transformers documents for chat
-templates: an ImmutableSandboxedEnvironment with trim_blocks and lstrip_blocks, the loopcontrols extension, a
-`tojson` filter that is json.dumps(x, ensure_ascii=False, indent=indent, separators=separators,
-sort_keys=sort_keys), the globals raise_exception(message) and strftime_now(format), and the variables messages,
+templates (hf_chat_template.environment(), shared with ChatTemplateTest's script), and the variables messages,
 tools (None when not given), documents (None), add_generation_prompt and the special tokens. keep_trailing_newline is
 jinja2's default (False): the single newline that ends each template file is dropped.
 """
-import json
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import jinja2
-from jinja2.ext import loopcontrols
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from hf_chat_template import environment
 
 assert jinja2.__version__ == "3.1.6", "expected strings were made with jinja2 3.1.6, found " + jinja2.__version__
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "resources" / "io" / "llmops4j" / "core" / "chat"
-
-
-def tojson(value, ensure_ascii=False, indent=None, separators=None, sort_keys=False):
-    return json.dumps(value, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys)
-
-
-def raise_exception(message):
-    raise jinja2.exceptions.TemplateError(message)
-
-
-def strftime_now(fmt):
-    return datetime.now().strftime(fmt)
-
-
-def environment():
-    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[loopcontrols])
-    env.filters["tojson"] = tojson
-    env.globals["raise_exception"] = raise_exception
-    env.globals["strftime_now"] = strftime_now
-    return env
 
 
 def render(template_file, special_tokens, messages, tools, add_generation_prompt):
