@@ -55,18 +55,21 @@ LOCATION = {"type": "function", "function": {
     "description": "Where the user is",
     "parameters": {"type": "object", "properties": {}}}}
 TOOLS = [WEATHER, TIME, LOCATION]
-# Parameter schemas that Hermes-3's json_to_python_type macro describes by calling itself (objects with
-# additionalProperties, nested twice). Arrays and anyOf are left out: there jinja2 takes `undefined is iterable`,
-# which ChatTemplate cannot tell (a known difference listed in its Javadoc).
+# Parameter schemas that Hermes-3's json_to_python_type macro describes by calling itself: an array (handed on as
+# spec|items, whose .type is undefined, so `is iterable` is true and it writes Union[]), an object with
+# additionalProperties (nested twice), and an anyOf without a type.
 SEARCH = {"type": "function", "function": {
     "name": "search",
     "description": "Search the notes",
     "parameters": {"type": "object", "properties": {
+        "tags": {"type": "array", "items": {"type": "string"}, "description": "Tags to match"},
         "limits": {"type": "object", "additionalProperties": {"type": "integer"}, "description": "Per-tag limits"},
         "weights": {"type": "object", "additionalProperties": {"type": "object",
                                                                 "additionalProperties": {"type": "number"}},
-                    "description": "Per-field weights by tag"}},
-        "required": ["limits"]}}}
+                    "description": "Per-field weights by tag"},
+        "when": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "integer"}}],
+                 "description": "A date or a list of years"}},
+        "required": ["tags"]}}}
 
 
 def call(call_id, name, arguments):

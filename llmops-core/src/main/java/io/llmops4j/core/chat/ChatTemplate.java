@@ -103,10 +103,7 @@ import java.util.Set;
  * nothing (Jinja: an {@code UndefinedError} for most); chained comparisons ({@code 1 < x < 3}) do not parse,
  * {@code <} and {@code >} convert between strings and numbers (Python: a {@code TypeError}), there is no
  * {@code dict(...)} and no {@code str.format}, {@code true|int} is {@code 0}, and {@code indent} takes
- * {@code first}/{@code blank} by position only; an undefined value is neither {@code iterable} nor a {@code sequence} (Jinja:
- * both; strings and maps are both, as in Jinja, see {@link PyTests}), so Hermes-3's {@code tool_use} template
- * describes an array or {@code anyOf} parameter as {@code list[Any]} / {@code Any} where jinja2 writes
- * {@code list[Union[]]} / {@code Union[]}.
+ * {@code first}/{@code blank} by position only.
  *
  * <p><b>Sandbox.</b> Templates are untrusted input. A template cannot read files or resources
  * ({@code include}, {@code import}, {@code from}, {@code extends} are disabled and the resource loader refuses

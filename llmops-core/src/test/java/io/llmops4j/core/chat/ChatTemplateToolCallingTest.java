@@ -112,27 +112,31 @@ class ChatTemplateToolCallingTest {
     }
 
     @Test
-    void stringsAndMapsAreIterableSequencesAsInJinja() {
-        // jinja2 3.1.6: TrueTrueTrueFalse|TrueTrueTrueFalseFalse; an undefined value is iterable and a sequence in
-        // Jinja (True for `nothing is iterable`), which jinjava cannot tell from none: a known difference
+    void stringsMapsAndUndefinedAreIterableSequencesAsInJinja() {
+        // jinja2 3.1.6: an undefined value is iterable and a sequence, none is neither
         ChatTemplate t = ChatTemplate.compile("{{ 'abc' is iterable }}{{ {'a': 1} is iterable }}{{ [1] is iterable }}"
                 + "{{ none is iterable }}|{{ 'abc' is sequence }}{{ {'a': 1} is sequence }}{{ [1] is sequence }}"
-                + "{{ none is sequence }}{{ 1 is sequence }}|{{ nothing is iterable }}", Map.of());
-        assertThat(t.render(List.of(), false)).isEqualTo("TrueTrueTrueFalse|TrueTrueTrueFalseFalse|False");
+                + "{{ none is sequence }}{{ 1 is sequence }}|{{ nothing is iterable }}{{ nothing is sequence }}",
+                Map.of());
+        assertThat(t.render(List.of(), false)).isEqualTo("TrueTrueTrueFalse|TrueTrueTrueFalseFalse|TrueTrue");
     }
 
     @Test
     void hermes3DescribesNestedParametersThroughItsRecursiveMacro() {
-        // json_to_python_type calls itself for an object's additionalProperties (twice for "weights"); arrays and
-        // anyOf unions differ (jinja2 writes Union[] as `undefined is iterable` there; see ChatTemplate's Javadoc)
+        // json_to_python_type calls itself for arrays, objects with additionalProperties (twice for "weights") and
+        // unions; an array's items and an anyOf have no .type, which Jinja takes as iterable: Union[]
         Map<String, Object> search = map("type", "function", "function", map("name", "search",
                 "description", "Search the notes", "parameters", map("type", "object", "properties", map(
+                        "tags", map("type", "array", "items", map("type", "string"), "description", "Tags to match"),
                         "limits", map("type", "object", "additionalProperties", map("type", "integer"),
                                 "description", "Per-tag limits"),
                         "weights", map("type", "object", "additionalProperties", map("type", "object",
                                 "additionalProperties", map("type", "number")),
-                                "description", "Per-field weights by tag")),
-                        "required", List.of("limits"))));
+                                "description", "Per-field weights by tag"),
+                        "when", map("anyOf", List.of(map("type", "string"),
+                                map("type", "array", "items", map("type", "integer"))),
+                                "description", "A date or a list of years")),
+                        "required", List.of("tags"))));
         ChatTemplate hermes = ChatTemplate.compile(resource("hermes-3-llama-3.1-tool-use.jinja"),
                 Map.of("bos_token", "<|begin_of_text|>", "eos_token", "<|im_end|>"));
         assertThat(hermes.render(List.of(ChatMessage.system("You are a helpful assistant."),
@@ -721,10 +725,10 @@ class ChatTemplateToolCallingTest {
             + "21.5 °C at 14:05.<|im_end|>\n";
 
     private static final String HERMES3_NESTED_PARAMETERS = "<|begin_of_text|><|im_start|>system\n"
-            + "You are a function calling AI model. You are provided with function signatures within <tools></tools> XML tags. You may call one or more functions to assist with the user query. Don't make assumptions about what values to plug into functions. Here are the available tools: <tools> {\"type\": \"function\", \"function\": {\"name\": \"search\", \"description\": \"search(limits: dict[str, int], weights: dict[str, dict[str, float]]) - Search the notes\n"
+            + "You are a function calling AI model. You are provided with function signatures within <tools></tools> XML tags. You may call one or more functions to assist with the user query. Don't make assumptions about what values to plug into functions. Here are the available tools: <tools> {\"type\": \"function\", \"function\": {\"name\": \"search\", \"description\": \"search(tags: list[Union[]], limits: dict[str, int], weights: dict[str, dict[str, float]], when: Union[]) - Search the notes\n"
             + "\n"
             + "    Args:\n"
-            + "        limits(dict[str, int]): Per-tag limits        weights(dict[str, dict[str, float]]): Per-field weights by tag\", \"parameters\": {\"type\": \"object\", \"properties\": {\"limits\": {\"type\": \"object\", \"additionalProperties\": {\"type\": \"integer\"}, \"description\": \"Per-tag limits\"}, \"weights\": {\"type\": \"object\", \"additionalProperties\": {\"type\": \"object\", \"additionalProperties\": {\"type\": \"number\"}}, \"description\": \"Per-field weights by tag\"}}, \"required\": [\"limits\"]}}} </tools>Use the following pydantic model json schema for each tool call you will make: {\"properties\": {\"name\": {\"title\": \"Name\", \"type\": \"string\"}, \"arguments\": {\"title\": \"Arguments\", \"type\": \"object\"}}, \"required\": [\"name\", \"arguments\"], \"title\": \"FunctionCall\", \"type\": \"object\"}}\n"
+            + "        tags(list[Union[]]): Tags to match        limits(dict[str, int]): Per-tag limits        weights(dict[str, dict[str, float]]): Per-field weights by tag        when(Union[]): A date or a list of years\", \"parameters\": {\"type\": \"object\", \"properties\": {\"tags\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}, \"description\": \"Tags to match\"}, \"limits\": {\"type\": \"object\", \"additionalProperties\": {\"type\": \"integer\"}, \"description\": \"Per-tag limits\"}, \"weights\": {\"type\": \"object\", \"additionalProperties\": {\"type\": \"object\", \"additionalProperties\": {\"type\": \"number\"}}, \"description\": \"Per-field weights by tag\"}, \"when\": {\"anyOf\": [{\"type\": \"string\"}, {\"type\": \"array\", \"items\": {\"type\": \"integer\"}}], \"description\": \"A date or a list of years\"}}, \"required\": [\"tags\"]}}} </tools>Use the following pydantic model json schema for each tool call you will make: {\"properties\": {\"name\": {\"title\": \"Name\", \"type\": \"string\"}, \"arguments\": {\"title\": \"Arguments\", \"type\": \"object\"}}, \"required\": [\"name\", \"arguments\"], \"title\": \"FunctionCall\", \"type\": \"object\"}}\n"
             + "For each function call return a json object with function name and arguments within <tool_call></tool_call> XML tags as follows:\n"
             + "<tool_call>\n"
             + "{\"name\": <function-name>, \"arguments\": <args-dict>}\n"
