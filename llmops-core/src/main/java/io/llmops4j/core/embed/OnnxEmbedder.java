@@ -438,7 +438,7 @@ public final class OnnxEmbedder implements Embedder {
      * Embeds each text with the model's prompt {@code promptName} prepended, as sentence-transformers'
      * {@code encode(texts, prompt_name=...)} does: the prompt is part of the text the model reads (and of the
      * {@link #maxSequenceLength()} tokens it is truncated to), and when the pooling config says
-     * {@code include_prompt: false} its tokens (the prompt tokenized alone, less the one special token that closes
+     * {@code include_prompt: false} its tokens (the prompt tokenized alone, less the special token that closes
      * it) are left out of pooling, except for CLS pooling, which takes the first token as sentence-transformers
      * does. An empty prompt is no prompt. A null name means {@link #embed(List)}, with the default prompt.
      *
@@ -515,8 +515,8 @@ public final class OnnxEmbedder implements Embedder {
 
     /**
      * Leading tokens of every text that pooling leaves out: with {@code include_prompt: false} and a non-empty
-     * prompt, as many as sentence-transformers' {@code prompt_length}, the prompt's own tokens less one (the
-     * closing special token), else none.
+     * prompt, as many as sentence-transformers' {@code prompt_length}, the prompt's own tokens less the closing
+     * special token if the tokenizer adds one, else none.
      */
     private int promptTokensLeftOut(String prompt) {
         if (includePrompt || prompt == null || prompt.isEmpty()) {
@@ -527,7 +527,12 @@ public final class OnnxEmbedder implements Embedder {
                     + "prompt cannot be left out of pooling as include_prompt: false asks: expected no prompt, found '"
                     + prompt + "'");
         }
-        return tokenizer.encode(prepare(prompt), true, false).getIds().length - 1;
+        // sentence-transformers' _get_prompt_length: the prompt's tokens, less the last one only when the tokenizer
+        // closed the sequence with a special token ([SEP], </s>, EOS); a tokenizer that adds only BOS closes nothing
+        Encoding encoded = tokenizer.encode(prepare(prompt), true, false);
+        long[] special = encoded.getSpecialTokenMask();
+        int length = encoded.getIds().length;
+        return length > 0 && special[length - 1] != 0 ? length - 1 : length;
     }
 
     /**
