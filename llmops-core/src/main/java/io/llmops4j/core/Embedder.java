@@ -58,8 +58,16 @@ public interface Embedder extends AutoCloseable {
      * first prompt among {@code "document"}, {@code "passage"} and {@code "corpus"}, else as {@link #embed(List)}.
      */
     default float[][] embedDocuments(List<String> documents) {
-        return embed(documents, List.of("document", "passage", "corpus").stream().filter(prompts()::containsKey)
-                .findFirst().orElse(null));
+        return embed(documents, documentPromptName());
+    }
+
+    /**
+     * The prompt {@link #embedDocuments(List)} puts in front: the model's first prompt among {@code "document"},
+     * {@code "passage"} and {@code "corpus"}, or null for {@link #embed(List)}'s default.
+     */
+    private String documentPromptName() {
+        return List.of("document", "passage", "corpus").stream().filter(prompts()::containsKey).findFirst()
+                .orElse(null);
     }
 
     /** The model's prompts, each name with the text put in front of an input; empty when it has none. */
@@ -82,6 +90,29 @@ public interface Embedder extends AutoCloseable {
      * {@link #maxSequenceLength()}.
      */
     int countTokens(String text);
+
+    /**
+     * Tokens of {@code text} as {@link #embed(List, String)} feeds it with prompt {@code promptName} in front, before
+     * truncation, special tokens included; a null name means {@link #countTokens(String)}.
+     *
+     * @throws InvalidRequestException if the model has no prompt of that name
+     */
+    default int countTokens(String text, String promptName) {
+        if (promptName == null) {
+            return countTokens(text);
+        }
+        throw new InvalidRequestException("prompt name '" + promptName + "': expected one of " + prompts().keySet()
+                + " (the prompts of " + id() + "), found no such prompt");
+    }
+
+    /**
+     * Tokens of {@code text} as {@link #embedDocuments(List)} feeds it (with the document prompt, if the model has
+     * one), before truncation: what a chunker whose chunks are embedded as documents must keep within
+     * {@link #maxSequenceLength()}.
+     */
+    default int countDocumentTokens(String text) {
+        return countTokens(text, documentPromptName());
+    }
 
     @Override
     void close();

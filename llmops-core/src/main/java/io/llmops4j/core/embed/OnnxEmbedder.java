@@ -592,12 +592,26 @@ public final class OnnxEmbedder implements Embedder {
      */
     @Override
     public int countTokens(String text) {
+        return countTokens(text, null);
+    }
+
+    /**
+     * Tokens of {@code text} as {@link #embed(List, String)} feeds it with prompt {@code promptName} (null: the
+     * default prompt, if any) in front, before truncation, special tokens included.
+     */
+    @Override
+    public int countTokens(String text, String promptName) {
         Objects.requireNonNull(text, "text");
+        String prompt = promptName == null ? (defaultPromptName == null ? "" : prompts.get(defaultPromptName))
+                : prompts.get(promptName);
+        if (prompt == null) {
+            throw new InvalidRequestException("prompt name '" + promptName + "': expected one of "
+                    + prompts.keySet() + " (the prompts of " + id + "), found no such prompt");
+        }
         var lock = lifecycle.readLock();
         lock.lock();
         try {
             checkOpen();
-            String prompt = defaultPromptName == null ? "" : prompts.get(defaultPromptName);
             return untruncated.encode(prepare(prompt + text), true, false).getIds().length;
         } finally {
             lock.unlock();

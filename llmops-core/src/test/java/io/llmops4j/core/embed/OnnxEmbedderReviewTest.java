@@ -88,4 +88,31 @@ class OnnxEmbedderReviewTest {
             }
         }
     }
+
+    /**
+     * An e5-style export (prompts "query" and "passage", no default): the RAG index embeds chunks with
+     * {@code embedDocuments}, which puts "passage: " in front, so the count a chunker keeps chunks within
+     * {@code maxSequenceLength} by must include it, or a chunk at the limit is truncated when embedded.
+     */
+    @Test
+    void documentTokenCountsIncludeTheDocumentPrompt() throws IOException {
+        Path dir = base.resolve("e5");
+        copy("layouts/token_types.onnx", dir.resolve("model.onnx"));
+        copy("layouts/tokenizer.json", dir.resolve("tokenizer.json"));
+        Files.writeString(dir.resolve("sentence_bert_config.json"), "{\"max_seq_length\": 7}");
+        Files.writeString(dir.resolve("config_sentence_transformers.json"),
+                "{\"prompts\": {\"query\": \"query: \", \"passage\": \"passage: \"}, \"default_prompt_name\": null}");
+        try (OnnxEmbedder embedder = OnnxEmbedder.load(dir)) {
+            String chunk = "alpha beta gamma"; // [CLS] alpha _ beta _ gamma [SEP]: 7 tokens, the limit
+            assertEquals(7, embedder.countTokens(chunk));
+            // what embedDocuments feeds the model: [CLS] passage: _ alpha _ beta _ gamma [SEP], 9 tokens
+            assertEquals(9, embedder.countDocumentTokens(chunk));
+            assertEquals(9, embedder.countTokens(chunk, "passage"));
+            assertEquals(7, embedder.countTokens(chunk, null));
+            float[] whole = embedder.embedDocuments(List.of(chunk))[0];
+            float[] truncated = embedder.embed("alpha beta", "passage"); // the 7 tokens the model really sees
+            org.junit.jupiter.api.Assertions.assertArrayEquals(truncated, whole, 1e-6f,
+                    "a chunk counted at the limit is truncated by embedDocuments");
+        }
+    }
 }

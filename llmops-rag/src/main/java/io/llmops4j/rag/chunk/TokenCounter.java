@@ -27,14 +27,15 @@ public interface TokenCounter {
     }
 
     /**
-     * Exact counts from an embedder's own tokenizer, before truncation and with special tokens, so that chunks kept
-     * within {@link Embedder#maxSequenceLength()} are embedded whole. The counter uses the embedder without owning it.
+     * Exact counts from an embedder's own tokenizer, before truncation and with special tokens and the document
+     * prompt the index embeds chunks with ({@link Embedder#countDocumentTokens}), so that chunks kept within
+     * {@link Embedder#maxSequenceLength()} are embedded whole. The counter uses the embedder without owning it.
      */
     static TokenCounter of(Embedder embedder) {
         if (embedder == null) {
             throw new RagConfigException("embedder must not be null");
         }
-        return embedder::countTokens;
+        return embedder::countDocumentTokens;
     }
 
     /**
