@@ -573,8 +573,9 @@ public final class OnnxEmbedder implements Embedder {
 
     /**
      * The model name and a hash of its weights, followed by the pooling when it is not mean + L2 normalisation
-     * (for example {@code -cls}, {@code -mean-unnormalized}) and, when there are Dense modules, {@code -dense-}
-     * and a hash of their configs and weights.
+     * (for example {@code -cls}, {@code -mean-unnormalized}); when there are Dense modules, {@code -dense-} and a
+     * hash of their configs and weights; {@code -lowercase} when texts are lower-cased; when the export has prompts,
+     * {@code -prompts-} and a hash of them, the default prompt's name and {@code include_prompt}.
      */
     @Override
     public String id() {
@@ -1185,7 +1186,8 @@ public final class OnnxEmbedder implements Embedder {
          * What the id adds for pooling other than mean + L2 normalisation (ids of such embedders stay as they
          * were), so that an index built with one pooling refuses an embedder of the same weights with another:
          * for example {@code -cls} or {@code -cls+max-unnormalized}; then, with Dense modules, {@code -dense-}
-         * and a hash of their configs and weights.
+         * and a hash of their configs and weights; {@code -lowercase} when texts are lower-cased; and with prompts,
+         * {@code -prompts-} and a hash of them, the default prompt's name and {@code include_prompt}.
          */
         private String poolingSuffix() {
             StringBuilder suffix = new StringBuilder();
@@ -1200,6 +1202,19 @@ public final class OnnxEmbedder implements Embedder {
                 dense.forEach(layer -> digest.update(layer.digest()));
                 suffix.append("-dense-").append(HexFormat.of().formatHex(digest.digest(), 0, 6));
             }
+            if (lowerCase) {
+                suffix.append("-lowercase");
+            }
+            if (!prompts.isEmpty()) {
+                // queries and documents are embedded with these prompts: an index built with other prompts (or
+                // none) holds vectors that the same weights no longer match
+                MessageDigest digest = sha256();
+                prompts.forEach((name, text) -> digest.update((name + "\u0000" + text + "\u0000")
+                        .getBytes(StandardCharsets.UTF_8)));
+                digest.update(("default=" + defaultPromptName + ";include=" + includePrompt)
+                        .getBytes(StandardCharsets.UTF_8));
+                suffix.append("-prompts-").append(HexFormat.of().formatHex(digest.digest(), 0, 6));
+            }
             return suffix.toString();
         }
 
@@ -1210,8 +1225,14 @@ public final class OnnxEmbedder implements Embedder {
             HuggingFaceTokenizer tokenizer = HfTokenizers.open(tokenizerJson, tokenizerSource, Map.of(
                     "addSpecialTokens", "true", "truncation", "true", "maxLength", length,
                     "modelMaxLength", length, "padding", "false"));
-            HuggingFaceTokenizer untruncated = HfTokenizers.open(tokenizerJson, tokenizerSource, Map.of(
-                    "addSpecialTokens", "true", "truncation", "false", "padding", "false"));
+            HuggingFaceTokenizer untruncated;
+            try {
+                untruncated = HfTokenizers.open(tokenizerJson, tokenizerSource, Map.of(
+                        "addSpecialTokens", "true", "truncation", "false", "padding", "false"));
+            } catch (RuntimeException e) {
+                closeQuietly(null, tokenizer);
+                throw e;
+            }
             OrtEnvironment env = OrtEnvironment.getEnvironment();
             OrtSession session = null;
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {

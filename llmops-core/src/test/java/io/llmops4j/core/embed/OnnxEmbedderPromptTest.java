@@ -219,6 +219,35 @@ class OnnxEmbedderPromptTest {
     }
 
     @Test
+    void theIdNamesThePromptSettingsSoAnIndexRefusesOtherOnes() throws IOException {
+        // an index stores the embedder's id and refuses another: vectors made with other prompts do not match (each
+        // export has its own directory name, which starts the id; what follows is the weights' hash and settings)
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        String plain;
+        Path noPrompts = export(null, true, "");
+        java.nio.file.Files.delete(noPrompts.resolve("config_sentence_transformers.json"));
+        try (OnnxEmbedder embedder = OnnxEmbedder.load(noPrompts)) {
+            plain = embedder.id().substring(embedder.id().indexOf('-'));
+        }
+        assertTrue(!plain.contains("-prompts-"), plain);
+        for (Path dir : List.of(export(null, true, ""), export("query", true, ""), export("document", true, ""),
+                export("query", false, ""))) {
+            try (OnnxEmbedder embedder = OnnxEmbedder.load(dir)) {
+                String settings = embedder.id().substring(embedder.id().indexOf('-'));
+                assertTrue(settings.startsWith(plain + "-prompts-"), embedder.id());
+                ids.add(settings);
+            }
+        }
+        assertEquals(4, ids.size(), ids.toString());
+        Path lower = export(null, true, "");
+        java.nio.file.Files.delete(lower.resolve("config_sentence_transformers.json"));
+        write(lower, "sentence_bert_config.json", "{\"max_seq_length\": 256, \"do_lower_case\": true}");
+        try (OnnxEmbedder embedder = OnnxEmbedder.load(lower)) {
+            assertEquals(plain + "-lowercase", embedder.id().substring(embedder.id().indexOf('-')));
+        }
+    }
+
+    @Test
     void embeddersWithoutPromptsRefusePromptNames() {
         assertEquals(Map.of(), reference.prompts());
         assertEquals(Optional.empty(), reference.defaultPromptName());
