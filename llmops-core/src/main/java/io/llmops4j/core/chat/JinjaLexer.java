@@ -130,6 +130,9 @@ final class JinjaLexer {
 
     /** Whether a closing delimiter (optionally after {@code -}, or {@code +} for blocks) starts at {@code i}. */
     private boolean closesAt(int i, char close, boolean plusAllowed) {
+        if (i >= source.length()) {
+            return false; // the source ends inside the tag (e.g. "{% raw")
+        }
         char c = source.charAt(i);
         int at = (c == '-' || (c == '+' && plusAllowed)) ? i + 1 : i;
         return at + 1 < source.length() && source.charAt(at) == close && source.charAt(at + 1) == '}';

@@ -1036,6 +1036,18 @@ class ChatTemplateTest {
     }
 
     @Test
+    void unterminatedRawTagsAreSyntaxErrors() {
+        // the source ends inside a raw or endraw tag: JinjaLexer read one character past the end and failed with a
+        // StringIndexOutOfBoundsException (jinja2: a TemplateSyntaxError; jinjava may also take the rest as text)
+        for (String t : List.of("{% raw", "{%raw\n", "{% raw   ", "{% raw %}abc{% endraw", "{% raw %}abc{% endraw  ")) {
+            Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> ChatTemplate.compile(t, Map.of()));
+            if (thrown != null) {
+                assertThat(thrown).as(t).isInstanceOf(ChatTemplateException.class);
+            }
+        }
+    }
+
+    @Test
     void blocksNestedDeeperThanTheStackFailCleanly() throws InterruptedException {
         // 9000 nested ifs (216 kB of source) on a thread with a 256 kB stack: a StackOverflowError inside jinjava
         // becomes a ChatTemplateException
