@@ -193,6 +193,10 @@ public final class ChatTemplate {
             current.value().parse(jinjaSource(template));
         } catch (StackOverflowError e) {
             throw new ChatTemplateException("chat template nests blocks too deeply to parse");
+        } catch (com.hubspot.jinjava.interpret.TemplateSyntaxException e) {
+            // jinjava's scanner throws some syntax errors instead of reporting them, e.g. "Malformed tag token"
+            throw new ChatTemplateException("chat template does not parse: " + e.getMessage()
+                    + (e.getLineNumber() > 0 ? " (line " + e.getLineNumber() + ")" : ""));
         }
         List<TemplateError> errors = interpreter.getErrors().stream()
                 .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL).toList();

@@ -1048,6 +1048,15 @@ class ChatTemplateTest {
     }
 
     @Test
+    void malformedTagTokensAreChatTemplateExceptions() {
+        // jinjava's scanner throws TemplateSyntaxException ("Malformed tag token") for '{%}' out of parse()
+        for (String t : List.of("{%}", "x{%}}}{ \n}%\nin")) {
+            assertThatThrownBy(() -> ChatTemplate.compile(t, Map.of()))
+                    .as(t).isInstanceOf(ChatTemplateException.class).hasMessageContaining("Malformed tag token");
+        }
+    }
+
+    @Test
     void blocksNestedDeeperThanTheStackFailCleanly() throws InterruptedException {
         // 9000 nested ifs (216 kB of source) on a thread with a 256 kB stack: a StackOverflowError inside jinjava
         // becomes a ChatTemplateException
