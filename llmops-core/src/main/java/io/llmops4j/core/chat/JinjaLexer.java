@@ -120,12 +120,26 @@ final class JinjaLexer {
                     return -1;
                 }
             } else if (c == '(' || c == '[' || c == '{') {
-                depth++;
+                if (++depth > ChatTemplate.MAX_BRACKET_DEPTH) {
+                    // checked here, where comments, raw blocks and tag ends are known as jinjava will read them
+                    // (ChatTemplate's checkSize does not know comments: a quote in one hid what followed)
+                    throw new ChatTemplateException("chat template nests brackets more than "
+                            + ChatTemplate.MAX_BRACKET_DEPTH + " deep (line " + lineOf(i) + ")");
+                }
             } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
                 depth--;
             }
         }
         return -1;
+    }
+
+    /** The line (from 1) of the character at {@code index}. */
+    private int lineOf(int index) {
+        int line = 1;
+        for (int i = source.indexOf('\n'); i >= 0 && i < index; i = source.indexOf('\n', i + 1)) {
+            line++;
+        }
+        return line;
     }
 
     /** Whether a closing delimiter (optionally after {@code -}, or {@code +} for blocks) starts at {@code i}. */
