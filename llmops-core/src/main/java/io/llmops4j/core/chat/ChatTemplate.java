@@ -103,7 +103,12 @@ import java.util.Set;
  * nothing (Jinja: an {@code UndefinedError} for most); chained comparisons ({@code 1 < x < 3}) do not parse,
  * {@code <} and {@code >} convert between strings and numbers (Python: a {@code TypeError}), there is no
  * {@code dict(...)} and no {@code str.format}, {@code true|int} is {@code 0}, and {@code indent} takes
- * {@code first}/{@code blank} by position only.
+ * {@code first}/{@code blank} by position only. Where Jinja raises a {@code TypeError} on none, jinjava's filters
+ * and slices mostly give a value ({@code none|lower} is {@code None}, {@code none[:3]} is empty; {@code truncate},
+ * {@code indent}, {@code reverse}, {@code unique} accept it); {@code 1 in 'abc'} is false; {@code range} stops
+ * at 1000 items without an error (Python: up to 100000); {@code dictsort}'s pairs print as Java's map entries;
+ * the {@code center} filter puts an odd padding's extra space on the other side than Python's; {@code sum} of
+ * lists with {@code start=[]} is an error; integer powers overflow 64 bits silently.
  *
  * <p><b>Sandbox.</b> Templates are untrusted input. A template cannot read files or resources
  * ({@code include}, {@code import}, {@code from}, {@code extends} are disabled and the resource loader refuses

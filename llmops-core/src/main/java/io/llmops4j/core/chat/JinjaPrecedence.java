@@ -296,14 +296,23 @@ final class JinjaPrecedence {
     }
 
     /**
-     * Python's {@code %} on numbers: the result has the sign of the divisor ({@code -7 % 3} is {@code 2}), where
-     * jinjava's, Java's, has the sign of the dividend. Other operands are left to jinjava's {@code %}.
+     * Python's {@code %}: on numbers the result has the sign of the divisor ({@code -7 % 3} is {@code 2}), where
+     * jinjava's, Java's, has the sign of the dividend; on a string it is printf-style formatting ({@link PyFormat}),
+     * with a list (how a tuple literal {@code ('a', 'b')} arrives here) as the arguments, a map for {@code %(name)s},
+     * anything else as the single argument. Other operands are left to jinjava's {@code %}.
      */
     static final class PythonModulo extends AstBinary.SimpleOperator {
         static final PythonModulo OP = new PythonModulo();
 
         @Override
+        @SuppressWarnings("unchecked")
         protected Object apply(jinjava.de.odysseus.el.misc.TypeConverter converter, Object a, Object b) {
+            if (a instanceof String template) {
+                List<Object> args = b instanceof List<?> list ? new ArrayList<>(list)
+                        : b instanceof Map<?, ?> ? List.of() : java.util.Collections.singletonList(b);
+                Map<String, Object> kwargs = b instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+                return PyFormat.format(template, args, kwargs, SizeLimits.maxChars());
+            }
             if (isInteger(a) && isInteger(b)) {
                 long divisor = ((Number) b).longValue();
                 if (divisor == 0) {

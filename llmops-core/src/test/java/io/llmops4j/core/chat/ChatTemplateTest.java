@@ -691,6 +691,16 @@ class ChatTemplateTest {
     }
 
     @Test
+    void percentOnAStringIsPythonsPercentFormatting() {
+        // jinja2 3.1.6: 'a and b|50%|1-002.2|2.67|None|x!|1'
+        assertThat(render("{{ '%s and %s' % ('a', 'b') }}|{{ '%d%%' % 50 }}|{{ '%(x)s-%(y)05.1f' % {'x': 1, 'y': 2.25} }}"
+                + "|{{ '%.2f' % 2.675 }}|{{ '%s' % none }}|{{ '%s!' % 'x' }}|{{ 7 % 3 }}"))
+                .isEqualTo("a and b|50%|1-002.2|2.67|None|x!|1");
+        assertThatThrownBy(() -> render("{{ '%s %s' % 'x' }}")).isInstanceOf(ChatTemplateException.class)
+                .hasMessageContaining("TypeError: not enough arguments for format string");
+    }
+
+    @Test
     void formatIsPythonsPercentFormatting() {
         // expected strings and errors produced by jinja2 3.1.6 through HF's environment (src/test/python)
         assertThat(render("{{ '%s, %5.2f, %-3d|%x'|format(true, 3.14159, 7, 255) }}|{{ '%r|%a'|format('\u00e9', '\u00e9') }}|{{ '%05d|%+d|% d|%-5d|'|format(42, 42, 42, 42) }}|{{ '%.3d|%5.1s|%c%c'|format(7, 'abc', 65, 'z') }}|{{ '%e|%E|%.2e|%.0e|%#.0e'|format(12345.678, 0.00012, 0.0, 1.5, 2.5) }}|{{ '%g|%g|%g|%g|%.3g|%#g|%G'|format(0.0001, 0.00001, 123456, 1234567, 3.14159, 1.0, 1e-10) }}|{{ '%f|%.2f|%.0f|%#.0f|%10.3f|%-10.1f|'|format(1.5, 2.675, 2.5, 3.0, -3.14159, 0.05) }}|{{ '%o|%#o|%#x|%#X|%X'|format(8, 8, 255, 255, 255) }}|{{ '%s|%s|%s|%s|%s'|format(none, [1, 'a'], {'k': true}, 1.0, 1e-05) }}"))
