@@ -8,13 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.llmops4j.core.Embedder;
 import io.llmops4j.core.ModelFormatException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,20 +49,12 @@ class OnnxEmbedderPoolingTest {
 
     @TempDir
     static Path base;
-    private static Path model;
-    private static Path tokenizer;
+    private static MiniLmExports exports;
     private static OnnxEmbedder reference;
-    private static final AtomicInteger dirs = new AtomicInteger();
 
     @BeforeAll
     static void copyModel() throws IOException {
-        model = base.resolve("model.onnx");
-        tokenizer = base.resolve("tokenizer.json");
-        try (InputStream m = OnnxEmbedder.class.getResourceAsStream("/all-minilm-l6-v2.onnx");
-             InputStream t = OnnxEmbedder.class.getResourceAsStream("/all-minilm-l6-v2-tokenizer.json")) {
-            Files.copy(m, model);
-            Files.copy(t, tokenizer);
-        }
+        exports = new MiniLmExports(base);
         reference = OnnxEmbedder.builder().device(OnnxEmbedder.Device.CPU).threads(1).build();
     }
 
@@ -75,20 +65,12 @@ class OnnxEmbedderPoolingTest {
 
     /** A sentence-transformers export directory: the model, its tokenizer, and the given config files (if any). */
     private static Path export(String modulesJson, String poolingConfig) throws IOException {
-        Path dir = base.resolve("export" + dirs.incrementAndGet());
-        Files.createDirectories(dir.resolve("onnx"));
-        try {
-            Files.createLink(dir.resolve("onnx").resolve("model.onnx"), model);
-        } catch (IOException | UnsupportedOperationException e) {
-            Files.copy(model, dir.resolve("onnx").resolve("model.onnx"));
-        }
-        Files.copy(tokenizer, dir.resolve("tokenizer.json"));
+        Path dir = exports.export();
         if (modulesJson != null) {
-            Files.writeString(dir.resolve("modules.json"), modulesJson);
+            MiniLmExports.write(dir, "modules.json", modulesJson);
         }
         if (poolingConfig != null) {
-            Files.createDirectories(dir.resolve("1_Pooling"));
-            Files.writeString(dir.resolve("1_Pooling").resolve("config.json"), poolingConfig);
+            MiniLmExports.write(dir, "1_Pooling/config.json", poolingConfig);
         }
         return dir;
     }
