@@ -309,49 +309,13 @@ public final class ChatTemplate {
     }
 
     /**
-     * Rejects templates whose size or bracket nesting could make jinjava's expression parser, which is not
-     * covered by the render-time limit and slows down steeply with nesting depth, run for minutes.
+     * Rejects templates too long to parse quickly; bracket nesting, which slows jinjava's expression parser (outside
+     * the render-time limit) down steeply, is bounded by {@link JinjaLexer}, which knows where expressions are.
      */
     private static void checkSize(String template) {
         if (template.length() > MAX_TEMPLATE_CHARS) {
             throw new ChatTemplateException("chat template has " + template.length()
                     + " characters, more than the limit of " + MAX_TEMPLATE_CHARS);
-        }
-        int depth = 0;
-        int line = 1;
-        char quote = 0;
-        boolean inTag = false;
-        for (int i = 0; i < template.length(); i++) {
-            char c = template.charAt(i);
-            char next = i + 1 < template.length() ? template.charAt(i + 1) : 0;
-            if (c == '\n') {
-                line++;
-            }
-            if (!inTag) {
-                if (c == '{' && (next == '{' || next == '%')) {
-                    inTag = true;
-                    depth = 0;
-                    i++;
-                }
-            } else if (quote != 0) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == quote) {
-                    quote = 0;
-                }
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-            } else if (c == '(' || c == '[' || c == '{') {
-                if (++depth > MAX_BRACKET_DEPTH) {
-                    throw new ChatTemplateException("chat template nests brackets more than " + MAX_BRACKET_DEPTH
-                            + " deep (line " + line + ")");
-                }
-            } else if (c == ')' || c == ']' || (c == '}' && !(depth == 0 && next == '}'))) {
-                depth = Math.max(0, depth - 1);
-            } else if ((c == '}' || c == '%') && next == '}' && depth == 0) {
-                inTag = false;
-                i++;
-            }
         }
     }
 

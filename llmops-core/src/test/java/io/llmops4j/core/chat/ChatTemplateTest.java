@@ -1047,8 +1047,10 @@ class ChatTemplateTest {
         String hiddenBlock = "{# {% ' #}\n{% if " + "(".repeat(5_000) + "1" + ")".repeat(5_000) + " %}x{% endif %}{# ' %} #}";
         assertThatThrownBy(() -> ChatTemplate.compile(hiddenBlock, Map.of()))
                 .isInstanceOf(ChatTemplateException.class).hasMessage("chat template nests brackets more than 64 deep (line 2)");
-        // brackets in plain text and in string literals do not count
+        // brackets in plain text, string literals, comments and raw blocks do not count (jinja2 renders these)
         assertThat(render("[[[[" + "[".repeat(100) + "{{ '((((' + '[[' * 0 if false else '(((' }}")).startsWith("[[[[");
+        assertThat(render("{# " + "(".repeat(100) + " #}ok{% raw %}" + "[".repeat(100) + "{{ x }}{% endraw %}"))
+                .isEqualTo("ok" + "[".repeat(100) + "{{ x }}");
         assertThatThrownBy(() -> ChatTemplate.compile("x".repeat(ChatTemplate.MAX_TEMPLATE_CHARS + 1), Map.of()))
                 .isInstanceOf(ChatTemplateException.class).hasMessageContaining("more than the limit of 262144");
     }
