@@ -106,7 +106,7 @@ import java.util.Set;
  * {@code first}/{@code blank} by position only. Where Jinja raises a {@code TypeError} on none, jinjava's filters
  * and slices mostly give a value ({@code none|lower} is {@code None}, {@code none[:3]} is empty; {@code truncate},
  * {@code indent}, {@code reverse}, {@code unique} accept it); {@code 1 in 'abc'} is false; {@code range} stops
- * at 1000 items without an error (Python: up to 100000); {@code dictsort}'s pairs print as Java's map entries;
+ * at 100000 items without an error (Jinja's sandbox: an {@code OverflowError}); {@code dictsort}'s pairs print as Java's map entries;
  * the {@code center} filter puts an odd padding's extra space on the other side than Python's; {@code sum} of
  * lists with {@code start=[]} is an error; integer powers overflow 64 bits silently.
  *
@@ -348,6 +348,7 @@ public final class ChatTemplate {
                 .withMaxOutputSize(MAX_OUTPUT_CHARS)
                 .withMaxStringLength(MAX_OUTPUT_CHARS)
                 .withMaxListSize(MAX_COLLECTION_SIZE)
+                .withRangeLimit(MAX_COLLECTION_SIZE) // Jinja's sandbox MAX_RANGE; jinjava's default, 1000, cut loops short
                 .withMaxMapSize(MAX_COLLECTION_SIZE)
                 .withDisabled(Map.of(
                         // print: jinjava's (not Jinja's) tag, writes a value out without the expression checks
