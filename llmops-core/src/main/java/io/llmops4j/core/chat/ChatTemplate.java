@@ -163,9 +163,9 @@ public final class ChatTemplate {
     private final String source;
     private final Map<String, Object> specialTokens;
 
-    private ChatTemplate(String template, Map<String, Object> specialTokens) {
+    private ChatTemplate(String template, String source, Map<String, Object> specialTokens) {
         this.template = template;
-        this.source = jinjaSource(template);
+        this.source = source;
         this.specialTokens = specialTokens;
     }
 
@@ -192,10 +192,11 @@ public final class ChatTemplate {
         Objects.requireNonNull(specialTokens, "specialTokens");
         Map<String, Object> tokens = copyVariables(specialTokens);
         checkSize(template);
+        String source = jinjaSource(template);
         JinjavaInterpreter interpreter = ENGINE.newInterpreter();
         try (AutoCloseableSupplier.AutoCloseableImpl<JinjavaInterpreter> current =
                      JinjavaInterpreter.closeablePushCurrent(interpreter).get()) {
-            current.value().parse(jinjaSource(template));
+            current.value().parse(source);
         } catch (StackOverflowError e) {
             throw new ChatTemplateException("chat template nests blocks too deeply to parse");
         } catch (com.hubspot.jinjava.interpret.TemplateSyntaxException e) {
@@ -208,7 +209,7 @@ public final class ChatTemplate {
         if (!errors.isEmpty()) {
             throw new ChatTemplateException("chat template does not parse: " + describe(errors.get(0)));
         }
-        return new ChatTemplate(template, tokens);
+        return new ChatTemplate(template, source, tokens);
     }
 
     /** The template source. */
