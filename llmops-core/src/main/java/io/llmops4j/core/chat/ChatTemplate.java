@@ -104,7 +104,7 @@ import java.util.Set;
  * {@code <} and {@code >} convert between strings and numbers (Python: a {@code TypeError}), there is no
  * {@code dict(...)} and no {@code str.format}, {@code true|int} is {@code 0}, and {@code indent} takes
  * {@code first}/{@code blank} by position only. Where Jinja raises a {@code TypeError} on none, jinjava's filters
- * and slices mostly give a value ({@code none|lower} is {@code None}, {@code none[:3]} is empty; {@code truncate},
+ * and slices mostly give a value ({@code none[:3]} is empty; {@code truncate},
  * {@code indent}, {@code reverse}, {@code unique} accept it); {@code 1 in 'abc'} is false; {@code range} stops
  * at 100000 items without an error (Jinja's sandbox: an {@code OverflowError}); {@code dictsort}'s pairs print as Java's map entries;
  * the {@code center} filter puts an odd padding's extra space on the other side than Python's; {@code sum} of
@@ -388,6 +388,9 @@ public final class ChatTemplate {
         engine.registerFilter(new ToJsonFilter());
         engine.registerFilter(new RoundFilter());
         engine.registerFilter(new StringFilter());
+        engine.registerFilter(new CaseFilter("lower", text -> text.toLowerCase(java.util.Locale.ROOT)));
+        engine.registerFilter(new CaseFilter("upper", text -> text.toUpperCase(java.util.Locale.ROOT)));
+        engine.registerFilter(new CaseFilter("capitalize", PyStrings::capitalize));
         engine.registerFilter(new ItemsFilter());
         engine.registerFilter(new JoinFilter());
         engine.registerFilter(new FormatFilter());
@@ -498,6 +501,31 @@ public final class ChatTemplate {
         @Override
         public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
             return SizeLimits.asText(var, String::valueOf);
+        }
+    }
+
+    /**
+     * Jinja's {@code lower}, {@code upper} and {@code capitalize}: the case change of the value as Python's
+     * {@code str} writes it ({@code none|lower} is {@code none}, a list's items change too), an undefined value
+     * being empty; jinjava's filters returned anything but a string unchanged.
+     */
+    private static final class CaseFilter implements Filter {
+        private final String name;
+        private final java.util.function.UnaryOperator<String> change;
+
+        CaseFilter(String name, java.util.function.UnaryOperator<String> change) {
+            this.name = name;
+            this.change = change;
+        }
+
+        @Override
+        public String getName() {
+            return name;
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            return change.apply(var == null ? "" : SizeLimits.asText(var, String::valueOf));
         }
     }
 

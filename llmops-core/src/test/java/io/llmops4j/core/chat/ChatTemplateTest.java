@@ -691,6 +691,14 @@ class ChatTemplateTest {
     }
 
     @Test
+    void caseFiltersChangeThePythonTextOfAnyValue() {
+        // jinja2 3.1.6 through HF's environment
+        assertThat(render("{{ none|lower }}|{{ none|upper }}|{{ nothing|upper }}|{{ true|lower }}|{{ [1,'a']|upper }}"
+                + "|{{ 'hELLo wORLD'|capitalize }}|{{ none|capitalize }}|{{ 1.5|upper }}|{{ 'straße'|upper }}"))
+                .isEqualTo("none|NONE||true|[1, 'A']|Hello world|None|1.5|STRASSE");
+    }
+
+    @Test
     void rangeGoesAsFarAsJinjasSandboxAllows() {
         // jinja2 3.1.6: "5000 100000"; jinjava's default limit had cut range(5000) to 1000 items without an error
         assertThat(render("{{ range(5000)|length }} {{ range(100000)|length }}")).isEqualTo("5000 100000");
