@@ -469,15 +469,9 @@ public final class ChatTemplate {
     }
 
     /** Jinja's {@code trim} with Python's whitespace ({@code str.strip}), optionally with explicit characters. */
-    private static final class TrimFilter implements Filter {
-        @Override
-        public String getName() {
-            return "trim";
-        }
-
-        @Override
-        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
-            return filter(var, interpreter, (Object[]) args, Map.of());
+    private static final class TrimFilter extends KeywordFilter {
+        TrimFilter() {
+            super("trim");
         }
 
         @Override
@@ -559,15 +553,9 @@ public final class ChatTemplate {
      * characters, a map's keys), or the given attribute of each, written out as Python's {@code str} and separated
      * by {@code d}. Jinjava's wrote booleans, floats, lists and maps Java's way and took a string as one item.
      */
-    private static final class JoinFilter implements Filter {
-        @Override
-        public String getName() {
-            return "join";
-        }
-
-        @Override
-        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
-            return filter(var, interpreter, (Object[]) args, Map.of());
+    private static final class JoinFilter extends KeywordFilter {
+        JoinFilter() {
+            super("join");
         }
 
         @Override
@@ -600,15 +588,9 @@ public final class ChatTemplate {
     }
 
     /** Jinja's {@code format}: Python's {@code %} formatting ({@link PyFormat}); jinjava's is Java's {@code String.format}. */
-    private static final class FormatFilter implements Filter {
-        @Override
-        public String getName() {
-            return "format";
-        }
-
-        @Override
-        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
-            return filter(var, interpreter, (Object[]) args, Map.of());
+    private static final class FormatFilter extends KeywordFilter {
+        FormatFilter() {
+            super("format");
         }
 
         @Override
@@ -638,21 +620,9 @@ public final class ChatTemplate {
      * otherwise.
      * Jinjava's filter returned the default written out as a string ({@code x|default(false)} was {@code "false"}).
      */
-    private static final class DefaultFilter implements Filter {
-        private final String name;
-
+    private static final class DefaultFilter extends KeywordFilter {
         DefaultFilter(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public String getName() {
-            return name;
-        }
-
-        @Override
-        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
-            return filter(var, interpreter, (Object[]) args, Map.of());
+            super(name);
         }
 
         @Override
@@ -695,15 +665,9 @@ public final class ChatTemplate {
      * even, on the exact binary value: {@code 2.5|round} is {@code 2.0}), {@code ceil} and {@code floor} round
      * {@code value * 10**precision}; the result is a float unless Python's {@code round} of an integer.
      */
-    private static final class RoundFilter implements Filter {
-        @Override
-        public String getName() {
-            return "round";
-        }
-
-        @Override
-        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
-            return filter(var, interpreter, (Object[]) args, Map.of());
+    private static final class RoundFilter extends KeywordFilter {
+        RoundFilter() {
+            super("round");
         }
 
         @Override
@@ -743,17 +707,11 @@ public final class ChatTemplate {
      * {@code json.dumps(x, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys)};
      * arguments by position or by name, in HF's order.
      */
-    private static final class ToJsonFilter implements Filter {
+    private static final class ToJsonFilter extends KeywordFilter {
         private static final List<String> PARAMETERS = List.of("ensure_ascii", "indent", "separators", "sort_keys");
 
-        @Override
-        public String getName() {
-            return "tojson";
-        }
-
-        @Override
-        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
-            return filter(var, interpreter, (Object[]) args, Map.of());
+        ToJsonFilter() {
+            super("tojson");
         }
 
         @Override

@@ -2,7 +2,6 @@ package io.llmops4j.core.chat;
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
-import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.objects.SafeString;
 
 import java.math.BigDecimal;
@@ -55,23 +54,12 @@ final class SequenceFilters {
     }
 
     /** A filter over the items of its input: none, numbers and booleans are a TypeError, an undefined value empty. */
-    private static final class SequenceFilter implements Filter {
-        private final String name;
+    private static final class SequenceFilter extends KeywordFilter {
         private final Body body;
 
         SequenceFilter(String name, Body body) {
-            this.name = name;
+            super(name);
             this.body = body;
-        }
-
-        @Override
-        public String getName() {
-            return name;
-        }
-
-        @Override
-        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
-            return filter(var, interpreter, (Object[]) args, Map.of());
         }
 
         @Override
