@@ -24,10 +24,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.DoubleUnaryOperator;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -39,28 +36,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * is compared with a double-precision reference computed here from the model's per-token vectors (one unpadded run
  * per text): pool, then {@code activation(W x + b)} per module, then normalise.
  */
-class OnnxEmbedderDenseTest {
+class OnnxEmbedderDenseTest extends MiniLmExportTest {
     private static final List<String> TEXTS = List.of(
             "A short one.",
             "A considerably longer sentence, so that the shorter texts in its batch get padded a lot.",
             "x",
             "");
-
-    @TempDir
-    static Path base;
-    private static MiniLmExports exports;
-    private static OnnxEmbedder reference;
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        exports = new MiniLmExports(base);
-        reference = OnnxEmbedder.builder().device(OnnxEmbedder.Device.CPU).threads(1).build();
-    }
-
-    @AfterAll
-    static void close() {
-        reference.close();
-    }
 
     /** One Dense module as the test wrote it: what the reference applies. */
     private record Layer(int in, int out, double[][] weight, double[] bias, DoubleUnaryOperator activation) {

@@ -14,10 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * with one computed here with plain loops from the model's per-token vectors ({@link TokenEmbeddings}, one unpadded
  * run per text).
  */
-class OnnxEmbedderPoolingTest {
+class OnnxEmbedderPoolingTest extends MiniLmExportTest {
     private static final int HIDDEN = 384;
     private static final String TRANSFORMER = """
             {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"}""";
@@ -46,22 +43,6 @@ class OnnxEmbedderPoolingTest {
             "x",
             "Pooling modes pick different tokens from the same hidden states.",
             "");
-
-    @TempDir
-    static Path base;
-    private static MiniLmExports exports;
-    private static OnnxEmbedder reference;
-
-    @BeforeAll
-    static void copyModel() throws IOException {
-        exports = new MiniLmExports(base);
-        reference = OnnxEmbedder.builder().device(OnnxEmbedder.Device.CPU).threads(1).build();
-    }
-
-    @AfterAll
-    static void close() {
-        reference.close();
-    }
 
     /** A sentence-transformers export directory: the model, its tokenizer, and the given config files (if any). */
     private static Path export(String modulesJson, String poolingConfig) throws IOException {

@@ -18,10 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -31,7 +28,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Expected vectors come from a prompt-less embedder's per-token vectors of the prompted text (one unpadded run per
  * text), pooled here with plain loops over the tokens after the prompt, whose count is read off the word pieces.
  */
-class OnnxEmbedderPromptTest {
+class OnnxEmbedderPromptTest extends MiniLmExportTest {
     /** BGE's query instruction: 8 word pieces, so with [CLS] the first 9 tokens of a prompted text are the prompt. */
     private static final String QUERY = "Represent this sentence for searching relevant passages: ";
     private static final List<String> QUERY_PIECES = List.of("[CLS]", "represent", "this", "sentence", "for",
@@ -41,22 +38,6 @@ class OnnxEmbedderPromptTest {
              "prompts": {"query": "%s", "document": "passage: ", "none": ""}, "default_prompt_name": %s}""";
     private static final List<String> TEXTS = List.of("What do whales eat?",
             "Baleen whales filter krill and small fish out of sea water, toothed whales hunt squid and fish.", "", "x");
-
-    @TempDir
-    static Path base;
-    private static MiniLmExports exports;
-    private static OnnxEmbedder reference;
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        exports = new MiniLmExports(base);
-        reference = OnnxEmbedder.builder().device(OnnxEmbedder.Device.CPU).threads(1).build();
-    }
-
-    @AfterAll
-    static void close() {
-        reference.close();
-    }
 
     /** An export with mean pooling (or {@code pooling}), Normalize, and the prompts above. */
     private static Path export(String defaultPrompt, boolean includePrompt, String pooling) throws IOException {
