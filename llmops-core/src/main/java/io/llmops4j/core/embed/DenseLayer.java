@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.llmops4j.core.ModelFormatException;
 import io.llmops4j.core.safetensors.SafetensorsFile;
 import io.llmops4j.core.safetensors.TensorInfo;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -218,11 +216,7 @@ final class DenseLayer {
     private static byte[] digest(Path... files) {
         MessageDigest digest = OnnxEmbedder.Builder.sha256();
         for (Path file : files) {
-            try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-                in.transferTo(java.io.OutputStream.nullOutputStream());
-            } catch (IOException e) {
-                throw new ModelFormatException(file + ": cannot be read: " + e.getMessage(), e);
-            }
+            OnnxEmbedder.Builder.update(digest, file);
         }
         return digest.digest();
     }

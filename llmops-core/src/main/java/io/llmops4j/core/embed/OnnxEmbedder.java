@@ -1319,12 +1319,17 @@ public final class OnnxEmbedder implements Embedder {
 
         private static String shortHash(Path file) {
             MessageDigest digest = sha256();
+            update(digest, file);
+            return HexFormat.of().formatHex(digest.digest(), 0, 6);
+        }
+
+        /** Feeds the bytes of {@code file} to {@code digest}, streaming. */
+        static void update(MessageDigest digest, Path file) {
             try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
                 in.transferTo(java.io.OutputStream.nullOutputStream());
             } catch (IOException e) {
                 throw new ModelFormatException(file + ": cannot be read: " + e.getMessage(), e);
             }
-            return HexFormat.of().formatHex(digest.digest(), 0, 6);
         }
 
         static MessageDigest sha256() {
