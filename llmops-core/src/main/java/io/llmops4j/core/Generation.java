@@ -1,17 +1,28 @@
 package io.llmops4j.core;
 
+import java.util.List;
+
 /**
  * The result of one generation.
  *
- * @param text            the generated text (without the prompt and without a matched stop sequence)
+ * @param text            the generated text (without the prompt and without a matched stop sequence); when the reply
+ *                        was read as tool calls, only its content outside them
+
  * @param tokenIds        the generated token ids only
  * @param finishReason    why generation ended
  * @param promptTokens    number of prompt tokens
  * @param generatedTokens number of generated tokens
  * @param logprobs        log-probability of each generated token, or {@code null} unless requested
+ * @param toolCalls       the functions the model called ({@link FinishReason#TOOL_CALLS}), read from its reply by
+ *                        {@link LanguageModel#chat(List, List, GenerationConfig)}; empty otherwise (null is taken as
+ *                        empty)
  */
 public record Generation(String text, int[] tokenIds, FinishReason finishReason, int promptTokens,
-                         int generatedTokens, float[] logprobs) {
+                         int generatedTokens, float[] logprobs, List<ToolCall> toolCalls) {
+
+    public Generation {
+        toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+    }
 
     /** The prompt and generated token counts as a {@link TokenUsage}. */
     public TokenUsage usage() {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import io.llmops4j.core.chat.ChatTemplate;
+import io.llmops4j.core.chat.ToolCallFormat;
 import io.llmops4j.core.generate.Sampler;
 import io.llmops4j.core.generate.StopSequences;
 import io.llmops4j.core.model.Djl;
@@ -19,12 +20,16 @@ import io.llmops4j.core.tokenizer.StreamDecoder;
 import io.llmops4j.core.tokenizer.Tokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -242,8 +247,13 @@ public final class LanguageModel implements AutoCloseable {
 
     /**
      * Renders {@code messages} and the functions the model may call with the checkpoint's chat template, and
-     * generates the assistant's reply, which may be a call written in the model's own format (parsing it is up to
-     * the caller; pass it back as {@link ChatMessage#assistantToolCalls} and the result as {@link ChatMessage#tool}).
+     * generates the assistant's reply. When the template's tool-call format is known ({@link ToolCallFormat#detect})
+     * and the model ends a reply that calls functions, the calls are read out of it: {@link Generation#toolCalls()},
+     * {@link FinishReason#TOOL_CALLS}, and {@link Generation#text()} holds only the content outside the calls
+     * (streamed pieces still carry the reply as written). Pass the calls back as
+     * {@link ChatMessage#assistantToolCalls} and each result as {@link ChatMessage#tool}. A reply cut short
+     * (length, stop sequence, cancellation), a malformed call or an unknown format leave the reply as text. Calls
+     * the model wrote without an id get nine random letters and digits, drawn from the seed when one is set.
      *
      * <pre>{@code
      * String weather = "{\"type\": \"function\", \"function\": {\"name\": \"get_weather\","
@@ -270,7 +280,24 @@ public final class LanguageModel implements AutoCloseable {
         String rendered = tools == null ? template.render(messages, true)
                 : template.render(messages, true, Map.of("tools", tools));
         // the template writes BOS itself where the model wants it
-        return run(tokenizer().encode(rendered, false), cfg, onToken, cancel);
+        int[] prompt = tokenizer().encode(rendered, false);
+        Generation reply = run(prompt, cfg, onToken, cancel);
+        if (tools == null || tools.isEmpty() || reply.finishReason() != FinishReason.STOP) {
+            return reply;
+        }
+        // seeded ids repeat with the whole exchange, and differ between the turns of a conversation
+        RandomGenerator ids = cfg.seed().isEmpty() ? ThreadLocalRandom.current() : new SplittableRandom(
+                cfg.seed().getAsLong() * 31 + 17L * Arrays.hashCode(prompt) + Arrays.hashCode(reply.tokenIds()));
+        return ToolCallFormat.detect(template.source())
+                .flatMap(format -> format.parse(tokenizer().decode(withoutLast(reply.tokenIds()), false), ids))
+                .map(calls -> new Generation(calls.content(), reply.tokenIds(), FinishReason.TOOL_CALLS,
+                        reply.promptTokens(), reply.generatedTokens(), reply.logprobs(), calls.toolCalls()))
+                .orElse(reply);
+    }
+
+    /** Token ids without the last one (the stop token that ended a reply). */
+    private static int[] withoutLast(int[] ids) {
+        return Arrays.copyOf(ids, ids.length - 1);
     }
 
     /**
@@ -392,8 +419,8 @@ public final class LanguageModel implements AutoCloseable {
                 }
             }
         }
-        return new Generation(text.toString(), java.util.Arrays.copyOf(generated, n), reason, prompt.length, n,
-                logprobs == null ? null : java.util.Arrays.copyOf(logprobs, n));
+        return new Generation(text.toString(), Arrays.copyOf(generated, n), reason, prompt.length, n,
+                logprobs == null ? null : Arrays.copyOf(logprobs, n), List.of());
     }
 
     private void checkTokens(int[] ids, String field) {
@@ -505,7 +532,7 @@ public final class LanguageModel implements AutoCloseable {
                     return e;
                 }
             }
-            throw new InvalidRequestException(field + " must be one of " + java.util.Arrays.toString(type.getEnumConstants())
+            throw new InvalidRequestException(field + " must be one of " + Arrays.toString(type.getEnumConstants())
                     + " (any case), was '" + value + "'");
         }
 

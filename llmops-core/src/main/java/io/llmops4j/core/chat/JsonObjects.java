@@ -83,6 +83,35 @@ public final class JsonObjects {
         }
     }
 
+    /** One JSON value read from the front of a longer text, and the index of the first character after it. */
+    record Leading(Object value, int end) {
+    }
+
+    /**
+     * Reads the one JSON value (object, array, string, number, literal) that starts at {@code text[from]} after
+     * optional whitespace, ignoring what follows it: how a model's reply that mixes JSON with other text is taken
+     * apart.
+     *
+     * @throws InvalidRequestException if no complete, valid JSON value starts there
+     */
+    static Leading readLeading(String text, int from, String what) {
+        // the parser sees only the rest of the text; its offsets count from its start
+        try (JsonParser parser = JSON.createParser(text.substring(from))) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw new InvalidRequestException(what + " must be JSON, found empty text");
+            }
+            Object value = first == JsonToken.START_OBJECT ? readObject(parser, what, 1) : readValue(parser, what, 0);
+            long end = parser.currentLocation().getCharOffset();
+            return new Leading(value, from + (int) end);
+        } catch (JsonProcessingException e) {
+            String problem = SOURCE.matcher(e.getOriginalMessage()).replaceAll("line $1, column $2");
+            throw new InvalidRequestException(what + " is not valid JSON: " + problem + " at " + where(e.getLocation()));
+        } catch (IOException e) {
+            throw new IllegalStateException("reading a string cannot fail", e);
+        }
+    }
+
     /**
      * Copies a map of plain data (see the class description; {@code Integer}, {@code Short} and {@code Byte} become
      * {@code Long}, {@code Float} and {@code BigDecimal} become {@code Double}, other {@code CharSequence}s strings).

@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class ChatTemplateToolCallingTest {
 
-    private static String resource(String name) {
+    static String resource(String name) {
         try (InputStream in = ChatTemplateToolCallingTest.class.getResourceAsStream(name)) {
             assertThat(in).as("test resource %s", name).isNotNull();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -353,7 +353,7 @@ class ChatTemplateToolCallingTest {
 
     // ------------------------------------------------------------------ expected strings (jinja2 3.1.6)
 
-    private static final String LLAMA31_CONVERSATION = "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n"
+    static final String LLAMA31_CONVERSATION = "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n"
             + "\n"
             + "Environment: ipython\n"
             + "Cutting Knowledge Date: December 2023\n"
@@ -522,7 +522,7 @@ class ChatTemplateToolCallingTest {
 
     private static final String LLAMA31_PARALLEL_CALLS = "ERROR: This model only supports single tool-calls at once!";
 
-    private static final String QWEN25_CONVERSATION = "<|im_start|>system\n"
+    static final String QWEN25_CONVERSATION = "<|im_start|>system\n"
             + "You are a helpful assistant.\n"
             + "\n"
             + "# Tools\n"
@@ -583,7 +583,7 @@ class ChatTemplateToolCallingTest {
             + "</tool_response><|im_end|>\n"
             + "<|im_start|>assistant\n";
 
-    private static final String QWEN25_PARALLEL_CALLS = "<|im_start|>system\n"
+    static final String QWEN25_PARALLEL_CALLS = "<|im_start|>system\n"
             + "You are a helpful assistant.\n"
             + "\n"
             + "# Tools\n"
@@ -621,13 +621,13 @@ class ChatTemplateToolCallingTest {
             + "<|im_start|>assistant\n"
             + "21.5 °C at 14:05.<|im_end|>\n";
 
-    private static final String MISTRAL03_CONVERSATION = "<s>[AVAILABLE_TOOLS] [{\"type\": \"function\", \"function\": {\"name\": \"get_weather\", \"description\": \"Get the current weather in a city\", \"parameters\": {\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\", \"description\": \"The city, e.g. Zürich\"}, \"unit\": {\"type\": \"string\", \"enum\": [\"celsius\", \"fahrenheit\"], \"description\": \"The temperature unit\"}, \"days\": {\"type\": \"integer\", \"description\": \"Days of forecast\"}}, \"required\": [\"city\"]}}}, {\"type\": \"function\", \"function\": {\"name\": \"get_time\", \"description\": \"The local time in a time zone\", \"parameters\": {\"type\": \"object\", \"properties\": {\"timezone\": {\"type\": \"string\", \"description\": \"An IANA time zone\"}}, \"required\": [\"timezone\"]}}}, {\"type\": \"function\", \"function\": {\"name\": \"get_location\", \"description\": \"Where the user is\", \"parameters\": {\"type\": \"object\", \"properties\": {}}}}][/AVAILABLE_TOOLS][INST] What's the weather in Zürich?[/INST][TOOL_CALLS] [{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Zürich\", \"unit\": \"celsius\", \"days\": 1}, \"id\": \"call00001\"}]</s>[TOOL_RESULTS] {\"content\": {\"temperature\": 21.5, \"condition\": \"sunny\"}, \"call_id\": \"call00001\"}[/TOOL_RESULTS] It is 21.5 °C and sunny in Zürich.</s>";
+    static final String MISTRAL03_CONVERSATION = "<s>[AVAILABLE_TOOLS] [{\"type\": \"function\", \"function\": {\"name\": \"get_weather\", \"description\": \"Get the current weather in a city\", \"parameters\": {\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\", \"description\": \"The city, e.g. Zürich\"}, \"unit\": {\"type\": \"string\", \"enum\": [\"celsius\", \"fahrenheit\"], \"description\": \"The temperature unit\"}, \"days\": {\"type\": \"integer\", \"description\": \"Days of forecast\"}}, \"required\": [\"city\"]}}}, {\"type\": \"function\", \"function\": {\"name\": \"get_time\", \"description\": \"The local time in a time zone\", \"parameters\": {\"type\": \"object\", \"properties\": {\"timezone\": {\"type\": \"string\", \"description\": \"An IANA time zone\"}}, \"required\": [\"timezone\"]}}}, {\"type\": \"function\", \"function\": {\"name\": \"get_location\", \"description\": \"Where the user is\", \"parameters\": {\"type\": \"object\", \"properties\": {}}}}][/AVAILABLE_TOOLS][INST] What's the weather in Zürich?[/INST][TOOL_CALLS] [{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Zürich\", \"unit\": \"celsius\", \"days\": 1}, \"id\": \"call00001\"}]</s>[TOOL_RESULTS] {\"content\": {\"temperature\": 21.5, \"condition\": \"sunny\"}, \"call_id\": \"call00001\"}[/TOOL_RESULTS] It is 21.5 °C and sunny in Zürich.</s>";
 
     private static final String MISTRAL03_PROMPT_AFTER_TOOL_RESULT = "<s>[AVAILABLE_TOOLS] [{\"type\": \"function\", \"function\": {\"name\": \"get_weather\", \"description\": \"Get the current weather in a city\", \"parameters\": {\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\", \"description\": \"The city, e.g. Zürich\"}, \"unit\": {\"type\": \"string\", \"enum\": [\"celsius\", \"fahrenheit\"], \"description\": \"The temperature unit\"}, \"days\": {\"type\": \"integer\", \"description\": \"Days of forecast\"}}, \"required\": [\"city\"]}}}, {\"type\": \"function\", \"function\": {\"name\": \"get_time\", \"description\": \"The local time in a time zone\", \"parameters\": {\"type\": \"object\", \"properties\": {\"timezone\": {\"type\": \"string\", \"description\": \"An IANA time zone\"}}, \"required\": [\"timezone\"]}}}, {\"type\": \"function\", \"function\": {\"name\": \"get_location\", \"description\": \"Where the user is\", \"parameters\": {\"type\": \"object\", \"properties\": {}}}}][/AVAILABLE_TOOLS][INST] What's the weather in Zürich?[/INST][TOOL_CALLS] [{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Zürich\", \"unit\": \"celsius\", \"days\": 1}, \"id\": \"call00001\"}]</s>[TOOL_RESULTS] {\"content\": {\"temperature\": 21.5, \"condition\": \"sunny\"}, \"call_id\": \"call00001\"}[/TOOL_RESULTS]";
 
-    private static final String MISTRAL03_PARALLEL_CALLS = "<s>[AVAILABLE_TOOLS] [{\"type\": \"function\", \"function\": {\"name\": \"get_weather\", \"description\": \"Get the current weather in a city\", \"parameters\": {\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\", \"description\": \"The city, e.g. Zürich\"}, \"unit\": {\"type\": \"string\", \"enum\": [\"celsius\", \"fahrenheit\"], \"description\": \"The temperature unit\"}, \"days\": {\"type\": \"integer\", \"description\": \"Days of forecast\"}}, \"required\": [\"city\"]}}}, {\"type\": \"function\", \"function\": {\"name\": \"get_time\", \"description\": \"The local time in a time zone\", \"parameters\": {\"type\": \"object\", \"properties\": {\"timezone\": {\"type\": \"string\", \"description\": \"An IANA time zone\"}}, \"required\": [\"timezone\"]}}}, {\"type\": \"function\", \"function\": {\"name\": \"get_location\", \"description\": \"Where the user is\", \"parameters\": {\"type\": \"object\", \"properties\": {}}}}][/AVAILABLE_TOOLS][INST] Weather and time in Zürich?[/INST][TOOL_CALLS] [{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Zürich\"}, \"id\": \"call00001\"}, {\"name\": \"get_time\", \"arguments\": {\"timezone\": \"Europe/Zurich\"}, \"id\": \"call00002\"}]</s>[TOOL_RESULTS] {\"content\": {\"temperature\": 21.5}, \"call_id\": \"call00001\"}[/TOOL_RESULTS][TOOL_RESULTS] {\"content\": {\"time\": \"14:05\"}, \"call_id\": \"call00002\"}[/TOOL_RESULTS] 21.5 °C at 14:05.</s>";
+    static final String MISTRAL03_PARALLEL_CALLS = "<s>[AVAILABLE_TOOLS] [{\"type\": \"function\", \"function\": {\"name\": \"get_weather\", \"description\": \"Get the current weather in a city\", \"parameters\": {\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\", \"description\": \"The city, e.g. Zürich\"}, \"unit\": {\"type\": \"string\", \"enum\": [\"celsius\", \"fahrenheit\"], \"description\": \"The temperature unit\"}, \"days\": {\"type\": \"integer\", \"description\": \"Days of forecast\"}}, \"required\": [\"city\"]}}}, {\"type\": \"function\", \"function\": {\"name\": \"get_time\", \"description\": \"The local time in a time zone\", \"parameters\": {\"type\": \"object\", \"properties\": {\"timezone\": {\"type\": \"string\", \"description\": \"An IANA time zone\"}}, \"required\": [\"timezone\"]}}}, {\"type\": \"function\", \"function\": {\"name\": \"get_location\", \"description\": \"Where the user is\", \"parameters\": {\"type\": \"object\", \"properties\": {}}}}][/AVAILABLE_TOOLS][INST] Weather and time in Zürich?[/INST][TOOL_CALLS] [{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Zürich\"}, \"id\": \"call00001\"}, {\"name\": \"get_time\", \"arguments\": {\"timezone\": \"Europe/Zurich\"}, \"id\": \"call00002\"}]</s>[TOOL_RESULTS] {\"content\": {\"temperature\": 21.5}, \"call_id\": \"call00001\"}[/TOOL_RESULTS][TOOL_RESULTS] {\"content\": {\"time\": \"14:05\"}, \"call_id\": \"call00002\"}[/TOOL_RESULTS] 21.5 °C at 14:05.</s>";
 
-    private static final String HERMES3_CONVERSATION = "<|begin_of_text|><|im_start|>system\n"
+    static final String HERMES3_CONVERSATION = "<|begin_of_text|><|im_start|>system\n"
             + "You are a function calling AI model. You are provided with function signatures within <tools></tools> XML tags. You may call one or more functions to assist with the user query. Don't make assumptions about what values to plug into functions. Here are the available tools: <tools> {\"type\": \"function\", \"function\": {\"name\": \"get_weather\", \"description\": \"get_weather(city: str, unit: str, days: int) - Get the current weather in a city\n"
             + "\n"
             + "    Args:\n"
@@ -687,7 +687,7 @@ class ChatTemplateToolCallingTest {
             + "{\"temperature\": 21.5, \"condition\": \"sunny\"}\n"
             + "</tool_response><|im_end|><|im_start|>assistant\n";
 
-    private static final String HERMES3_PARALLEL_CALLS = "<|begin_of_text|><|im_start|>system\n"
+    static final String HERMES3_PARALLEL_CALLS = "<|begin_of_text|><|im_start|>system\n"
             + "You are a function calling AI model. You are provided with function signatures within <tools></tools> XML tags. You may call one or more functions to assist with the user query. Don't make assumptions about what values to plug into functions. Here are the available tools: <tools> {\"type\": \"function\", \"function\": {\"name\": \"get_weather\", \"description\": \"get_weather(city: str, unit: str, days: int) - Get the current weather in a city\n"
             + "\n"
             + "    Args:\n"

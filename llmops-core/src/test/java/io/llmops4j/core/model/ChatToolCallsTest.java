@@ -1,0 +1,145 @@
+package io.llmops4j.core.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmops4j.core.ChatMessage;
+import io.llmops4j.core.FinishReason;
+import io.llmops4j.core.GeneratedToken;
+import io.llmops4j.core.Generation;
+import io.llmops4j.core.GenerationConfig;
+import io.llmops4j.core.LanguageModel;
+import io.llmops4j.core.ToolCall;
+import io.llmops4j.core.safetensors.DType;
+import io.llmops4j.core.safetensors.SafetensorsWriter;
+import io.llmops4j.core.testing.TinyCheckpoint;
+import io.llmops4j.core.testing.TinyCheckpoints;
+import io.llmops4j.core.testing.TinyCheckpoints.Variant;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * chat() with tools reads the calls out of a model's reply. The model is a tiny Llama whose weights are set by hand so
+ * that it writes a known reply: attention and MLP outputs are zero, so each position's logits depend on its own token
+ * alone; the embedding puts token t on its own axis and the output head maps that axis to the token that follows t.
+ * Greedy decoding after the prompt's last token ({@code assistant}) then writes
+ * {@code Checking. <tool_call> {...} </tool_call> <|im_end|>} with a word-level tokenizer.
+ */
+class ChatToolCallsTest {
+    @TempDir
+    static Path tmp;
+    static LanguageModel lm;
+
+    private static final String CALL = "{\"name\":\"get_weather\",\"arguments\":{\"city\":\"Paris\"}}";
+    // token ids: the tokenizer's vocabulary; EOS (2) is TinyCheckpoints' EOS, so generation_config stops on it
+    private static final String[] VOCAB = {"<unk>", "<|im_start|>", "<|im_end|>", "<tool_call>", "</tool_call>",
+        "user", "assistant", "Checking.", CALL};
+    private static final int[][] NEXT = {{6, 7}, {7, 3}, {3, 8}, {8, 4}, {4, 2}}; // assistant -> Checking. -> ...
+    private static final String TEMPLATE = "{% if tools %}<|im_start|>system Call tools as <tool_call> JSON "
+            + "</tool_call><|im_end|> {% endif %}{% for m in messages %}<|im_start|>{{ m.role }} {{ m.content }}"
+            + "<|im_end|> {% endfor %}{% if add_generation_prompt %}<|im_start|>assistant{% endif %}";
+    private static final List<ChatMessage> ASK = List.of(ChatMessage.user("Weather in Paris?"));
+    private static final List<Object> TOOLS = List.of("{\"type\": \"function\", \"function\": {\"name\": "
+            + "\"get_weather\", \"parameters\": {\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\"}}}}}");
+
+    @BeforeAll
+    static void load() throws Exception {
+        TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve("m"), Variant.LLAMA, 1);
+        int hidden = ((Number) ckpt.config().get("hidden_size")).intValue();
+        int vocab = ((Number) ckpt.config().get("vocab_size")).intValue();
+        SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt");
+        ckpt.shapes().forEach((name, shape) -> {
+            float[] v = new float[ckpt.weights().get(name).length];
+            if (name.endsWith("norm.weight")) {
+                java.util.Arrays.fill(v, 1f);
+            } else if (name.equals("model.embed_tokens.weight")) {
+                for (int t = 0; t < VOCAB.length; t++) {
+                    v[t * hidden + t] = 1f; // token t on axis t
+                }
+            } else if (name.equals("lm_head.weight")) {
+                for (int[] edge : NEXT) {
+                    v[edge[1] * hidden + edge[0]] = 1f; // axis of token a -> logit of token b
+                }
+            }
+            w.add(name, DType.F32, shape, v);
+        });
+        assertThat(VOCAB.length).isLessThanOrEqualTo(hidden).isLessThanOrEqualTo(vocab);
+        w.write(ckpt.dir().resolve("model.safetensors"));
+        ObjectMapper json = new ObjectMapper();
+        Map<String, Integer> ids = new LinkedHashMap<>();
+        List<Map<String, Object>> added = new ArrayList<>();
+        for (int t = 0; t < VOCAB.length; t++) {
+            ids.put(VOCAB[t], t);
+            if (t <= 4) {
+                added.add(Map.of("id", t, "content", VOCAB[t], "single_word", false, "lstrip", false, "rstrip", false,
+                        "normalized", false, "special", t <= 2)); // <tool_call> is a plain added token, as in Qwen2.5
+            }
+        }
+        Map<String, Object> tokenizer = new LinkedHashMap<>();
+        tokenizer.put("version", "1.0");
+        tokenizer.put("added_tokens", added);
+        tokenizer.put("pre_tokenizer", Map.of("type", "WhitespaceSplit"));
+        tokenizer.put("model", Map.of("type", "WordLevel", "vocab", ids, "unk_token", "<unk>"));
+        json.writeValue(ckpt.dir().resolve("tokenizer.json").toFile(), tokenizer);
+        json.writeValue(ckpt.dir().resolve("tokenizer_config.json").toFile(),
+                Map.of("chat_template", TEMPLATE, "eos_token", "<|im_end|>", "bos_token", "<|im_start|>"));
+        lm = LanguageModel.load(ckpt.dir());
+    }
+
+    @AfterAll
+    static void close() {
+        lm.close();
+    }
+
+    private static GenerationConfig greedy(int maxNewTokens) {
+        return GenerationConfig.builder().temperature(0).maxNewTokens(maxNewTokens).build();
+    }
+
+    @Test
+    void aReplyThatCallsAToolComesBackAsToolCalls() {
+        List<String> pieces = new ArrayList<>();
+        Generation g = lm.chat(ASK, TOOLS, greedy(10), t -> pieces.add(t.text()), null);
+        assertThat(g.tokenIds()).containsExactly(7, 3, 8, 4, 2);
+        assertThat(g.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
+        assertThat(g.text()).isEqualTo("Checking.");
+        assertThat(g.toolCalls()).hasSize(1);
+        ToolCall call = g.toolCalls().get(0);
+        assertThat(call.name()).isEqualTo("get_weather");
+        assertThat(call.arguments()).isEqualTo(Map.of("city", "Paris"));
+        assertThat(call.id()).matches("[a-zA-Z0-9]{9}");
+        // the stream carries the reply as the model wrote it
+        assertThat(String.join("", pieces)).contains("Checking.", "<tool_call>", CALL, "</tool_call>");
+        // the call goes back into the conversation as the template expects
+        assertThat(lm.chatTemplate().render(List.of(ASK.get(0), ChatMessage.assistantToolCalls(g.toolCalls()),
+                ChatMessage.tool(call.id(), "sunny")), false)).contains("<|im_start|>tool sunny<|im_end|>");
+    }
+
+    @Test
+    void seededCallIdsRepeat() {
+        GenerationConfig seeded = GenerationConfig.builder().temperature(0).maxNewTokens(10).seed(11).build();
+        assertThat(lm.chat(ASK, TOOLS, seeded).toolCalls().get(0).id())
+                .isEqualTo(lm.chat(ASK, TOOLS, seeded).toolCalls().get(0).id());
+    }
+
+    @Test
+    void withoutToolsOrWhenCutShortTheReplyStaysText() {
+        Generation plain = lm.chat(ASK, greedy(10));
+        assertThat(plain.finishReason()).isEqualTo(FinishReason.STOP);
+        assertThat(plain.toolCalls()).isEmpty();
+        assertThat(plain.text()).contains("<tool_call>", CALL);
+        Generation cut = lm.chat(ASK, TOOLS, greedy(3));
+        assertThat(cut.finishReason()).isEqualTo(FinishReason.LENGTH);
+        assertThat(cut.toolCalls()).isEmpty();
+        assertThat(cut.text()).contains("<tool_call>", CALL);
+        List<GeneratedToken> none = new ArrayList<>();
+        assertThat(lm.chat(ASK, List.of(), greedy(10), none::add, null).toolCalls()).isEmpty();
+    }
+}
