@@ -6,8 +6,7 @@ import java.util.List;
  * The result of one generation.
  *
  * @param text            the generated text (without the prompt and without a matched stop sequence); when the reply
- *                        was read as tool calls, only its content outside them
-
+ *                        was read as tool calls, only its text before the first call
  * @param tokenIds        the generated token ids only
  * @param finishReason    why generation ended
  * @param promptTokens    number of prompt tokens

@@ -249,11 +249,12 @@ public final class LanguageModel implements AutoCloseable {
      * Renders {@code messages} and the functions the model may call with the checkpoint's chat template, and
      * generates the assistant's reply. When the template's tool-call format is known ({@link ToolCallFormat#detect})
      * and the model ends a reply that calls functions, the calls are read out of it: {@link Generation#toolCalls()},
-     * {@link FinishReason#TOOL_CALLS}, and {@link Generation#text()} holds only the content outside the calls
-     * (streamed pieces still carry the reply as written). Pass the calls back as
-     * {@link ChatMessage#assistantToolCalls} and each result as {@link ChatMessage#tool}. A reply cut short
-     * (length, stop sequence, cancellation), a malformed call or an unknown format leave the reply as text. Calls
-     * the model wrote without an id get nine random letters and digits, drawn from the seed when one is set.
+     * {@link FinishReason#TOOL_CALLS}, and {@link Generation#text()} holds only the text before the first call,
+     * without special tokens (streamed pieces still carry the reply as written). Pass the calls back as
+     * {@link ChatMessage#assistantToolCalls} and each result as {@link ChatMessage#tool}. A reply cut short (length,
+     * a matched stop sequence, cancellation; a stop token in {@code stopTokenIds} ends a reply normally), a
+     * malformed call or an unknown format leave the reply as text. Each call gets a fresh id of nine letters and
+     * digits, drawn from the seed when one is set.
      *
      * <pre>{@code
      * String weather = "{\"type\": \"function\", \"function\": {\"name\": \"get_weather\","
@@ -290,9 +291,18 @@ public final class LanguageModel implements AutoCloseable {
                 cfg.seed().getAsLong() * 31 + 17L * Arrays.hashCode(prompt) + Arrays.hashCode(reply.tokenIds()));
         return ToolCallFormat.detect(template.source())
                 .flatMap(format -> format.parse(tokenizer().decode(withoutLast(reply.tokenIds()), false), ids))
-                .map(calls -> new Generation(calls.content(), reply.tokenIds(), FinishReason.TOOL_CALLS,
+                .map(calls -> new Generation(withoutSpecialTokens(calls.content()), reply.tokenIds(),
+                        FinishReason.TOOL_CALLS,
                         reply.promptTokens(), reply.generatedTokens(), reply.logprobs(), calls.toolCalls()))
                 .orElse(reply);
+    }
+
+    /** {@code text} without the special tokens spelled out in it, as decoding leaves them out. */
+    private String withoutSpecialTokens(String text) {
+        for (int id : tokenizer().specialTokenIds()) {
+            text = text.replace(tokenizer().idToToken(id), "");
+        }
+        return text.strip();
     }
 
     /** Token ids without the last one (the stop token that ended a reply). */

@@ -23,28 +23,33 @@ import java.util.regex.Pattern;
  *     // Reply[content=, toolCalls=[ToolCall[id=..., name=get_weather, arguments={city=Paris}]]]
  * }</pre>
  *
- * <p>A reply that holds no call, or whose calls are not all well formed (JSON that does not parse, a call without a
- * name, arguments that are not an object), parses to empty: it is then an ordinary text reply, as vLLM's tool
- * parsers treat it.
+ * <p>The rules follow vLLM's non-streaming tool parsers ({@code hermes}, {@code mistral}, {@code llama3_json}): a
+ * call is a JSON object with a {@code name} and its {@code arguments} (Llama: or {@code parameters}), given as an
+ * object or as the JSON text of one; the reply's content is the text before its first call; every call gets a
+ * fresh id, whatever the model wrote (small models copy ids from the conversation, which would make two calls
+ * share one). A reply that holds no call, or whose calls are not all well formed (JSON that does not parse, a call
+ * without a name or without arguments), parses to empty: it is then an ordinary text reply. Where vLLM is more
+ * lenient this is stricter: text after a Mistral call list, or Llama JSON that is not the whole reply, leaves the
+ * reply as text.
  */
 public enum ToolCallFormat {
     /**
-     * Hermes and Qwen (2, 2.5, 3): each call is {@code <tool_call>{"name": ..., "arguments": {...}}</tool_call>};
-     * the text around the calls is the reply's content.
+     * Hermes and Qwen (2, 2.5, 3): each call is {@code <tool_call>{"name": ..., "arguments": {...}}</tool_call>}
+     * (the last one may lack its closing tag); text between and after calls is dropped, as vLLM does. Not the XML
+     * calls of Qwen3-Coder ({@code <tool_call><function=...>}), whose templates {@link #detect} does not take.
      */
     HERMES("<tool_call>"),
     /**
      * Mistral: {@code [TOOL_CALLS]} followed by a JSON array of {@code {"name": ..., "arguments": {...}}}
      * (tokenizers v3 to v7, e.g. Mistral-7B-Instruct-v0.3, Mistral-Small-3.1), or by one or more
      * {@code name[ARGS]{...}} pieces, each with an optional {@code [CALL_ID]id} before {@code [ARGS]} (tokenizers
-     * v11 and later); the text before the first {@code [TOOL_CALLS]} is the content.
+     * v11 and later), the name made of letters, digits, {@code _} and {@code -}.
      */
     MISTRAL("[TOOL_CALLS]"),
     /**
      * Llama 3.1 to 3.3 with JSON tool calling: the whole reply, after an optional {@code <|python_tag|>}, is
-     * {@code {"name": ..., "parameters": {...}}} (or {@code "arguments"}), several calls separated by {@code ;} or
-     * given as a JSON array. Llama's built-in tools ({@code brave_search.call(query="...")}) are Python, not JSON, and
-     * stay text.
+     * {@code {"name": ..., "parameters": {...}}} (or {@code "arguments"}), several calls separated by {@code ;}.
+     * Llama's built-in tools ({@code brave_search.call(query="...")}) are Python, not JSON, and stay text.
      */
     LLAMA3_JSON("<|python_tag|>");
 
@@ -52,9 +57,9 @@ public enum ToolCallFormat {
     private static final String MISTRAL_ARGS = "[ARGS]";
     private static final String MISTRAL_CALL_ID = "[CALL_ID]";
     private static final String LLAMA3_INSTRUCTION = "\"parameters\": dictionary of argument name and its value";
+    private static final String XML_CALLS = "<function=";
+    private static final Pattern FUNCTION_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
     private static final String ID_CHARACTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    /** Mistral's templates refuse any other id; nine letters or digits also suit every other format. */
-    private static final Pattern NINE_ALPHANUMERIC = Pattern.compile("[a-zA-Z0-9]{9}");
 
     private final String marker;
 
@@ -62,7 +67,10 @@ public enum ToolCallFormat {
         this.marker = marker;
     }
 
-    /** A reply taken apart: the text meant for the user and the calls, in the order written. */
+    /**
+     * A reply taken apart: the text before the first call (stripped; special tokens still spelled out) and the
+     * calls, in the order written.
+     */
     public record Reply(String content, List<ToolCall> toolCalls) {
         public Reply {
             Objects.requireNonNull(content, "content");
@@ -72,13 +80,14 @@ public enum ToolCallFormat {
 
     /**
      * The format a chat template asks its model for, recognised by the markers the template writes when it renders
-     * earlier calls or tells the model how to call: {@code <tool_call>}, {@code [TOOL_CALLS]}, or Llama 3.1's
-     * {@code <|python_tag|>} and its JSON instruction. Empty for a template without tool calling.
+     * earlier calls or tells the model how to call: {@code <tool_call>} (but not with Qwen3-Coder's
+     * {@code <function=} XML), {@code [TOOL_CALLS]}, or Llama 3.1's {@code <|python_tag|>} and its JSON instruction.
+     * Empty for a template without tool calling or with a format not listed here.
      */
     public static Optional<ToolCallFormat> detect(String chatTemplate) {
         Objects.requireNonNull(chatTemplate, "chatTemplate");
         if (chatTemplate.contains(HERMES.marker)) {
-            return Optional.of(HERMES);
+            return chatTemplate.contains(XML_CALLS) ? Optional.empty() : Optional.of(HERMES);
         }
         if (chatTemplate.contains(MISTRAL.marker)) {
             return Optional.of(MISTRAL);
@@ -93,8 +102,8 @@ public enum ToolCallFormat {
      * Reads the calls out of a model's reply.
      *
      * @param output the reply as generated, special tokens spelled out, without the token that ended it
-     * @param ids    draws the ids of calls the model wrote without one (nine letters or digits, which every
-     *               template accepts)
+     * @param ids    draws each call's id: nine letters or digits, which every template accepts (Mistral's refuse
+     *               anything else)
      * @return the content and the calls, or empty when the reply holds no call or a malformed one
      */
     public Optional<Reply> parse(String output, RandomGenerator ids) {
@@ -112,22 +121,18 @@ public enum ToolCallFormat {
     }
 
     private static Optional<Reply> parseHermes(String output, RandomGenerator ids) {
+        int first = output.indexOf(HERMES.marker);
         List<ToolCall> calls = new ArrayList<>();
-        StringBuilder content = new StringBuilder();
-        int at = 0;
-        for (int open = output.indexOf(HERMES.marker); open >= 0; open = output.indexOf(HERMES.marker, at)) {
-            content.append(output, at, open);
+        for (int open = first; open >= 0; ) {
             JsonObjects.Leading call = JsonObjects.readLeading(output, open + HERMES.marker.length(), "tool call");
-            calls.add(toolCall(call.value(), "arguments", ids));
-            at = skipWhitespace(output, call.end());
-            if (output.startsWith(HERMES_END, at)) {
-                at += HERMES_END.length();
-            } else if (at < output.length()) { // only the reply's last call may lack its closing tag
-                return Optional.empty();
+            calls.add(toolCall(call.value(), ids));
+            int at = skipWhitespace(output, call.end());
+            if (!output.startsWith(HERMES_END, at) && at < output.length()) {
+                return Optional.empty(); // only the reply's last call may lack its closing tag
             }
+            open = output.indexOf(HERMES.marker, at);
         }
-        content.append(output, at, output.length());
-        return reply(content.toString(), calls);
+        return first < 0 ? Optional.empty() : reply(output.substring(0, first), calls);
     }
 
     private static Optional<Reply> parseMistral(String output, RandomGenerator ids) {
@@ -145,24 +150,27 @@ public enum ToolCallFormat {
             if (output.startsWith("[", at)) {
                 JsonObjects.Leading array = JsonObjects.readLeading(output, at, "tool calls");
                 for (Object call : (List<?>) array.value()) {
-                    calls.add(toolCall(call, "arguments", ids));
+                    calls.add(toolCall(call, ids));
                 }
                 at = array.end();
             } else {
+                int next = output.indexOf(MISTRAL.marker, at);
                 int args = output.indexOf(MISTRAL_ARGS, at);
-                if (args < 0) {
-                    return Optional.empty();
+                if (args < 0 || (next >= 0 && args > next)) {
+                    return Optional.empty(); // this piece has no [ARGS] of its own
                 }
                 String name = output.substring(at, args);
-                String id = null;
                 int callId = name.indexOf(MISTRAL_CALL_ID);
                 if (callId >= 0) {
-                    id = name.substring(callId + MISTRAL_CALL_ID.length()).strip();
-                    name = name.substring(0, callId);
+                    name = name.substring(0, callId); // the model's id is replaced, as every id
+                }
+                name = name.strip();
+                if (!FUNCTION_NAME.matcher(name).matches()) {
+                    return Optional.empty();
                 }
                 JsonObjects.Leading arguments = JsonObjects.readLeading(output, args + MISTRAL_ARGS.length(),
-                        "tool call '" + name.strip() + "' arguments");
-                calls.add(toolCall(name.strip(), id, arguments.value(), ids));
+                        "tool call '" + name + "' arguments");
+                calls.add(toolCall(name, arguments.value(), ids));
                 at = arguments.end();
             }
             at = skipWhitespace(output, at);
@@ -175,19 +183,13 @@ public enum ToolCallFormat {
         if (output.startsWith(LLAMA3_JSON.marker, at)) {
             at = skipWhitespace(output, at + LLAMA3_JSON.marker.length());
         }
-        if (!output.startsWith("{", at) && !output.startsWith("[", at)) {
+        if (!output.startsWith("{", at)) {
             return Optional.empty();
         }
         List<ToolCall> calls = new ArrayList<>();
         while (at < output.length()) {
             JsonObjects.Leading value = JsonObjects.readLeading(output, at, "tool call");
-            if (value.value() instanceof List<?> list) {
-                for (Object call : list) {
-                    calls.add(toolCall(call, "parameters", ids));
-                }
-            } else {
-                calls.add(toolCall(value.value(), "parameters", ids));
-            }
+            calls.add(toolCall(value.value(), ids));
             at = skipWhitespace(output, value.end());
             if (output.startsWith(";", at)) {
                 at = skipWhitespace(output, at + 1);
@@ -201,34 +203,31 @@ public enum ToolCallFormat {
     }
 
     /**
-     * A call written as a JSON object with a {@code name} and its arguments under {@code argumentsKey} (or the
-     * other of {@code arguments} and {@code parameters}), possibly with an {@code id}.
+     * A call written as a JSON object with a {@code name} and its {@code arguments} (or {@code parameters}, Llama's
+     * word); any {@code id} the model wrote is replaced.
      */
-    private static ToolCall toolCall(Object value, String argumentsKey, RandomGenerator ids) {
+    private static ToolCall toolCall(Object value, RandomGenerator ids) {
         if (!(value instanceof Map<?, ?> call)) {
             throw new InvalidRequestException("a tool call must be a JSON object");
         }
-        Object name = call.get("name");
-        if (!(name instanceof String n)) {
+        if (!(call.get("name") instanceof String name)) {
             throw new InvalidRequestException("a tool call's name must be a string");
         }
-        String otherKey = argumentsKey.equals("arguments") ? "parameters" : "arguments";
-        Object arguments = call.containsKey(argumentsKey) ? call.get(argumentsKey) : call.get(otherKey);
-        Object id = call.get("id");
-        return toolCall(n, id instanceof String s ? s : null, arguments, ids);
+        String key = call.containsKey("arguments") ? "arguments" : "parameters";
+        if (!call.containsKey(key)) {
+            throw new InvalidRequestException("tool call '" + name + "' has no arguments");
+        }
+        return toolCall(name, call.get(key), ids);
     }
 
-    /** Arguments may be an object, the JSON text of one (as OpenAI writes them), or absent for none. */
-    private static ToolCall toolCall(String name, String id, Object arguments, RandomGenerator ids) {
-        String callId = id != null && NINE_ALPHANUMERIC.matcher(id).matches() ? id : newId(ids);
-        if (arguments == null) {
-            return new ToolCall(callId, name, Map.of());
-        }
+    /** Arguments are an object or the JSON text of one (as OpenAI writes them). */
+    private static ToolCall toolCall(String name, Object arguments, RandomGenerator ids) {
+        String id = newId(ids);
         if (arguments instanceof String json) {
-            return new ToolCall(callId, name, json);
+            return new ToolCall(id, name, json);
         }
         if (arguments instanceof Map<?, ?> map) {
-            return new ToolCall(callId, name, JsonObjects.copy(map, "tool call '" + name + "' arguments"));
+            return new ToolCall(id, name, JsonObjects.copy(map, "tool call '" + name + "' arguments"));
         }
         throw new InvalidRequestException("tool call '" + name + "' arguments must be a JSON object");
     }

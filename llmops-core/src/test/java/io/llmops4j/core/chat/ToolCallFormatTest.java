@@ -82,16 +82,18 @@ class ToolCallFormatTest {
     }
 
     @Test
-    void mistralCallsKeepTheirIds() {
+    void mistralCallsGetFreshIds() {
         ToolCallFormat.Reply single = parse(ToolCallFormat.MISTRAL, turn(MISTRAL03_CONVERSATION, "[/INST]", "</s>"));
         assertThat(single.content()).isEmpty();
-        assertThat(single.toolCalls()).containsExactly(new ToolCall("call00001", "get_weather",
-                Map.of("city", "Zürich", "unit", "celsius", "days", 1L)));
+        assertThat(single.toolCalls()).hasSize(1);
+        assertCall(single.toolCalls().get(0), "get_weather", Map.of("city", "Zürich", "unit", "celsius", "days", 1L));
         ToolCallFormat.Reply parallel = parse(ToolCallFormat.MISTRAL,
                 turn(MISTRAL03_PARALLEL_CALLS, "[/INST]", "</s>"));
-        assertThat(parallel.toolCalls()).containsExactly(
-                new ToolCall("call00001", "get_weather", Map.of("city", "Zürich")),
-                new ToolCall("call00002", "get_time", Map.of("timezone", "Europe/Zurich")));
+        assertThat(parallel.toolCalls()).hasSize(2);
+        assertCall(parallel.toolCalls().get(0), "get_weather", Map.of("city", "Zürich"));
+        assertCall(parallel.toolCalls().get(1), "get_time", Map.of("timezone", "Europe/Zurich"));
+        // the ids the model copied from the conversation are not reused
+        assertThat(parallel.toolCalls()).extracting(ToolCall::id).doesNotContain("call00001", "call00002");
     }
 
     @Test
@@ -100,7 +102,8 @@ class ToolCallFormatTest {
                 + "{\"city\": \"Paris\"}[TOOL_CALLS]get_time[CALL_ID]a1b2c3d4e[ARGS]{}");
         assertThat(reply.content()).isEqualTo("Checking.");
         assertCall(reply.toolCalls().get(0), "get_weather", Map.of("city", "Paris"));
-        assertThat(reply.toolCalls().get(1)).isEqualTo(new ToolCall("a1b2c3d4e", "get_time", Map.of()));
+        assertCall(reply.toolCalls().get(1), "get_time", Map.of());
+        assertThat(reply.toolCalls().get(1).id()).isNotEqualTo("a1b2c3d4e");
     }
 
     @Test
@@ -114,10 +117,30 @@ class ToolCallFormatTest {
         assertThat(two.content()).isEmpty();
         assertCall(two.toolCalls().get(0), "get_weather", Map.of("city", "Paris"));
         assertCall(two.toolCalls().get(1), "get_time", Map.of("timezone", "UTC"));
-        ToolCallFormat.Reply list = parse(ToolCallFormat.LLAMA3_JSON,
-                " [{\"name\": \"a\", \"parameters\": {}}, {\"name\": \"b\", \"parameters\": {\"x\": [1, 2.5]}}] ");
-        assertThat(list.toolCalls()).extracting(ToolCall::name).containsExactly("a", "b");
-        assertThat(list.toolCalls().get(1).arguments()).isEqualTo(Map.of("x", List.of(1L, 2.5)));
+        ToolCallFormat.Reply nested = parse(ToolCallFormat.LLAMA3_JSON,
+                " {\"name\": \"b\", \"parameters\": {\"x\": [1, 2.5], \"y\": {\"z\": null}}} ");
+        assertThat(nested.toolCalls().get(0).arguments())
+                .isEqualTo(Map.of("x", List.of(1L, 2.5), "y", java.util.Collections.singletonMap("z", null)));
+    }
+
+    @Test
+    void hermesContentIsTheTextBeforeTheFirstCall() {
+        // characters outside the BMP before and inside the calls must not shift the offsets
+        ToolCallFormat.Reply reply = parse(ToolCallFormat.HERMES, "\uD83C\uDF24 Checking.\n<tool_call>{\"name\": \"f\", "
+                + "\"arguments\": {\"s\": \"\uD83D\uDE00\"}}</tool_call> between <tool_call>{\"name\": \"g\", "
+                + "\"arguments\": {}}</tool_call> after");
+        assertThat(reply.content()).isEqualTo("\uD83C\uDF24 Checking.");
+        assertCall(reply.toolCalls().get(0), "f", Map.of("s", "\uD83D\uDE00"));
+        assertCall(reply.toolCalls().get(1), "g", Map.of());
+    }
+
+    @Test
+    void longRepliesParse() {
+        String text = "x".repeat(40_000); // past the length where Jackson reads a string through a Reader
+        ToolCallFormat.Reply reply = parse(ToolCallFormat.LLAMA3_JSON, "{\"name\": \"save\", \"parameters\": "
+                + "{\"text\": \"" + text + "\"}}; {\"name\": \"done\", \"parameters\": {}}");
+        assertCall(reply.toolCalls().get(0), "save", Map.of("text", text));
+        assertCall(reply.toolCalls().get(1), "done", Map.of());
     }
 
     @Test
@@ -143,25 +166,35 @@ class ToolCallFormatTest {
             assertThat(ToolCallFormat.HERMES.parse(output, IDS)).as(output).isEmpty();
         }
         List<String> llama = List.of("The weather is nice.", "{\"name\": \"f\", \"parameters\": {}} and then text",
-                "{\"name\": \"f\", \"parameters\": {}", "{\"parameters\": {}}", "<|python_tag|>brave_search.call(query=\"x\")");
+                "{\"name\": \"f\", \"parameters\": {}", "{\"parameters\": {}}", "<|python_tag|>brave_search.call(query=\"x\")",
+                "{\"name\": \"Bob\", \"age\": 3}", "[{\"name\": \"f\", \"parameters\": {}}]");
         for (String output : llama) {
             assertThat(ToolCallFormat.LLAMA3_JSON.parse(output, IDS)).as(output).isEmpty();
         }
         List<String> mistral = List.of("No calls here.", "[TOOL_CALLS] [{\"name\": \"f\", \"arguments\": {}}",
-                "[TOOL_CALLS] [{\"name\": \"f\"}] text after", "[TOOL_CALLS]f{\"a\": 1}", "[TOOL_CALLS] {\"name\": \"f\"}");
+                "[TOOL_CALLS] [{\"name\": \"f\", \"arguments\": {}}] text after", "[TOOL_CALLS]f{\"a\": 1}",
+                "[TOOL_CALLS] {\"name\": \"f\"}", "[TOOL_CALLS] [{\"name\": \"f\"}]",
+                "[TOOL_CALLS]foo{\"a\":1}[TOOL_CALLS]bar[ARGS]{}", "[TOOL_CALLS]get weather[ARGS]{}");
         for (String output : mistral) {
             assertThat(ToolCallFormat.MISTRAL.parse(output, IDS)).as(output).isEmpty();
         }
     }
 
     @Test
-    void seededIdsRepeatAndUnseededOnesDiffer() {
+    void idsComeFromTheGivenGenerator() {
         String output = "<tool_call>{\"name\": \"f\", \"arguments\": {}}</tool_call>";
         String a = ToolCallFormat.HERMES.parse(output, new SplittableRandom(3)).orElseThrow().toolCalls().get(0).id();
         String b = ToolCallFormat.HERMES.parse(output, new SplittableRandom(3)).orElseThrow().toolCalls().get(0).id();
-        assertThat(a).isEqualTo(b).matches("[a-zA-Z0-9]{9}");
-        SplittableRandom shared = new SplittableRandom(3);
-        assertThat(ToolCallFormat.HERMES.parse(output + output, shared).orElseThrow().toolCalls())
-                .extracting(ToolCall::id).doesNotHaveDuplicates();
+        String c = ToolCallFormat.HERMES.parse(output, new SplittableRandom(4)).orElseThrow().toolCalls().get(0).id();
+        assertThat(a).isEqualTo(b).isNotEqualTo(c).matches("[a-zA-Z0-9]{9}");
+        // the nine characters are drawn uniformly from 62: over many ids every letter and digit turns up
+        SplittableRandom rng = new SplittableRandom(5);
+        java.util.Set<Character> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            for (char ch : ToolCallFormat.HERMES.parse(output, rng).orElseThrow().toolCalls().get(0).id().toCharArray()) {
+                seen.add(ch);
+            }
+        }
+        assertThat(seen).hasSize(62);
     }
 }

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * that it writes a known reply: attention and MLP outputs are zero, so each position's logits depend on its own token
  * alone; the embedding puts token t on its own axis and the output head maps that axis to the token that follows t.
  * Greedy decoding after the prompt's last token ({@code assistant}) then writes
- * {@code Checking. <tool_call> {...} </tool_call> <|im_end|>} with a word-level tokenizer.
+ * {@code <|im_start|> Checking. <tool_call> {...} </tool_call> <|im_end|>} with a word-level tokenizer (the special
+ * token before the content must not reach the content).
  */
 class ChatToolCallsTest {
     @TempDir
@@ -42,7 +43,8 @@ class ChatToolCallsTest {
     // token ids: the tokenizer's vocabulary; EOS (2) is TinyCheckpoints' EOS, so generation_config stops on it
     private static final String[] VOCAB = {"<unk>", "<|im_start|>", "<|im_end|>", "<tool_call>", "</tool_call>",
         "user", "assistant", "Checking.", CALL};
-    private static final int[][] NEXT = {{6, 7}, {7, 3}, {3, 8}, {8, 4}, {4, 2}}; // assistant -> Checking. -> ...
+    // assistant -> <|im_start|> -> Checking. -> <tool_call> -> call -> </tool_call> -> <|im_end|>
+    private static final int[][] NEXT = {{6, 1}, {1, 7}, {7, 3}, {3, 8}, {8, 4}, {4, 2}};
     private static final String TEMPLATE = "{% if tools %}<|im_start|>system Call tools as <tool_call> JSON "
             + "</tool_call><|im_end|> {% endif %}{% for m in messages %}<|im_start|>{{ m.role }} {{ m.content }}"
             + "<|im_end|> {% endfor %}{% if add_generation_prompt %}<|im_start|>assistant{% endif %}";
@@ -107,7 +109,7 @@ class ChatToolCallsTest {
     void aReplyThatCallsAToolComesBackAsToolCalls() {
         List<String> pieces = new ArrayList<>();
         Generation g = lm.chat(ASK, TOOLS, greedy(10), t -> pieces.add(t.text()), null);
-        assertThat(g.tokenIds()).containsExactly(7, 3, 8, 4, 2);
+        assertThat(g.tokenIds()).containsExactly(1, 7, 3, 8, 4, 2);
         assertThat(g.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
         assertThat(g.text()).isEqualTo("Checking.");
         assertThat(g.toolCalls()).hasSize(1);
@@ -123,6 +125,16 @@ class ChatToolCallsTest {
     }
 
     @Test
+    void aStopTokenOfTheCallersEndsTheReplyAndItsCallStillParses() {
+        // stopping on </tool_call> (id 4): the last call lacks its closing tag, which the format allows
+        Generation g = lm.chat(ASK, TOOLS,
+                GenerationConfig.builder().temperature(0).maxNewTokens(10).stopTokenIds(4).build());
+        assertThat(g.tokenIds()).containsExactly(1, 7, 3, 8, 4);
+        assertThat(g.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
+        assertThat(g.toolCalls()).extracting(ToolCall::name).containsExactly("get_weather");
+    }
+
+    @Test
     void seededCallIdsRepeat() {
         GenerationConfig seeded = GenerationConfig.builder().temperature(0).maxNewTokens(10).seed(11).build();
         assertThat(lm.chat(ASK, TOOLS, seeded).toolCalls().get(0).id())
@@ -135,10 +147,14 @@ class ChatToolCallsTest {
         assertThat(plain.finishReason()).isEqualTo(FinishReason.STOP);
         assertThat(plain.toolCalls()).isEmpty();
         assertThat(plain.text()).contains("<tool_call>", CALL);
-        Generation cut = lm.chat(ASK, TOOLS, greedy(3));
+        Generation cut = lm.chat(ASK, TOOLS, greedy(4));
         assertThat(cut.finishReason()).isEqualTo(FinishReason.LENGTH);
         assertThat(cut.toolCalls()).isEmpty();
         assertThat(cut.text()).contains("<tool_call>", CALL);
+        Generation stopped = lm.chat(ASK, TOOLS,
+                GenerationConfig.builder().temperature(0).maxNewTokens(10).stopSequences("</tool_call>").build());
+        assertThat(stopped.finishReason()).isEqualTo(FinishReason.STOP_SEQUENCE);
+        assertThat(stopped.toolCalls()).isEmpty();
         List<GeneratedToken> none = new ArrayList<>();
         assertThat(lm.chat(ASK, List.of(), greedy(10), none::add, null).toolCalls()).isEmpty();
     }
