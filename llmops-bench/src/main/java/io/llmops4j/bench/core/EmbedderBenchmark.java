@@ -20,6 +20,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
  * Sentences per second of llmops4j's {@link OnnxEmbedder} against LangChain4j's own
@@ -30,6 +33,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * vectors has cosine &ge; 0.9999. LangChain4j's tokenizer truncates at 128 word pieces (the limit written in
  * the jar's tokenizer.json) while ours truncates at the model's real 256, so every text here is kept under 128
  * word pieces (also checked in set-up) and both see exactly the same tokens.
+ *
+ * <p>The host's speed drifts between the two benchmarks of a run (LangChain4j's score moved by a fifth between runs
+ * minutes apart), so after each measurement iteration of {@link #llmops4j()} the two also run in alternating pairs
+ * for {@value #PAIRED_SECONDS} s, each pair once in each order, and the end of the trial prints a {@code [paired]}
+ * line: the geometric mean of the per-pair speed ratios with its 95% confidence interval.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -43,6 +51,7 @@ public class EmbedderBenchmark {
     /** LangChain4j's truncation limit (tokenizer.json of the model jar), special tokens included. */
     private static final int BASELINE_LIMIT = 128;
     private static final double MIN_COSINE = 0.9999;
+    static final int PAIRED_SECONDS = 6;
 
     /**
      * Hand-written sentences of typical retrieval content (questions, facts, instructions, short passages), from
@@ -121,6 +130,7 @@ public class EmbedderBenchmark {
     private AllMiniLmL6V2EmbeddingModel theirs;
     private List<String> texts;
     private List<TextSegment> segments;
+    private final List<Double> pairedLogRatios = new ArrayList<>(); // ln(LangChain4j's time / ours) per pair
 
     /** 256 texts: single sentences, pairs and triples of sentences, in a fixed order. */
     static List<String> texts() {
@@ -166,9 +176,39 @@ public class EmbedderBenchmark {
                 MIN_COSINE, ours.executionProvider(), ours.batchSize());
     }
 
+    /** Alternating pairs after each measurement iteration of {@link #llmops4j()} (see the class description). */
+    @TearDown(Level.Iteration)
+    public void pairAfterIteration(BenchmarkParams benchmark, IterationParams iteration) {
+        if (!benchmark.getBenchmark().endsWith(".llmops4j") || iteration.getType() != IterationType.MEASUREMENT) {
+            return;
+        }
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(PAIRED_SECONDS);
+        for (int pair = 0; System.nanoTime() < end; pair++) {
+            boolean oursFirst = pair % 2 == 0;
+            long first = oursFirst ? nanos(this::llmops4j) : nanos(this::langchain4j);
+            long second = oursFirst ? nanos(this::langchain4j) : nanos(this::llmops4j);
+            pairedLogRatios.add(Math.log(oursFirst ? (double) second / first : (double) first / second));
+        }
+    }
+
     @TearDown(Level.Trial)
     public void tearDown() {
         ours.close();
+        int n = pairedLogRatios.size();
+        if (n >= 2) {
+            double mean = pairedLogRatios.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+            double variance = pairedLogRatios.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum() / (n - 1);
+            double half = 1.96 * Math.sqrt(variance / n);
+            System.out.printf("%n[paired] llmops4j is %.2fx LangChain4j's sentences/s (geometric mean of %d "
+                    + "alternating pairs, 95%% CI %.2f-%.2fx)%n", Math.exp(mean), n, Math.exp(mean - half),
+                    Math.exp(mean + half));
+        }
+    }
+
+    private static long nanos(Runnable work) {
+        long start = System.nanoTime();
+        work.run();
+        return System.nanoTime() - start;
     }
 
     /**
