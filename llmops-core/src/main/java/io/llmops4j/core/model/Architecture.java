@@ -10,6 +10,7 @@ public enum Architecture {
     LLAMA("LlamaForCausalLM"),
     MISTRAL("MistralForCausalLM"),
     QWEN2("Qwen2ForCausalLM"),
+    QWEN3("Qwen3ForCausalLM"),
     GPT2("GPT2LMHeadModel");
 
     private final String hfName;

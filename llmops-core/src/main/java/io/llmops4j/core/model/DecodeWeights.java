@@ -10,9 +10,13 @@ import java.util.List;
 record DecodeWeights(ModelConfig config, NDArray tokenEmbedding, NDArray positionEmbedding, List<Layer> layers,
                      Norm finalNorm, NDArray head) {
 
-    /** One decoder layer: {@code up} is gate/up packed (Llama family) or GPT-2's {@code c_fc}. */
-    record Layer(Norm attentionNorm, NDArray qkv, NDArray qkvBias, NDArray o, NDArray oBias, Norm mlpNorm,
-                 NDArray up, NDArray upBias, NDArray down, NDArray downBias) {
+    /**
+     * One decoder layer: {@code up} is gate/up packed (Llama family) or GPT-2's {@code c_fc}; {@code qNorm} and
+     * {@code kNorm} are Qwen3's per-head RMSNorm scales ({@code [head_dim]}), applied to each query and key head
+     * after the q/k/v product and before RoPE, else {@code null}.
+     */
+    record Layer(Norm attentionNorm, NDArray qkv, NDArray qkvBias, Norm qNorm, Norm kNorm, NDArray o, NDArray oBias,
+                 Norm mlpNorm, NDArray up, NDArray upBias, NDArray down, NDArray downBias) {
     }
 
     /** A norm's scale and (LayerNorm only) shift. */

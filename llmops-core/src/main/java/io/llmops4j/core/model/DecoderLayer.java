@@ -15,12 +15,15 @@ import java.util.Map;
  * One pre-norm decoder layer: {@code h = x + attention(norm1(x))}, {@code out = h + mlp(norm2(h))}.
  * Attention is multi-head with grouped key/value heads and a KV cache; the MLP is SiLU-gated
  * ({@code down(act(gate(x)) * up(x))}) for the Llama family and plain ({@code proj(act(fc(x)))}) for GPT-2.
+ * Qwen3 RMS-normalises every query and key head ({@code q_norm}, {@code k_norm}) between the projection and RoPE.
  */
 final class DecoderLayer extends AbstractBlock {
     private final ModelConfig cfg;
     private final boolean gpt2;
     private final Norm attentionNorm;
     private final Norm mlpNorm;
+    private final Norm qNorm; // Qwen3's per-head query and key norms, else null
+    private final Norm kNorm;
     private final Projection qkv; // GPT-2's fused c_attn
     private final Projection q;
     private final Projection k;
@@ -48,6 +51,8 @@ final class DecoderLayer extends AbstractBlock {
         int kvWidth = cfg.numKvHeads() * cfg.headDim();
         attentionNorm = new Norm(cfg);
         mlpNorm = new Norm(cfg);
+        qNorm = cfg.qkNorm() ? Norm.perHead(cfg) : null;
+        kNorm = cfg.qkNorm() ? Norm.perHead(cfg) : null;
         if (gpt2) {
             qkv = addChildBlock("c_attn", new Projection(h, 3L * h, true));
             q = k = v = null;
@@ -82,6 +87,10 @@ final class DecoderLayer extends AbstractBlock {
             registerProjection(model, prefix + "self_attn.q_proj", q, false);
             registerProjection(model, prefix + "self_attn.k_proj", k, false);
             registerProjection(model, prefix + "self_attn.v_proj", v, false);
+            if (qNorm != null) {
+                qNorm.register(model, prefix + "self_attn.q_norm");
+                kNorm.register(model, prefix + "self_attn.k_norm");
+            }
             registerProjection(model, prefix + "self_attn.o_proj", o, false);
             registerProjection(model, prefix + "mlp.gate_proj", gate, false);
             registerProjection(model, prefix + "mlp.up_proj", up, false);
@@ -149,8 +158,9 @@ final class DecoderLayer extends AbstractBlock {
 
     /** The loaded weights as the forward pass reads them (packed q/k/v and gate/up), for {@link DecodeKernel}. */
     DecodeWeights.Layer decodeWeights() {
-        return new DecodeWeights.Layer(attentionNorm.decodeWeights(), qkvWeight, qkvBias, o.weight().getArray(),
-                array(o.bias()), mlpNorm.decodeWeights(), gpt2 ? up.weight().getArray() : gateUpWeight,
+        return new DecodeWeights.Layer(attentionNorm.decodeWeights(), qkvWeight, qkvBias,
+                qNorm == null ? null : qNorm.decodeWeights(), kNorm == null ? null : kNorm.decodeWeights(),
+                o.weight().getArray(), array(o.bias()), mlpNorm.decodeWeights(), gpt2 ? up.weight().getArray() : gateUpWeight,
                 gpt2 ? array(up.bias()) : gateUpBias, down.weight().getArray(), array(down.bias()));
     }
 
@@ -171,7 +181,8 @@ final class DecoderLayer extends AbstractBlock {
         // [1, t, (heads + 2 kvHeads) * d] -> [1, t, heads + 2 kvHeads, d]; queries and keys are rotated together
         NDArray projected = qkvDense.apply(x).reshape(1, t, heads + 2L * kvHeads, d);
         NDList qkAndV = projected.split(new long[] {heads + kvHeads}, 2);
-        NDArray qk = rope == null ? qkAndV.get(0) : RotaryTables.apply(qkAndV.get(0), rope);
+        NDArray qk = qNorm == null ? qkAndV.get(0) : normalizeHeads(qkAndV.get(0), heads);
+        qk = rope == null ? qk : RotaryTables.apply(qk, rope);
         NDList qAndK = qk.split(new long[] {heads}, 2);
         // -> [1, heads, t, d]
         NDArray qs = qAndK.get(0).transpose(0, 2, 1, 3);
@@ -180,6 +191,16 @@ final class DecoderLayer extends AbstractBlock {
         NDArray[] kv = cache.append(layer, start, ks, vs);
         NDArray out = scaledDotProduct(qs, kv[0], kv[1], mask, t, heads, kvHeads, d);
         return o.apply(out);
+    }
+
+    /**
+     * Qwen3's q_norm and k_norm: the first {@code heads} heads of {@code qk} ({@code [1, t, heads + kvHeads, d]},
+     * queries then keys) RMS-normalised with the query scale, the rest with the key scale, each over its {@code d}
+     * channels.
+     */
+    private NDArray normalizeHeads(NDArray qk, int heads) {
+        NDList qAndK = qk.split(new long[] {heads}, 2);
+        return NDArrays.concat(new NDList(qNorm.apply(qAndK.get(0)), kNorm.apply(qAndK.get(1))), 2);
     }
 
     /**

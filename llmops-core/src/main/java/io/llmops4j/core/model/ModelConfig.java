@@ -28,6 +28,8 @@ import java.util.Locale;
  * @param qkvBias           q/k/v projections have biases
  * @param outputBias        the attention output projection has a bias
  * @param mlpBias           MLP projections have biases
+ * @param qkNorm            queries and keys are RMS-normalised per head before RoPE (Qwen3's {@code q_norm} and
+ *                          {@code k_norm}, each a {@code [head_dim]} scale, with {@code rms_norm_eps})
  * @param tieWordEmbeddings the output head reuses the input embedding matrix
  * @param slidingWindows    per layer, its attention window in tokens, 0 for full causal attention
  * @param rope              rotary embedding settings, {@code null} for learned positions (GPT-2)
@@ -37,8 +39,8 @@ import java.util.Locale;
 public record ModelConfig(Architecture architecture, int hiddenSize, int intermediateSize, int numLayers, int numHeads,
                           int numKvHeads, int headDim, int vocabSize, int maxPositions, double normEps,
                           String activation, boolean qkvBias, boolean outputBias, boolean mlpBias,
-                          boolean tieWordEmbeddings, List<Integer> slidingWindows, RopeConfig rope, int bosTokenId,
-                          List<Integer> eosTokenIds) {
+                          boolean qkNorm, boolean tieWordEmbeddings, List<Integer> slidingWindows, RopeConfig rope,
+                          int bosTokenId, List<Integer> eosTokenIds) {
 
     public ModelConfig {
         slidingWindows = List.copyOf(slidingWindows);
@@ -75,7 +77,7 @@ public record ModelConfig(Architecture architecture, int hiddenSize, int interme
         Architecture arch = Architecture.fromConfig(root, source);
         return switch (arch) {
             case GPT2 -> gpt2(f, arch);
-            case LLAMA, MISTRAL, QWEN2 -> llamaFamily(f, arch);
+            case LLAMA, MISTRAL, QWEN2, QWEN3 -> llamaFamily(f, arch);
         };
     }
 
@@ -86,8 +88,8 @@ public record ModelConfig(Architecture architecture, int hiddenSize, int interme
         if (heads % kvHeads != 0) {
             throw f.error("num_key_value_heads", "a divisor of num_attention_heads (" + heads + ")", kvHeads);
         }
-        int headDim = f.has("head_dim") ? f.positiveInt("head_dim", null) : hidden / heads;
-        if (!f.has("head_dim") && hidden % heads != 0) {
+        int headDim = f.has("head_dim") ? f.positiveInt("head_dim", null) : defaultHeadDim(arch, hidden, heads);
+        if (!f.has("head_dim") && arch != Architecture.QWEN3 && hidden % heads != 0) {
             throw f.error("hidden_size", "a multiple of num_attention_heads (" + heads + ")", hidden);
         }
         if (headDim % 2 != 0) {
@@ -95,30 +97,45 @@ public record ModelConfig(Architecture architecture, int hiddenSize, int interme
         }
         int maxPos = f.positiveInt("max_position_embeddings", 2048);
         boolean attentionBias = f.bool("attention_bias", false);
+        // Qwen2: q/k/v biases always, never o_proj's; the others (Qwen3 too): all four only with attention_bias
         boolean qkvBias = arch == Architecture.QWEN2 || attentionBias;
         boolean outputBias = arch != Architecture.QWEN2 && attentionBias;
+        boolean qkNorm = arch == Architecture.QWEN3;
         int layers = f.positiveInt("num_hidden_layers", null);
         return new ModelConfig(arch, hidden, f.positiveInt("intermediate_size", null), layers, heads, kvHeads, headDim,
                 f.positiveInt("vocab_size", null), maxPos, f.positiveDouble("rms_norm_eps", 1e-6),
-                f.activation("hidden_act", "silu"), qkvBias, outputBias, f.bool("mlp_bias", false),
+                f.activation("hidden_act", "silu"), qkvBias, outputBias, f.bool("mlp_bias", false), qkNorm,
                 f.bool("tie_word_embeddings", false), slidingWindows(f, arch, layers), RopeConfig.parse(f, headDim, maxPos),
                 f.tokenId("bos_token_id"), f.tokenIds("eos_token_id"));
     }
 
     /**
+     * The head width when config.json gives none: {@code Qwen3Config}'s default {@code head_dim} of 128 (it is not
+     * derived from the width there), else {@code hidden_size / num_attention_heads}.
+     */
+    private static int defaultHeadDim(Architecture arch, int hidden, int heads) {
+        return arch == Architecture.QWEN3 ? 128 : hidden / heads;
+    }
+
+    /** Whether the family windows attention as Qwen2 does: only with {@code use_sliding_window}, per layer. */
+    private static boolean qwenWindows(Architecture arch) {
+        return arch == Architecture.QWEN2 || arch == Architecture.QWEN3;
+    }
+
+    /**
      * The attention window of each layer, as transformers sets it: Mistral windows every layer by
-     * {@code sliding_window}; Qwen2 only with {@code use_sliding_window}, and then the layers that {@code layer_types}
-     * marks {@code sliding_attention}, or without that list the layers from {@code max_window_layers} (default 28)
-     * on. 0 means full causal attention.
+     * {@code sliding_window}; Qwen2 and Qwen3 only with {@code use_sliding_window}, and then the layers that
+     * {@code layer_types} marks {@code sliding_attention}, or without that list the layers from
+     * {@code max_window_layers} (default 28) on. 0 means full causal attention.
      */
     private static List<Integer> slidingWindows(Fields f, Architecture arch, int layers) {
         int window = 0;
-        if (arch == Architecture.MISTRAL || arch == Architecture.QWEN2 && f.bool("use_sliding_window", false)) {
+        if (arch == Architecture.MISTRAL || qwenWindows(arch) && f.bool("use_sliding_window", false)) {
             window = f.nonNegativeInt("sliding_window", 0);
         }
         Integer[] windows = new Integer[layers];
         java.util.Arrays.fill(windows, window);
-        if (arch == Architecture.QWEN2 && window > 0) {
+        if (qwenWindows(arch) && window > 0) {
             if (f.has("layer_types")) {
                 JsonNode types = f.node("layer_types");
                 if (!types.isArray() || types.size() != layers) {
@@ -162,7 +179,7 @@ public record ModelConfig(Architecture architecture, int hiddenSize, int interme
         return new ModelConfig(arch, hidden, inner, layers, heads, heads, hidden / heads,
                 f.positiveInt("vocab_size", 50257), f.positiveInt("n_positions", 1024),
                 f.positiveDouble("layer_norm_epsilon", 1e-5), f.activation("activation_function", "gelu_new"),
-                true, true, true, f.bool("tie_word_embeddings", true), java.util.Collections.nCopies(layers, 0), null,
+                true, true, true, false, f.bool("tie_word_embeddings", true), java.util.Collections.nCopies(layers, 0), null,
                 f.tokenId("bos_token_id"), f.tokenIds("eos_token_id"));
     }
 
@@ -185,7 +202,7 @@ public record ModelConfig(Architecture architecture, int hiddenSize, int interme
         long attn = h * q + 2 * h * kv + q * h + (qkvBias ? q + 2 * kv : 0) + (outputBias ? h : 0);
         boolean gated = architecture != Architecture.GPT2;
         long mlp = (gated ? 3 : 2) * h * intermediateSize + (mlpBias ? (gated ? 2 : 1) * intermediateSize + h : 0);
-        long norms = architecture == Architecture.GPT2 ? 4 * h : 2 * h;
+        long norms = (architecture == Architecture.GPT2 ? 4 * h : 2 * h) + (qkNorm ? 2L * headDim : 0);
         long perLayer = attn + mlp + norms;
         long embed = (long) vocabSize * h + (architecture == Architecture.GPT2 ? (long) maxPositions * h : 0);
         long head = tieWordEmbeddings ? 0 : (long) vocabSize * h;

@@ -5,7 +5,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 
-/** RMSNorm (Llama family) or LayerNorm (GPT-2), with its learned scale (and, for LayerNorm, shift). */
+/**
+ * RMSNorm (Llama family) or LayerNorm (GPT-2), with its learned scale (and, for LayerNorm, shift), over the model
+ * width, or, for Qwen3's q_norm and k_norm, an RMSNorm over each head ({@link #perHead}).
+ */
 final class Norm {
     private final boolean layerNorm;
     private final float eps;
@@ -14,9 +17,18 @@ final class Norm {
     private Parameter bias;
 
     Norm(ModelConfig cfg) {
-        this.layerNorm = cfg.architecture() == Architecture.GPT2;
-        this.eps = (float) cfg.normEps();
-        this.width = cfg.hiddenSize();
+        this(cfg.architecture() == Architecture.GPT2, (float) cfg.normEps(), cfg.hiddenSize());
+    }
+
+    private Norm(boolean layerNorm, float eps, int width) {
+        this.layerNorm = layerNorm;
+        this.eps = eps;
+        this.width = width;
+    }
+
+    /** An RMSNorm over the last axis of width {@code headDim} with {@code rms_norm_eps}: Qwen3's q_norm / k_norm. */
+    static Norm perHead(ModelConfig cfg) {
+        return new Norm(false, (float) cfg.normEps(), cfg.headDim());
     }
 
     void register(Transformer model, String prefix) {

@@ -20,7 +20,8 @@ import java.util.Map;
 /**
  * A decoder-only transformer language model as DJL blocks: token (and, for GPT-2, position) embeddings, a stack
  * of pre-norm decoder layers, a final norm and the output head. One implementation serves the Llama family
- * (Llama, Mistral, Qwen2: RMSNorm, rotary positions, grouped-query attention, SiLU-gated MLP) and GPT-2
+ * (Llama, Mistral, Qwen2, Qwen3: RMSNorm, rotary positions, grouped-query attention, SiLU-gated MLP; Qwen3 also
+ * RMS-normalises each query and key head) and GPT-2
  * (LayerNorm, learned positions, fused QKV, GELU MLP); {@link ModelConfig} says which parts are used.
  *
  * <p>Every parameter is registered under its Hugging Face tensor name ({@link #parametersByName()}), which is

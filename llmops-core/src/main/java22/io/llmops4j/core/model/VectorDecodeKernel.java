@@ -16,7 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link DecodeKernel} on the Java Vector API, reading PyTorch's weight and cache memory in place through
- * {@link MemorySegment}s. Per layer: norm, the packed q/k/v product, rotary embedding, attention over the cache,
+ * {@link MemorySegment}s. Per layer: norm, the packed q/k/v product, (Qwen3) per-head query and key norms, rotary
+ * embedding, attention over the cache,
  * the output product, norm, the (gated) MLP; every matrix-vector product and the attention heads are split across
  * a {@link WorkerGang}. Compiled for Java 22 (final FFM API) and loaded only there; see {@link DecodeKernel}.
  */
@@ -125,9 +126,11 @@ final class VectorDecodeKernel implements DecodeKernel {
     private record NormSegments(MemorySegment weight, MemorySegment bias) {
     }
 
-    private record LayerSegments(NormSegments attentionNorm, MemorySegment qkv, MemorySegment qkvBias, MemorySegment o,
-                                 MemorySegment oBias, NormSegments mlpNorm, MemorySegment up, MemorySegment upBias,
-                                 MemorySegment down, MemorySegment downBias) {
+    /** One layer's tensors; {@code qNorm} and {@code kNorm} ({@code [headDim]} scales) are null but for Qwen3. */
+    private record LayerSegments(NormSegments attentionNorm, MemorySegment qkv, MemorySegment qkvBias,
+                                 MemorySegment qNorm, MemorySegment kNorm, MemorySegment o, MemorySegment oBias,
+                                 NormSegments mlpNorm, MemorySegment up, MemorySegment upBias, MemorySegment down,
+                                 MemorySegment downBias) {
     }
 
     VectorDecodeKernel(DecodeWeights weights, int threads) {
@@ -160,7 +163,8 @@ final class VectorDecodeKernel implements DecodeKernel {
         for (int i = 0; i < layers.length; i++) {
             DecodeWeights.Layer l = src.get(i);
             layers[i] = new LayerSegments(norm(l.attentionNorm()), segment(l.qkv(), (long) qkvRows * hidden),
-                    optional(l.qkvBias(), qkvRows), segment(l.o(), (long) hidden * heads * headDim),
+                    optional(l.qkvBias(), qkvRows), headNorm(l.qNorm()), headNorm(l.kNorm()),
+                    segment(l.o(), (long) hidden * heads * headDim),
                     optional(l.oBias(), hidden), norm(l.mlpNorm()), segment(l.up(), (long) upRows * hidden),
                     optional(l.upBias(), upRows), segment(l.down(), (long) hidden * intermediate),
                     optional(l.downBias(), hidden));
@@ -186,6 +190,11 @@ final class VectorDecodeKernel implements DecodeKernel {
 
     private NormSegments norm(DecodeWeights.Norm n) {
         return new NormSegments(segment(n.weight(), hidden), optional(n.bias(), hidden));
+    }
+
+    /** A per-head norm's scale ({@code headDim} floats), or null when the model has none. */
+    private MemorySegment headNorm(DecodeWeights.Norm n) {
+        return n == null ? null : segment(n.weight(), headDim);
     }
 
     private static MemorySegment optional(NDArray array, long floats) {
@@ -308,6 +317,9 @@ final class VectorDecodeKernel implements DecodeKernel {
             MemorySegment keys = kv[0][l];
             MemorySegment values = kv[1][l];
             for (int p = 0; p < t; p++) {
+                if (w.qNorm() != null) {
+                    normalizeHeads(qkv[p], w.qNorm(), w.kNorm());
+                }
                 if (cos != null) {
                     for (int h = 0; h < heads + kvHeads; h++) { // queries and keys
                         rotate(qkv[p], h * headDim, cos[p], sin[p]);
@@ -360,6 +372,29 @@ final class VectorDecodeKernel implements DecodeKernel {
         for (int i = 0; i < hidden; i++) {
             float v = (in[i] - mean) * scale * n.weight().getAtIndex(FLOAT, i);
             out[i] = n.bias() == null ? v : v + n.bias().getAtIndex(FLOAT, i);
+        }
+    }
+
+    /**
+     * Qwen3's q_norm and k_norm on one position's q/k/v product, in place: each query head RMS-normalised with
+     * {@code qNorm}'s scale, each key head with {@code kNorm}'s (values untouched), before RoPE as in transformers.
+     */
+    private void normalizeHeads(float[] qkv, MemorySegment qNorm, MemorySegment kNorm) {
+        for (int h = 0; h < heads + kvHeads; h++) {
+            rmsNormHead(qkv, h * headDim, h < heads ? qNorm : kNorm);
+        }
+    }
+
+    /** {@code v / sqrt(mean(v^2) + eps) * w} over the {@code headDim} channels of one head at {@code offset}. */
+    private void rmsNormHead(float[] v, int offset, MemorySegment weight) {
+        float squares = 0;
+        for (int i = 0; i < headDim; i++) {
+            float c = v[offset + i];
+            squares += c * c;
+        }
+        float scale = (float) (1.0 / Math.sqrt(squares / headDim + eps));
+        for (int i = 0; i < headDim; i++) {
+            v[offset + i] = v[offset + i] * scale * weight.getAtIndex(FLOAT, i);
         }
     }
 

@@ -40,7 +40,8 @@ class CheckpointErrorsTest {
                 .isInstanceOf(ModelFormatException.class)
                 .hasMessageContaining("config.json")
                 .hasMessageContaining("unsupported architecture 'FalconForCausalLM'")
-                .hasMessageContaining("LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, GPT2LMHeadModel");
+                .hasMessageContaining("LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM, "
+                        + "GPT2LMHeadModel");
     }
 
     @Test
