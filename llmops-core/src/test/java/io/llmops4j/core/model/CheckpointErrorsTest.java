@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.llmops4j.core.InvalidRequestException;
 import io.llmops4j.core.LanguageModel;
 import io.llmops4j.core.ModelFormatException;
+import io.llmops4j.core.safetensors.DType;
+import io.llmops4j.core.safetensors.SafetensorsWriter;
+import io.llmops4j.core.testing.TinyCheckpoint;
 import io.llmops4j.core.testing.TinyCheckpoints;
 import io.llmops4j.core.testing.TinyCheckpoints.Variant;
 import java.io.IOException;
@@ -96,6 +99,40 @@ class CheckpointErrorsTest {
         assertThatThrownBy(() -> LanguageModel.load(dir))
                 .isInstanceOf(ModelFormatException.class)
                 .hasMessageContaining("has no tensor 'model.layers.2.");
+    }
+
+    /** A Qwen3 checkpoint must carry every layer's q_norm and k_norm; one without is refused, naming the tensor. */
+    @Test
+    void qwen3WithoutQNormIsNamed() {
+        Path dir = tmp.resolve("qwen3-no-q-norm");
+        TinyCheckpoint full = TinyCheckpoints.write(tmp.resolve("qwen3"), Variant.QWEN3, 1);
+        SafetensorsWriter w = new SafetensorsWriter();
+        full.weights().forEach((name, values) -> {
+            if (!name.equals("model.layers.1.self_attn.q_norm.weight")) {
+                w.add(name, DType.F32, full.shapes().get(name), values);
+            }
+        });
+        try {
+            Files.createDirectories(dir);
+            Files.copy(full.dir().resolve("config.json"), dir.resolve("config.json"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        w.write(dir.resolve("model.safetensors"));
+        assertThatThrownBy(() -> LanguageModel.load(dir))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("has no tensor 'model.layers.1.self_attn.q_norm.weight'");
+    }
+
+    /** Qwen3's q_norm is over head_dim (16 here, not hidden / heads = 8): a norm of another width is refused. */
+    @Test
+    void qwen3QNormOfTheWrongWidthIsNamedWithBothShapes() throws IOException {
+        Path dir = checkpoint(Variant.QWEN3);
+        editConfig(dir, "\"head_dim\": 16", "\"head_dim\": 8");
+        assertThatThrownBy(() -> LanguageModel.load(dir))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("model.safetensors: tensor 'model.layers.0.self_attn.q_proj.weight' has shape "
+                        + "[64, 32], expected [32, 32]");
     }
 
     @Test

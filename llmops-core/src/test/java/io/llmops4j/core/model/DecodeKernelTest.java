@@ -146,7 +146,7 @@ class DecodeKernelTest {
      * head), and the last position of each chunk must give the reference logits.
      */
     @ParameterizedTest
-    @EnumSource(value = Variant.class, names = {"LLAMA", "LLAMA_GQA_TIED", "MISTRAL", "QWEN2", "GPT2", "LLAMA3_ROPE"})
+    @EnumSource(value = Variant.class, names = {"LLAMA", "LLAMA_GQA_TIED", "MISTRAL", "QWEN2", "QWEN3", "GPT2", "LLAMA3_ROPE"})
     void chunksOfPositionsMatchTheReference(Variant variant) {
         TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve(variant.name()), variant, 41);
         int[] tokens = new Random(43).ints(64, 3, 96).toArray(); // GPT-2 has 64 positions
@@ -196,7 +196,7 @@ class DecodeKernelTest {
 
     /** Past 32 positions the kernel splits attention across threads by head; Mistral's window is 6. */
     @ParameterizedTest
-    @EnumSource(value = Variant.class, names = {"LLAMA_GQA_TIED", "MISTRAL", "QWEN2"})
+    @EnumSource(value = Variant.class, names = {"LLAMA_GQA_TIED", "MISTRAL", "QWEN2", "QWEN3"})
     void longSequencesMatchTheReference(Variant variant) {
         TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve(variant.name()), variant, 13);
         int[] tokens = new Random(5).ints(110, 3, 96).toArray(); // ids within the tiny vocabulary of 96
@@ -226,7 +226,7 @@ class DecodeKernelTest {
      * a cache the kernel filled gives the reference logits, and so does the kernel continuing a PyTorch-filled one.
      */
     @ParameterizedTest
-    @EnumSource(value = Variant.class, names = {"LLAMA_GQA_TIED", "GPT2"})
+    @EnumSource(value = Variant.class, names = {"LLAMA_GQA_TIED", "QWEN3", "GPT2"})
     void kernelAndPyTorchStepsShareTheCache(Variant variant) {
         TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve(variant.name()), variant, 17);
         double[][] expected = ReferenceModel.logits(ckpt, TOKENS);
@@ -261,12 +261,12 @@ class DecodeKernelTest {
      * be contiguous for that).
      */
     @ParameterizedTest
-    @EnumSource(value = Variant.class, names = {"LLAMA", "GPT2"})
+    @EnumSource(value = Variant.class, names = {"LLAMA", "QWEN3", "GPT2"})
     void inPlaceWeightChangesReachTheKernel(Variant variant) {
         TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve(variant.name()), variant, 19);
         java.util.Map<String, float[]> scaled = new java.util.LinkedHashMap<>(ckpt.weights());
         java.util.function.Predicate<String> changed = name -> name.contains(".v_proj.") || name.contains(".down_proj.")
-                || name.equals("lm_head.weight") || name.contains(".c_fc.") || name.contains(".attn.c_proj.");
+                || name.contains(".q_norm.") || name.equals("lm_head.weight") || name.contains(".c_fc.") || name.contains(".attn.c_proj.");
         try (LanguageModel lm = LanguageModel.load(ckpt.dir());
              LanguageModel plain = LanguageModel.builder().path(ckpt.dir()).fusedDecode(false).build();
              NDManager mgr = NDManager.newBaseManager("PyTorch")) {

@@ -70,7 +70,7 @@ class LanguageModelParityTest {
 
     /** Decoding one token at a time through the KV cache gives the logits of one full forward pass. */
     @ParameterizedTest
-    @EnumSource(value = Variant.class, names = {"LLAMA", "LLAMA_GQA_TIED", "LLAMA3_ROPE", "MISTRAL", "QWEN2", "GPT2"})
+    @EnumSource(value = Variant.class, names = {"LLAMA", "LLAMA_GQA_TIED", "LLAMA3_ROPE", "MISTRAL", "QWEN2", "QWEN3", "GPT2"})
     void incrementalDecodingEqualsPrefill(Variant variant) {
         TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve(variant.name()), variant, 11);
         try (LanguageModel lm = LanguageModel.load(ckpt.dir())) {
@@ -96,7 +96,7 @@ class LanguageModelParityTest {
      * checkpoint that stored the changed weights.
      */
     @ParameterizedTest
-    @EnumSource(value = Variant.class, names = {"QWEN2", "LLAMA_GQA_TIED"})
+    @EnumSource(value = Variant.class, names = {"QWEN2", "QWEN3", "LLAMA_GQA_TIED"})
     void inPlaceChangesThroughTheParametersReachTheForwardPass(Variant variant) {
         TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve(variant.name()), variant, 5);
         java.util.Map<String, float[]> scaled = new java.util.LinkedHashMap<>(ckpt.weights());
@@ -122,7 +122,7 @@ class LanguageModelParityTest {
     @Test
     void everyVariantIsCovered() {
         // the parity test above runs all variants; this guards against a variant list that silently shrinks
-        assertThat(EnumSet.allOf(Variant.class)).hasSizeGreaterThanOrEqualTo(12);
+        assertThat(EnumSet.allOf(Variant.class)).hasSizeGreaterThanOrEqualTo(13);
     }
 
     private static NDArray ids(NDManager mgr, int from, int to) {

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * An independent, double-precision forward pass for the checkpoints of {@link TinyCheckpoints}, written
  * directly from transformers' {@code modeling_llama.py}, {@code modeling_mistral.py}, {@code modeling_qwen2.py},
- * {@code modeling_gpt2.py} and {@code modeling_rope_utils.py}. It reads only {@link TinyCheckpoint#config()}
+ * {@code modeling_qwen3.py}, {@code modeling_gpt2.py} and {@code modeling_rope_utils.py}. It reads only {@link TinyCheckpoint#config()}
  * and {@link TinyCheckpoint#weights()} and shares no code with the runtime (not even the safetensors reader),
  * so agreement between the two is evidence that both follow transformers.
  *
@@ -33,7 +33,11 @@ import java.util.Map;
  *       windows only with {@code use_sliding_window}, on the layers {@code layer_types} marks
  *       {@code sliding_attention} or else on layers {@code >= max_window_layers}.</li>
  *   <li>SiLU-gated MLP {@code down(silu(gate(x)) * up(x))}; Qwen2 q/k/v biases, no o_proj bias; Llama
- *       {@code attention_bias}/{@code mlp_bias} when set.</li>
+ *       {@code attention_bias}/{@code mlp_bias} when set; Qwen3 q/k/v/o biases only with
+ *       {@code attention_bias}.</li>
+ *   <li>Qwen3: {@code head_dim} from the config (Qwen3Config's default 128 when absent, not hidden / heads);
+ *       {@code q_norm} and {@code k_norm}, RMSNorms over {@code head_dim} with {@code rms_norm_eps}, applied to
+ *       every query and key head after the projections and before RoPE; sliding windows as Qwen2's.</li>
  *   <li>GPT-2: learned positions, Conv1D weights {@code [in, out]} ({@code y = x W + b}), {@code gelu_new}
  *       (tanh approximation), {@code scale_attn_weights}, {@code scale_attn_by_inverse_layer_idx}, LM head
  *       tied to {@code wte}.</li>
@@ -48,7 +52,8 @@ public final class ReferenceModel {
     /** Logits {@code [positions][vocab]} for {@code tokens} (one sequence, positions 0..n-1). */
     public static double[][] logits(TinyCheckpoint ckpt, int[] tokens) {
         return switch (ckpt.architecture()) {
-            case "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM" -> llamaFamily(ckpt, tokens);
+            case "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM", "Qwen3ForCausalLM" ->
+                    llamaFamily(ckpt, tokens);
             case "GPT2LMHeadModel" -> gpt2(ckpt, tokens);
             default -> throw new IllegalArgumentException("no reference for " + ckpt.architecture());
         };
@@ -63,12 +68,14 @@ public final class ReferenceModel {
         int hidden = intOf(c, "hidden_size");
         int heads = intOf(c, "num_attention_heads");
         int kvHeads = c.get("num_key_value_heads") == null ? heads : intOf(c, "num_key_value_heads");
-        int headDim = c.get("head_dim") == null ? hidden / heads : intOf(c, "head_dim");
+        boolean qwen3 = arch.equals("Qwen3ForCausalLM");
+        // Qwen3Config's head_dim defaults to 128; the others derive it
+        int headDim = c.get("head_dim") != null ? intOf(c, "head_dim") : qwen3 ? 128 : hidden / heads;
         int layers = intOf(c, "num_hidden_layers");
         double eps = dbl(c, "rms_norm_eps");
         boolean llama = arch.equals("LlamaForCausalLM");
-        boolean qkvBias = arch.equals("Qwen2ForCausalLM") || llama && bool(c, "attention_bias", false);
-        boolean oBias = llama && bool(c, "attention_bias", false);
+        boolean qkvBias = arch.equals("Qwen2ForCausalLM") || (llama || qwen3) && bool(c, "attention_bias", false);
+        boolean oBias = (llama || qwen3) && bool(c, "attention_bias", false);
         boolean mlpBias = llama && bool(c, "mlp_bias", false);
         Integer[] windows = new Integer[layers]; // null: full causal attention
         for (int l = 0; l < layers; l++) {
@@ -77,7 +84,8 @@ public final class ReferenceModel {
             }
             // Qwen2Config: sliding_window only with use_sliding_window, and then on "sliding_attention" layers,
             // by default layers i >= max_window_layers (28 unless given)
-            if (arch.equals("Qwen2ForCausalLM") && bool(c, "use_sliding_window", false) && c.get("sliding_window") != null) {
+            if ((arch.equals("Qwen2ForCausalLM") || qwen3) && bool(c, "use_sliding_window", false)
+                    && c.get("sliding_window") != null) {
                 boolean sliding = c.get("layer_types") != null
                         ? ((List<?>) c.get("layer_types")).get(l).equals("sliding_attention")
                         : l >= (c.get("max_window_layers") == null ? 28 : intOf(c, "max_window_layers"));
@@ -102,6 +110,10 @@ public final class ReferenceModel {
                 q[t] = linear(xn, w.get(p + "self_attn.q_proj.weight"), qkvBias ? w.get(p + "self_attn.q_proj.bias") : null);
                 k[t] = linear(xn, w.get(p + "self_attn.k_proj.weight"), qkvBias ? w.get(p + "self_attn.k_proj.bias") : null);
                 v[t] = linear(xn, w.get(p + "self_attn.v_proj.weight"), qkvBias ? w.get(p + "self_attn.v_proj.bias") : null);
+                if (qwen3) { // q_norm(q_proj(x).view(heads, head_dim)), likewise k, before RoPE
+                    q[t] = rmsNormHeads(q[t], heads, headDim, w.get(p + "self_attn.q_norm.weight"), eps);
+                    k[t] = rmsNormHeads(k[t], kvHeads, headDim, w.get(p + "self_attn.k_norm.weight"), eps);
+                }
                 for (int h = 0; h < heads; h++) {
                     applyRope(q[t], h * headDim, headDim, t, invFreq);
                 }
@@ -258,6 +270,19 @@ public final class ReferenceModel {
         double[] out = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             out[i] = x[i] * inv * weight[i];
+        }
+        return out;
+    }
+
+    /** Qwen3RMSNorm over each of the {@code heads} heads of {@code x} ({@code headDim} channels each). */
+    static double[] rmsNormHeads(double[] x, int heads, int headDim, float[] weight, double eps) {
+        if (weight == null || weight.length != headDim) {
+            throw new IllegalArgumentException("per-head norm weight of " + headDim + " expected");
+        }
+        double[] out = new double[heads * headDim];
+        for (int h = 0; h < heads; h++) {
+            double[] head = java.util.Arrays.copyOfRange(x, h * headDim, (h + 1) * headDim);
+            System.arraycopy(rmsNorm(head, weight, eps), 0, out, h * headDim, headDim);
         }
         return out;
     }

@@ -188,7 +188,7 @@ class ReferenceModelTest {
 
     @Test
     void withoutAttentionOutputEachPositionSeesOnlyItsOwnToken() {
-        for (Variant v : List.of(Variant.LLAMA, Variant.QWEN2, Variant.MISTRAL)) {
+        for (Variant v : List.of(Variant.LLAMA, Variant.QWEN2, Variant.QWEN3, Variant.MISTRAL)) {
             TinyCheckpoint c = ckpt(v);
             Map<String, float[]> w = new LinkedHashMap<>(c.weights());
             w.replaceAll((name, values) -> name.endsWith("o_proj.weight") ? new float[values.length] : values);
@@ -211,6 +211,50 @@ class ReferenceModelTest {
         for (int i = 0; i < TOKENS.length; i++) {
             assertClose(all[i], ReferenceModel.logits(mlpOnly, new int[] {TOKENS[i]})[0], 1e-12);
         }
+    }
+
+    /**
+     * Qwen3 RMS-normalises each query and key head before RoPE, so scaling q_proj and k_proj by any factor leaves
+     * the logits unchanged (up to eps), while scaling the norms' weights changes them; without q/k norm (Qwen2, and
+     * Qwen3 read as Qwen2) the same q/k scaling sharpens the attention and changes the logits.
+     */
+    @Test
+    void qwen3QueryAndKeyNormsMakeAttentionScaleInvariant() {
+        TinyCheckpoint written = ckpt(Variant.QWEN3);
+        Map<String, Object> noEps = new TreeMap<>(written.config());
+        noEps.put("rms_norm_eps", 1e-30); // so that the invariance is exact up to rounding
+        TinyCheckpoint c = withConfig(written, noEps);
+        double[][] base = ReferenceModel.logits(c, TOKENS);
+        Map<String, float[]> scaledProj = new LinkedHashMap<>(c.weights());
+        scaledProj.replaceAll((name, values) -> name.contains("q_proj.") || name.contains("k_proj.")
+                ? scaled(values, 8f) : values); // a power of two: exact in float32
+        assertClose(ReferenceModel.logits(withWeights(c, scaledProj), TOKENS)[TOKENS.length - 1],
+                base[TOKENS.length - 1], 1e-10);
+        Map<String, float[]> scaledNorm = new LinkedHashMap<>(c.weights());
+        scaledNorm.replaceAll((name, values) -> name.contains("q_norm.") ? scaled(values, 2f) : values);
+        assertThat(maxAbsDiff(ReferenceModel.logits(withWeights(c, scaledNorm), TOKENS)[TOKENS.length - 1],
+                base[TOKENS.length - 1])).isGreaterThan(1e-3);
+        TinyCheckpoint asQwen2 = new TinyCheckpoint(c.dir(), "Qwen2ForCausalLM", c.config(), c.weights(), c.shapes());
+        assertThat(maxAbsDiff(ReferenceModel.logits(asQwen2, TOKENS)[TOKENS.length - 1], base[TOKENS.length - 1]))
+                .as("q/k norm matters").isGreaterThan(1e-3);
+    }
+
+    /** Qwen3RMSNorm on each head separately: every head of the output has mean square 1 before its weight. */
+    @Test
+    void rmsNormHeadsNormalisesEachHeadOnItsOwn() {
+        double[] x = {1, 2, 3, 4, 10, 0, 0, 0};
+        float[] ones = {1, 1, 1, 1};
+        double[] y = ReferenceModel.rmsNormHeads(x, 2, 4, ones, 0);
+        double rms1 = Math.sqrt((1 + 4 + 9 + 16) / 4.0);
+        assertClose(y, new double[] {1 / rms1, 2 / rms1, 3 / rms1, 4 / rms1, 2, 0, 0, 0}, 1e-12);
+    }
+
+    private static float[] scaled(float[] values, float factor) {
+        float[] out = values.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] *= factor;
+        }
+        return out;
     }
 
     @Test

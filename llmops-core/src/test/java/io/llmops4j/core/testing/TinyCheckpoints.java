@@ -72,7 +72,15 @@ public final class TinyCheckpoints {
         /** {@link #LLAMA} stored in bfloat16. */
         LLAMA_BF16,
         /** {@link #LLAMA} stored in float16. */
-        LLAMA_F16
+        LLAMA_F16,
+        /**
+         * Qwen3 (last, so that the other variants keep their seeds and golden logits): GQA (4 query heads, 2 KV
+         * heads), an explicit {@code head_dim} of 16 where hidden / heads is 8 (so q_proj is [64, 32] and o_proj
+         * [32, 64]), per-head {@code q_norm}/{@code k_norm} weights [16], no q/k/v/o biases
+         * ({@code attention_bias: false}), tied embeddings, and {@code use_sliding_window: false} next to a
+         * {@code sliding_window} value that must be ignored.
+         */
+        QWEN3
     }
 
     static final int HIDDEN = 32;
@@ -80,6 +88,8 @@ public final class TinyCheckpoints {
     static final int LAYERS = 2;
     static final int INTERMEDIATE = 64;
     static final int VOCAB = 96;
+    /** Qwen3's explicit head_dim, twice hidden / heads. */
+    static final int QWEN3_HEAD_DIM = 16;
     static final int BOS = 1;
     static final int EOS = 2;
 
@@ -98,10 +108,14 @@ public final class TinyCheckpoints {
     /**
      * Writes every variant with seed 1 into {@code args[0]/<VARIANT>}: the input of
      * {@code src/test/resources/io/llmops4j/core/testing/torch_reference.py}, which produces the torch golden
-     * logits checked by {@code TorchGoldenTest}.
+     * logits checked by {@code TorchGoldenTest}. QWEN3 is left out: torch_reference.py has no q/k norm, and without
+     * torch here its goldens could not be produced or checked.
      */
     public static void main(String[] args) {
         for (Variant v : Variant.values()) {
+            if (v == Variant.QWEN3) {
+                continue;
+            }
             write(Path.of(args[0]).resolve(v.name()), v, GOLDEN_SEED);
         }
     }
@@ -184,18 +198,20 @@ public final class TinyCheckpoints {
     private static Map<String, Object> llamaFamilyConfig(Variant v, DType dtype) {
         Map<String, Object> c = new TreeMap<>();
         int kvHeads = switch (v) {
-            case LLAMA_GQA_TIED, LLAMA_SHARDED, MISTRAL, QWEN2 -> 2;
+            case LLAMA_GQA_TIED, LLAMA_SHARDED, MISTRAL, QWEN2, QWEN3 -> 2;
             default -> HEADS;
         };
-        boolean tied = v == Variant.LLAMA_GQA_TIED || v == Variant.QWEN2;
+        boolean tied = v == Variant.LLAMA_GQA_TIED || v == Variant.QWEN2 || v == Variant.QWEN3;
         c.put("architectures", List.of(switch (v) {
             case MISTRAL -> "MistralForCausalLM";
             case QWEN2 -> "Qwen2ForCausalLM";
+            case QWEN3 -> "Qwen3ForCausalLM";
             default -> "LlamaForCausalLM";
         }));
         c.put("model_type", switch (v) {
             case MISTRAL -> "mistral";
             case QWEN2 -> "qwen2";
+            case QWEN3 -> "qwen3";
             default -> "llama";
         });
         c.put("attention_dropout", 0.0);
@@ -213,7 +229,7 @@ public final class TinyCheckpoints {
         c.put("num_attention_heads", HEADS);
         c.put("num_hidden_layers", LAYERS);
         c.put("num_key_value_heads", kvHeads);
-        c.put("rms_norm_eps", v == Variant.QWEN2 ? 1e-6 : 1e-5);
+        c.put("rms_norm_eps", v == Variant.QWEN2 || v == Variant.QWEN3 ? 1e-6 : 1e-5);
         c.put("tie_word_embeddings", tied);
         c.put("transformers_version", v == Variant.LLAMA_ROPE_PARAMETERS ? "5.0.0" : "4.46.0");
         c.put("use_cache", true);
@@ -231,6 +247,15 @@ public final class TinyCheckpoints {
                 c.put("sliding_window", 6);
             }
             case QWEN2 -> {
+                c.put("max_window_layers", LAYERS);
+                c.put("rope_scaling", null);
+                c.put("rope_theta", 1000000.0);
+                c.put("sliding_window", 4);
+                c.put("use_sliding_window", false);
+            }
+            case QWEN3 -> {
+                c.put("attention_bias", false);
+                c.put("head_dim", QWEN3_HEAD_DIM);
                 c.put("max_window_layers", LAYERS);
                 c.put("rope_scaling", null);
                 c.put("rope_theta", 1000000.0);
@@ -270,15 +295,18 @@ public final class TinyCheckpoints {
     }
 
     private static void llamaFamilyWeights(Tensors t, Variant v, Map<String, Object> config) {
-        int kvDim = (Integer) config.get("num_key_value_heads") * (HIDDEN / HEADS);
+        int headDim = config.get("head_dim") == null ? HIDDEN / HEADS : (Integer) config.get("head_dim");
+        int qDim = HEADS * headDim;
+        int kvDim = (Integer) config.get("num_key_value_heads") * headDim;
         boolean qkvBias = v == Variant.QWEN2;
+        boolean qkNorm = v == Variant.QWEN3;
         t.gaussian("model.embed_tokens.weight", 0, 0.2, VOCAB, HIDDEN);
         for (int i = 0; i < LAYERS; i++) {
             String p = "model.layers." + i + ".";
             t.gaussian(p + "input_layernorm.weight", 1, 0.1, HIDDEN);
-            t.gaussian(p + "self_attn.q_proj.weight", 0, 0.1, HIDDEN, HIDDEN);
+            t.gaussian(p + "self_attn.q_proj.weight", 0, 0.1, qDim, HIDDEN);
             if (qkvBias) {
-                t.gaussian(p + "self_attn.q_proj.bias", 0, 0.1, HIDDEN);
+                t.gaussian(p + "self_attn.q_proj.bias", 0, 0.1, qDim);
             }
             t.gaussian(p + "self_attn.k_proj.weight", 0, 0.1, kvDim, HIDDEN);
             if (qkvBias) {
@@ -288,7 +316,11 @@ public final class TinyCheckpoints {
             if (qkvBias) {
                 t.gaussian(p + "self_attn.v_proj.bias", 0, 0.1, kvDim);
             }
-            t.gaussian(p + "self_attn.o_proj.weight", 0, 0.1, HIDDEN, HIDDEN);
+            if (qkNorm) {
+                t.gaussian(p + "self_attn.q_norm.weight", 1, 0.1, headDim);
+                t.gaussian(p + "self_attn.k_norm.weight", 1, 0.1, headDim);
+            }
+            t.gaussian(p + "self_attn.o_proj.weight", 0, 0.1, HIDDEN, qDim);
             t.gaussian(p + "post_attention_layernorm.weight", 1, 0.1, HIDDEN);
             t.gaussian(p + "mlp.gate_proj.weight", 0, 0.1, INTERMEDIATE, HIDDEN);
             t.gaussian(p + "mlp.up_proj.weight", 0, 0.1, INTERMEDIATE, HIDDEN);

@@ -52,6 +52,17 @@ class TinyCheckpointsTest {
         assertThat(qwen.weights()).doesNotContainKey("model.layers.1.self_attn.o_proj.bias");
         assertThat(qwen.config()).doesNotContainKey("attention_bias");
 
+        TinyCheckpoint qwen3 = TinyCheckpoints.write(tmp.resolve("q3"), Variant.QWEN3, 1);
+        assertThat(qwen3.config()).containsEntry("head_dim", 16).containsEntry("num_key_value_heads", 2)
+                .containsEntry("tie_word_embeddings", true).containsEntry("attention_bias", false);
+        assertThat(qwen3.shapes().get("model.layers.1.self_attn.q_proj.weight")).containsExactly(64, 32);
+        assertThat(qwen3.shapes().get("model.layers.1.self_attn.k_proj.weight")).containsExactly(32, 32);
+        assertThat(qwen3.shapes().get("model.layers.1.self_attn.o_proj.weight")).containsExactly(32, 64);
+        assertThat(qwen3.shapes().get("model.layers.1.self_attn.q_norm.weight")).containsExactly(16);
+        assertThat(qwen3.shapes().get("model.layers.1.self_attn.k_norm.weight")).containsExactly(16);
+        assertThat(qwen3.weights()).doesNotContainKeys("lm_head.weight", "model.layers.1.self_attn.q_proj.bias",
+                "model.layers.1.self_attn.o_proj.bias");
+
         TinyCheckpoint gpt2 = TinyCheckpoints.write(tmp.resolve("g"), Variant.GPT2, 1);
         assertThat(gpt2.shapes().get("transformer.h.0.attn.c_attn.weight")).containsExactly(32, 96);
         assertThat(gpt2.shapes().get("transformer.h.0.mlp.c_proj.weight")).containsExactly(128, 32);
