@@ -124,9 +124,9 @@ class CheckpointErrorsTest {
                 .hasMessageContaining("has no tensor 'model.layers.1.self_attn.q_norm.weight'");
     }
 
-    /** Qwen3's q_norm is over head_dim (16 here, not hidden / heads = 8): a norm of another width is refused. */
+    /** Qwen3 sets head_dim (16 here, not hidden / heads = 8): a config that disagrees with the weights is refused. */
     @Test
-    void qwen3QNormOfTheWrongWidthIsNamedWithBothShapes() throws IOException {
+    void qwen3HeadDimThatDisagreesWithTheWeightsIsNamedWithBothShapes() throws IOException {
         Path dir = checkpoint(Variant.QWEN3);
         editConfig(dir, "\"head_dim\": 16", "\"head_dim\": 8");
         assertThatThrownBy(() -> LanguageModel.load(dir))
