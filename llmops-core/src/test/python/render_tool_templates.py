@@ -111,6 +111,15 @@ CHECKPOINTS = [
     ("HERMES3", "hermes-3-llama-3.1-tool-use.jinja", {"bos_token": "<|begin_of_text|>", "eos_token": "<|im_end|>"}),
 ]
 
+# Qwen3 keeps the reasoning of assistant turns after the last user query only, and enable_thinking=False writes an
+# empty think block into the generation prompt.
+THINKING = [
+    {"role": "system", "content": "Be brief."},
+    {"role": "user", "content": "2 + 2?"},
+    {"role": "assistant", "content": "<think>\nAdd them.\n</think>\n\n4"},
+    {"role": "user", "content": "And 3 + 3?"},
+]
+
 CASES = [
     # (constant suffix, messages, add_generation_prompt)
     ("CONVERSATION", SINGLE, False),
@@ -157,6 +166,22 @@ def main():
         for suffix, messages, add_generation_prompt in CASES:
             text = render(template_file, tokens, messages, TOOLS, add_generation_prompt)
             sys.stdout.write("    private static final String %s_%s = %s;\n\n" % (prefix, suffix, java_literal(text)))
+    # Qwen3 tests `'</think>' in message.content`, which fails on the None content of a call-only message (as in
+    # transformers); with "" it renders
+    single_empty = [dict(m, content="") if m.get("tool_calls") else m for m in SINGLE]
+    template = environment().from_string((TEMPLATES / "qwen3.jinja").read_text(encoding="utf-8"))
+    for suffix, messages, tools, add_generation_prompt, variables in (
+            ("THINKING", THINKING, None, True, {}),
+            ("NO_THINKING", THINKING, None, True, {"enable_thinking": False}),
+            ("CONVERSATION", single_empty, TOOLS, False, {}),
+            ("PARALLEL_CALLS", PARALLEL, TOOLS, False, {}),
+            ("NONE_CONTENT", SINGLE, TOOLS, False, {})):
+        try:
+            text = template.render(messages=messages, tools=tools, documents=None,
+                                   add_generation_prompt=add_generation_prompt, eos_token="<|im_end|>", **variables)
+        except TypeError as e:
+            text = "ERROR: TypeError: " + str(e)
+        sys.stdout.write("    static final String QWEN3_%s = %s;\n\n" % (suffix, java_literal(text)))
     text = render("hermes-3-llama-3.1-tool-use.jinja", CHECKPOINTS[3][2], SINGLE[:2], [SEARCH], True)
     sys.stdout.write("    private static final String HERMES3_NESTED_PARAMETERS = %s;\n\n" % java_literal(text))
     probe = environment().from_string(PROBE).render(messages=SINGLE, tools=TOOLS, documents=None,

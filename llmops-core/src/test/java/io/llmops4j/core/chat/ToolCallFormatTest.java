@@ -16,6 +16,7 @@ import static io.llmops4j.core.chat.ChatTemplateToolCallingTest.MISTRAL03_CONVER
 import static io.llmops4j.core.chat.ChatTemplateToolCallingTest.MISTRAL03_PARALLEL_CALLS;
 import static io.llmops4j.core.chat.ChatTemplateToolCallingTest.QWEN25_CONVERSATION;
 import static io.llmops4j.core.chat.ChatTemplateToolCallingTest.QWEN25_PARALLEL_CALLS;
+import static io.llmops4j.core.chat.ChatTemplateToolCallingTest.QWEN3_PARALLEL_CALLS;
 import static io.llmops4j.core.chat.ChatTemplateToolCallingTest.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,6 +52,7 @@ class ToolCallFormatTest {
     void theFormatIsRecognisedFromTheTemplate() {
         assertThat(ToolCallFormat.detect(resource("hermes-3-llama-3.1-tool-use.jinja"))).contains(ToolCallFormat.HERMES);
         assertThat(ToolCallFormat.detect(resource("qwen2.5-instruct.jinja"))).contains(ToolCallFormat.HERMES);
+        assertThat(ToolCallFormat.detect(resource("qwen3.jinja"))).contains(ToolCallFormat.HERMES);
         assertThat(ToolCallFormat.detect(resource("mistral-7b-instruct-v0.3.jinja"))).contains(ToolCallFormat.MISTRAL);
         assertThat(ToolCallFormat.detect(resource("mistral-small-3.1-instruct.jinja")))
                 .contains(ToolCallFormat.MISTRAL);
@@ -76,6 +78,10 @@ class ToolCallFormatTest {
         assertThat(qwen.toolCalls()).hasSize(2);
         assertCall(qwen.toolCalls().get(0), "get_weather", Map.of("city", "Zürich"));
         assertCall(qwen.toolCalls().get(1), "get_time", Map.of("timezone", "Europe/Zurich"));
+        ToolCallFormat.Reply qwen3 = parse(ToolCallFormat.HERMES,
+                turn(QWEN3_PARALLEL_CALLS, "<|im_start|>assistant\n", "<|im_end|>"));
+        assertThat(qwen3.content()).isEqualTo("Let me look both up.");
+        assertThat(qwen3.toolCalls()).extracting(ToolCall::name).containsExactly("get_weather", "get_time");
         ToolCallFormat.Reply hermes = parse(ToolCallFormat.HERMES,
                 turn(HERMES3_PARALLEL_CALLS, "<|im_start|>assistant\n", "<|im_end|>"));
         assertThat(hermes.toolCalls()).extracting(ToolCall::name).containsExactly("get_weather", "get_time");
