@@ -63,9 +63,11 @@ import java.util.Set;
  * false), {@code and} gives one of its operands as {@code or} does, and {@code ==} and {@code +} are Python's (no
  * conversion between strings, numbers and none: {@code '1' == 1} is false, and {@code 'a' + none} is a
  * {@code TypeError}, as HF's render of a template that adds a tool call's arguments to a string, DeepSeek-R1's, fails). Strings have the Python
- * methods templates use: {@code strip}, {@code lstrip}, {@code rstrip}, {@code split}, {@code splitlines},
- * {@code startswith}, {@code endswith}, {@code upper}, {@code lower}, {@code title}, {@code capitalize},
- * {@code center}, {@code replace}, {@code find}, {@code count}, {@code join}, {@code isdigit}, {@code isalpha},
+ * methods templates use: {@code strip}, {@code lstrip}, {@code rstrip}, {@code split}, {@code rsplit},
+ * {@code splitlines}, {@code startswith}, {@code endswith}, {@code upper}, {@code lower}, {@code title},
+ * {@code capitalize}, {@code center}, {@code ljust}, {@code rjust}, {@code zfill}, {@code replace},
+ * {@code removeprefix}, {@code removesuffix}, {@code find}, {@code rfind}, {@code index}, {@code rindex},
+ * {@code count}, {@code join}, {@code isdigit}, {@code isalpha},
  * {@code isalnum}, {@code isspace}, {@code islower}, {@code isupper}; maps have {@code items}, {@code keys},
  * {@code values}, {@code get}. Strings are measured ({@code length}), indexed and sliced by code point, as
  * Python's {@code str}; {@code %} and {@code round} are Python 3's ({@code -7 % 3} is {@code 2}, {@code 2.5|round}

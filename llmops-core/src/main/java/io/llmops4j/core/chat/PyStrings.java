@@ -97,6 +97,54 @@ final class PyStrings {
         return parts;
     }
 
+    /**
+     * {@code s.rsplit(sep, maxsplit)}: as {@link #split}, but the at most {@code maxsplit} splits are made from the
+     * right, so the remainder is the first part.
+     */
+    static List<String> rsplit(String s, String sep, long maxsplit) {
+        if (maxsplit < 0) {
+            return split(s, sep, maxsplit);
+        }
+        List<String> parts = new ArrayList<>();
+        if (sep == null) {
+            int i = s.length();
+            while (true) {
+                while (i > 0 && isSpace(s.codePointBefore(i))) {
+                    i -= Character.charCount(s.codePointBefore(i));
+                }
+                if (i <= 0) {
+                    break;
+                }
+                if (parts.size() == maxsplit) {
+                    parts.add(s.substring(0, i)); // Python keeps the remainder's leading whitespace
+                    break;
+                }
+                int end = i;
+                while (i > 0 && !isSpace(s.codePointBefore(i))) {
+                    i -= Character.charCount(s.codePointBefore(i));
+                }
+                parts.add(s.substring(i, end));
+            }
+            java.util.Collections.reverse(parts);
+            return parts;
+        }
+        if (sep.isEmpty()) {
+            throw new IllegalArgumentException("rsplit(): empty separator");
+        }
+        int to = s.length();
+        while (parts.size() < maxsplit) {
+            int at = s.lastIndexOf(sep, to - sep.length());
+            if (at < 0) {
+                break;
+            }
+            parts.add(s.substring(at + sep.length(), to));
+            to = at;
+        }
+        parts.add(s.substring(0, to));
+        java.util.Collections.reverse(parts);
+        return parts;
+    }
+
     /** {@code len(s)}: the number of code points (a character outside the BMP counts once, not as two UTF-16 units). */
     static int length(String s) {
         return s.codePointCount(0, s.length());
@@ -118,6 +166,30 @@ final class PyStrings {
     static long find(String s, String sub) {
         int at = s.indexOf(sub);
         return at < 0 ? -1 : s.codePointCount(0, at);
+    }
+
+    /** {@code s.rfind(sub)}: the code point index of the last occurrence, or -1. */
+    static long rfind(String s, String sub) {
+        int at = s.lastIndexOf(sub);
+        return at < 0 ? -1 : s.codePointCount(0, at);
+    }
+
+    /**
+     * {@code s.ljust(width, fill)}, {@code s.rjust(width, fill)} and {@code s.zfill(width)} ({@code how}): {@code s}
+     * padded to {@code width} code points on the right, on the left, or with zeros after a leading sign.
+     */
+    static String pad(String s, long width, int fill, String how) {
+        long length = length(s);
+        if (width <= length) {
+            return s;
+        }
+        String pad = Character.toString(fill).repeat((int) (width - length));
+        return switch (how) {
+            case "ljust" -> s + pad;
+            case "zfill" -> !s.isEmpty() && (s.charAt(0) == '+' || s.charAt(0) == '-')
+                    ? s.charAt(0) + pad + s.substring(1) : pad + s;
+            default -> pad + s;
+        };
     }
 
     /** {@code s.splitlines()}: split at Python's line boundaries ({@code \r\n} counts once), dropping them. */

@@ -158,7 +158,38 @@ final class SandboxResolver extends CompositeELResolver {
                 SizeLimits.requireChars("replace()", SizeLimits.replacedSize(s, str(a[0]), str(a[1]), count));
                 yield PyStrings.replace(s, str(a[0]), str(a[1]), count);
             }
+            case "rsplit" -> PyStrings.rsplit(s, optString(a, 0, 2), a.length > 1 ? number(a[1]) : -1);
+            case "removeprefix" -> {
+                String prefix = str(one(a));
+                yield s.startsWith(prefix) ? s.substring(prefix.length()) : s;
+            }
+            case "removesuffix" -> {
+                String suffix = str(one(a));
+                yield !suffix.isEmpty() && s.endsWith(suffix) ? s.substring(0, s.length() - suffix.length()) : s;
+            }
             case "find" -> PyStrings.find(s, str(one(a)));
+            case "rfind" -> PyStrings.rfind(s, str(one(a)));
+            case "index", "rindex" -> {
+                long at = name.equals("index") ? PyStrings.find(s, str(one(a))) : PyStrings.rfind(s, str(one(a)));
+                if (at < 0) {
+                    throw PythonError.valueError("substring not found");
+                }
+                yield at;
+            }
+            case "ljust", "rjust", "zfill" -> {
+                int max = name.equals("zfill") ? 1 : 2;
+                if (a.length < 1 || a.length > max) {
+                    throw new IllegalArgumentException("takes 1" + (max == 2 ? " or 2 arguments" : " argument")
+                            + ", got " + a.length);
+                }
+                long width = number(a[0]);
+                String fill = a.length == 2 ? str(a[1]) : name.equals("zfill") ? "0" : " ";
+                if (PyStrings.length(fill) != 1) {
+                    throw new IllegalArgumentException("the fill character must be exactly one character long");
+                }
+                SizeLimits.requireChars(name + "()", (long) Math.max(width, 0) * fill.length());
+                yield PyStrings.pad(s, width, fill.codePointAt(0), name);
+            }
             case "count" -> {
                 String sub = str(one(a));
                 long n = 0;

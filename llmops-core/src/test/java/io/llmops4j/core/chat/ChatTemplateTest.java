@@ -293,6 +293,25 @@ class ChatTemplateTest {
     }
 
     @Test
+    void rsplitRemoveprefixPaddingAndIndexStringMethods() {
+        // expected strings from jinja2 3.1.6 via src/test/python/hf_chat_template.py
+        assertThat(render("{{ 'a,b,c'.rsplit(',', 1) }}|{{ ' a  b c '.rsplit(none, 1) }}|{{ ',,a,,'.rsplit(',', 2) }}"
+                + "|{{ '  x y  '.rsplit(none, 0) }}|{{ 'aaa'.rsplit('aa', 1) }}|{{ 'a,b'.rsplit(',') | length }}"))
+                .isEqualTo("['a,b', 'c']|[' a  b', 'c']|[',,a', '', '']|['  x y']|['a', '']|2");
+        assertThat(render("{{ 'abc'.removeprefix('a') }}|{{ 'abc'.removeprefix('x') }}|{{ 'abc'.removesuffix('bc') }}"
+                + "|{{ 'abc'.removesuffix('') }}")).isEqualTo("bc|abc|a|abc");
+        assertThat(render("{{ 'a'.ljust(3) }}|{{ 'a'.rjust(3, '*') }}|{{ '-5'.zfill(4) }}|{{ '+5'.zfill(1) }}"
+                + "|{{ 'é'.ljust(3, 'ü') }}|{{ 'ab'.rjust(-1) }}")).isEqualTo("a  |**a|-005|+5|éüü|ab");
+        assertThat(render("{{ 'abca'.index('a') }}|{{ 'abca'.rindex('a') }}|{{ 'éa'.rfind('a') }}|{{ 'abca'.rfind('z') }}"))
+                .isEqualTo("0|3|1|-1");
+        // jinja2: ValueError: substring not found
+        assertThatThrownBy(() -> render("{{ 'abc'.index('z') }}"))
+                .isInstanceOf(ChatTemplateException.class).hasMessageContaining("ValueError: substring not found");
+        // the padding methods are bounded like center(): the width is checked before the string is built
+        assertThatThrownBy(() -> render("{{ 'a'.ljust(2000000) }}")).isInstanceOf(ChatTemplateException.class);
+    }
+
+    @Test
     void mapMethodsAndMembership() {
         String template = "{% for k, v in messages[0].items() %}{{ k }}={{ v }};{% endfor %}"
                 + "{{ messages[0].keys() | join(',') }}|{{ messages[0].get('name', 'anon') }}|"
