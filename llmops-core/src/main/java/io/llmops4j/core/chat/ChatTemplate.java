@@ -58,8 +58,9 @@ import java.util.Set;
  * {@link ChatTemplateException} carrying {@code msg}), the {@code generation} block, {@code strftime_now(format)},
  * and the filters {@code tojson} (Python's {@code json.dumps} text, with HF's arguments {@code ensure_ascii},
  * {@code indent}, {@code separators} and {@code sort_keys}), {@code trim} (Python's {@code str.strip}), Jinja 3.1's
- * {@code items} (a map's key-value pairs; jinjava has no such filter) and Jinja's {@code default} (jinjava's wrote
- * its value out as a string). Truth values are Python's ({@link PyTruth}: jinjava took the string {@code "false"} as
+ * {@code items} (a map's key-value pairs; jinjava has no such filter), Jinja's {@code default} (jinjava's wrote
+ * its value out as a string) and Jinja's {@code int} and {@code float} (Python's {@code int(s, base)} and
+ * {@code float(s)}, {@link PyNumbers}: {@code '1e3'|float} is {@code 1000.0}, {@code true|int} is {@code 1}). Truth values are Python's ({@link PyTruth}: jinjava took the string {@code "false"} as
  * false), {@code and} gives one of its operands as {@code or} does, and {@code ==} and {@code +} are Python's (no
  * conversion between strings, numbers and none: {@code '1' == 1} is false, and {@code 'a' + none} is a
  * {@code TypeError}, as HF's render of a template that adds a tool call's arguments to a string, DeepSeek-R1's, fails). Strings have the Python
@@ -104,7 +105,7 @@ import java.util.Set;
  * item, and {@code select}/{@code reject} need a test name; a method or filter called on an undefined value gives
  * nothing (Jinja: an {@code UndefinedError} for most); chained comparisons ({@code 1 < x < 3}) do not parse,
  * {@code <} and {@code >} convert between strings and numbers (Python: a {@code TypeError}), there is no
- * {@code dict(...)} and no {@code str.format}, {@code true|int} is {@code 0}, and {@code indent} takes
+ * {@code dict(...)} and no {@code str.format}, and {@code indent} takes
  * {@code first}/{@code blank} by position only. Where Jinja raises a {@code TypeError} on none, jinjava's filters
  * and slices mostly give a value ({@code none[:3]} is empty; {@code truncate},
  * {@code indent}, {@code reverse}, {@code unique} accept it); {@code 1 in 'abc'} is false; {@code range} stops
@@ -389,6 +390,8 @@ public final class ChatTemplate {
         engine.registerFilter(new TrimFilter());
         engine.registerFilter(new ToJsonFilter());
         engine.registerFilter(new RoundFilter());
+        engine.registerFilter(new IntFilter());
+        engine.registerFilter(new FloatFilter());
         engine.registerFilter(new StringFilter());
         engine.registerFilter(new CaseFilter("lower", text -> text.toLowerCase(java.util.Locale.ROOT)));
         engine.registerFilter(new CaseFilter("upper", text -> text.toUpperCase(java.util.Locale.ROOT)));
@@ -701,6 +704,81 @@ public final class ChatTemplate {
                 }
                 default -> throw new IllegalArgumentException("round: method must be 'common', 'ceil' or 'floor'");
             }
+        }
+    }
+
+    /**
+     * Jinja's {@code int(value, default=0, base=10)}: Python's {@code int(value, base)} of a string ({@code '0x1A'|int(base=16)}
+     * is 26, {@code ' 1_000 '|int} is 1000), else of {@code float(value)} ({@code '4.2'|int} is 4), else the default;
+     * Python's {@code int(value)} of a number or boolean ({@code true|int} is 1; an {@code OverflowError} for an
+     * infinite float); an {@code UndefinedError} for an undefined value. Jinjava's filter ignored the base's prefix
+     * and gave 0 for {@code true}.
+     */
+    private static final class IntFilter extends KeywordFilter {
+        IntFilter() {
+            super("int");
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+            Object defaultValue = kwargs.containsKey("default") ? kwargs.get("default") : args.length > 0 ? args[0] : 0L;
+            Object baseArg = kwargs.containsKey("base") ? kwargs.get("base") : args.length > 1 ? args[1] : 10L;
+            if (var == null) {
+                throw PythonError.of("UndefinedError", "an undefined value has no int()");
+            }
+            Double d;
+            if (var instanceof String s) {
+                // an invalid base is a ValueError, which Jinja answers with int(float(value)) as any other
+                boolean validBase = baseArg instanceof Number n
+                        && (n.longValue() == 0 || (n.longValue() >= 2 && n.longValue() <= 36));
+                Number parsed = validBase ? PyNumbers.parseInt(s, ((Number) baseArg).intValue()) : null;
+                if (parsed != null) {
+                    return parsed;
+                }
+                d = PyNumbers.parseFloat(s);
+                if (d != null && d.isInfinite()) {
+                    return defaultValue; // int(float('inf')) raises the OverflowError this second attempt catches
+                }
+            } else if (var instanceof Boolean b) {
+                return b ? 1L : 0L;
+            } else if (var instanceof Long || var instanceof Integer || var instanceof java.math.BigInteger) {
+                return var;
+            } else if (var instanceof Number number) {
+                d = number.doubleValue();
+            } else {
+                d = null; // none, undefined, lists, maps: a TypeError, so the default
+            }
+            if (d == null || d.isNaN()) {
+                return defaultValue;
+            }
+            if (d.isInfinite()) {
+                throw PythonError.of("OverflowError", "cannot convert float infinity to integer");
+            }
+            return PyNumbers.truncate(d);
+        }
+    }
+
+    /**
+     * Jinja's {@code float(value, default=0.0)}: Python's {@code float(value)} ({@code '1e3'|float} is 1000.0,
+     * {@code 'inf'|float} is infinity, {@code true|float} is 1.0), or the default where it raises a {@code TypeError}
+     * or {@code ValueError}; an {@code UndefinedError} for an undefined value. Jinjava's filter took only plain
+     * decimals.
+     */
+    private static final class FloatFilter extends KeywordFilter {
+        FloatFilter() {
+            super("float");
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+            Object defaultValue = kwargs.containsKey("default") ? kwargs.get("default") : args.length > 0 ? args[0] : 0.0;
+            if (var == null) {
+                throw PythonError.of("UndefinedError", "an undefined value has no float()");
+            }
+            Double d = var instanceof String s ? PyNumbers.parseFloat(s)
+                    : var instanceof Boolean b ? (b ? 1.0 : 0.0)
+                    : var instanceof Number number ? number.doubleValue() : null;
+            return d == null ? defaultValue : d;
         }
     }
 

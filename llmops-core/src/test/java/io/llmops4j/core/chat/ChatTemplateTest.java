@@ -293,6 +293,27 @@ class ChatTemplateTest {
     }
 
     @Test
+    void intAndFloatFiltersConvertAsPython() {
+        // expected strings from jinja2 3.1.6 via src/test/python/hf_chat_template.py
+        assertThat(render("{{ '1e3'|float }}|{{ ' 1.5 '|float }}|{{ 'inf'|float }}|{{ '-Infinity'|float }}|{{ 'nan'|float }}"
+                + "|{{ '1_000.5'|float }}|{{ '1d'|float }}|{{ '0x10'|float }}|{{ '.5'|float }}|{{ '5.'|float }}"
+                + "|{{ 'x'|float(default=2) }}|{{ true|float }}|{{ none|float }}|{{ [1]|float }}|{{ '1__0'|float }}"))
+                .isEqualTo("1000.0|1.5|inf|-inf|nan|1000.5|0.0|0.0|0.5|5.0|2|1.0|0.0|0.0|0.0");
+        assertThat(render("{{ '0x1A'|int(base=16) }}|{{ '12'|int(base=8) }}|{{ '0x1A'|int(0, 16) }}|{{ '0b101'|int(base=0) }}"
+                + "|{{ '010'|int(base=0) }}|{{ '0b1'|int(base=16) }}|{{ 'z'|int(base=36) }}|{{ '5'|int(base=1) }}"))
+                .isEqualTo("26|10|26|5|10|177|35|5");
+        assertThat(render("{{ ' 1_000 '|int }}|{{ '4.7'|int }}|{{ '-4.7'|int }}|{{ '1e3'|int }}|{{ 'x'|int(7) }}|{{ 'nan'|int }}"
+                + "|{{ 'inf'|int }}|{{ true|int }}|{{ false|int }}|{{ -3.9|int }}|{{ none|int }}|{{ [1]|int }}"
+                + "|{{ '123456789012345678901234567890'|int }}|{{ ('1' * 5000)|int }}|{{ '5'|int + 1 }}"))
+                .isEqualTo("1000|4|-4|1000|7|0|0|1|0|-3|0|0|123456789012345678901234567890|0|6");
+        // jinja2: UndefinedError ('x' is undefined)
+        assertThatThrownBy(() -> render("{{ x|int }}")).isInstanceOf(ChatTemplateException.class)
+                .hasMessageContaining("UndefinedError");
+        assertThatThrownBy(() -> render("{{ x|float }}")).isInstanceOf(ChatTemplateException.class)
+                .hasMessageContaining("UndefinedError");
+    }
+
+    @Test
     void rsplitRemoveprefixPaddingAndIndexStringMethods() {
         // expected strings from jinja2 3.1.6 via src/test/python/hf_chat_template.py
         assertThat(render("{{ 'a,b,c'.rsplit(',', 1) }}|{{ ' a  b c '.rsplit(none, 1) }}|{{ ',,a,,'.rsplit(',', 2) }}"
