@@ -111,7 +111,8 @@ import java.util.Set;
  * {@code indent}, {@code reverse}, {@code unique} accept it); {@code 1 in 'abc'} is false; {@code range} stops
  * at 100000 items without an error (Jinja's sandbox: an {@code OverflowError}); {@code dictsort}'s pairs print as Java's map entries;
  * the {@code center} filter puts an odd padding's extra space on the other side than Python's; {@code sum} of
- * lists with {@code start=[]} is an error; integer powers overflow 64 bits silently.
+ * lists with {@code start=[]} is an error; integer powers overflow 64 bits silently, and
+ * an integer to a negative integer power is an integer ({@code 2 ** -1} is {@code 0}; Python: {@code 0.5}).
  *
  * <p><b>Sandbox.</b> Templates are untrusted input. A template cannot read files or resources
  * ({@code include}, {@code import}, {@code from}, {@code extends} are disabled and the resource loader refuses
@@ -796,6 +797,10 @@ public final class ChatTemplate {
 
         @Override
         public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+            if (var == null) {
+                // json.dumps of Jinja's Undefined, as HF's render of {{ undefined|tojson }} fails
+                throw PythonError.typeError("Object of type Undefined is not JSON serializable");
+            }
             if (args.length > PARAMETERS.size()) {
                 throw new IllegalArgumentException("tojson takes at most " + PARAMETERS.size() + " arguments");
             }

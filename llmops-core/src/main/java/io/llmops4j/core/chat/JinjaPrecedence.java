@@ -84,13 +84,14 @@ final class JinjaPrecedence {
 
         /**
          * {@code +} with a string writes the other operand out: {@link SizeLimits.BoundedAddition} checks it first;
-         * {@code %}, {@code *}, {@code ==} and {@code !=} are Python's ({@link PythonModulo},
-         * {@link PythonMultiplication}, {@link PythonEquality}).
+         * {@code %}, {@code /}, {@code *}, {@code ==} and {@code !=} are Python's ({@link PythonModulo},
+         * {@link PythonDivision}, {@link PythonMultiplication}, {@link PythonEquality}).
          */
         @Override
         protected AstBinary createAstBinary(AstNode left, AstNode right, AstBinary.Operator operator) {
             return super.createAstBinary(left, right, operator == AdditionOperator.OP ? SizeLimits.BoundedAddition.OP
                     : operator == AstBinary.MOD ? PythonModulo.OP
+                    : operator == AstBinary.DIV ? PythonDivision.OP
                     : operator == AstBinary.MUL ? PythonMultiplication.OP
                     : operator == AstBinary.EQ ? PythonEquality.EQ
                     : operator == AstBinary.NE ? PythonEquality.NE : operator);
@@ -301,6 +302,33 @@ final class JinjaPrecedence {
      * with a list (how a tuple literal {@code ('a', 'b')} arrives here) as the arguments, a map for {@code %(name)s},
      * anything else as the single argument. Other operands are left to jinjava's {@code %}.
      */
+    /**
+     * Python's true division {@code /}: a float, booleans counting as 0 and 1, and a {@code ZeroDivisionError} for a
+     * zero divisor (jinjava's gave {@code inf}, and refused booleans).
+     */
+    static final class PythonDivision extends AstBinary.SimpleOperator {
+        static final PythonDivision OP = new PythonDivision();
+
+        @Override
+        protected Object apply(jinjava.de.odysseus.el.misc.TypeConverter converter, Object a, Object b) {
+            Object x = a instanceof Boolean t ? (t ? 1L : 0L) : a;
+            Object y = b instanceof Boolean t ? (t ? 1L : 0L) : b;
+            if (x instanceof Number n && y instanceof Number d) {
+                if (d.doubleValue() == 0) {
+                    throw PythonError.of("ZeroDivisionError", PythonModulo.isInteger(x) && PythonModulo.isInteger(y)
+                            ? "division by zero" : "float division by zero");
+                }
+                return n.doubleValue() / d.doubleValue();
+            }
+            return jinjava.de.odysseus.el.misc.NumberOperations.div(converter, a, b);
+        }
+
+        @Override
+        public String toString() {
+            return "/";
+        }
+    }
+
     static final class PythonModulo extends AstBinary.SimpleOperator {
         static final PythonModulo OP = new PythonModulo();
 

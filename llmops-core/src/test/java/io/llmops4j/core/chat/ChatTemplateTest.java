@@ -293,6 +293,20 @@ class ChatTemplateTest {
     }
 
     @Test
+    void divisionByZeroAndTojsonOfUndefinedFailAsInJinja() {
+        // expected strings and errors from jinja2 3.1.6 via src/test/python/hf_chat_template.py
+        assertThat(render("{{ 1 / 3 }}|{{ -7 / 2 }}|{{ 6 / 3 }}|{{ true / 2 }}|{{ none|tojson }}"))
+                .isEqualTo("0.3333333333333333|-3.5|2.0|0.5|null");
+        assertThatThrownBy(() -> render("{{ 3 / 0 }}")).isInstanceOf(ChatTemplateException.class)
+                .hasMessageContaining("ZeroDivisionError: division by zero");
+        assertThatThrownBy(() -> render("{{ 3.0 / 0 }}")).isInstanceOf(ChatTemplateException.class)
+                .hasMessageContaining("ZeroDivisionError: float division by zero");
+        // HF's tojson is json.dumps, which cannot write Jinja's Undefined
+        assertThatThrownBy(() -> render("{{ messages[0].tool_calls|tojson }}")).isInstanceOf(ChatTemplateException.class)
+                .hasMessageContaining("TypeError: Object of type Undefined is not JSON serializable");
+    }
+
+    @Test
     void intAndFloatFiltersConvertAsPython() {
         // expected strings from jinja2 3.1.6 via src/test/python/hf_chat_template.py
         assertThat(render("{{ '1e3'|float }}|{{ ' 1.5 '|float }}|{{ 'inf'|float }}|{{ '-Infinity'|float }}|{{ 'nan'|float }}"
