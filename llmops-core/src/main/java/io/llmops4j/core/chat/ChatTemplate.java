@@ -103,9 +103,14 @@ import java.util.Set;
  * {@code rejectattr}, {@code unique}, {@code reverse}, {@code groupby}, {@code dictsort}, {@code slice}) are
  * jinjava's, which agree with Jinja over lists (of messages, of tools) but take a string, a map or none as one
  * item, and {@code select}/{@code reject} need a test name; a method or filter called on an undefined value gives
- * nothing (Jinja: an {@code UndefinedError} for most); chained comparisons ({@code 1 < x < 3}) do not parse,
+ * nothing (Jinja: an {@code UndefinedError} for most), and so does an attribute or subscript of one (Jinja: an
+ * {@code UndefinedError}, so {@code messages[0]['role']} with no messages, as Gemma 2's template reads it, fails in HF
+ * and renders here); chained comparisons ({@code 1 < x < 3}) do not parse,
  * {@code <} and {@code >} convert between strings and numbers (Python: a {@code TypeError}), there is no
- * {@code dict(...)} and no {@code str.format}, and {@code indent} takes
+ * {@code dict(...)}, {@code cycler}, {@code joiner} or {@code lipsum}, no {@code str.format}, no {@code filter} block
+ * and no {@code filter} or {@code test} tests, tuple literals are lists and {@code (1,)} does not parse, nor does an
+ * integer literal beyond 64 bits, {@code urlencode} writes a space as {@code +} (Python: {@code %20}),
+ * {@code truncate} accepts a length shorter than its ellipsis (Jinja: an {@code AssertionError}), and {@code indent} takes
  * {@code first}/{@code blank} by position only. Where Jinja raises a {@code TypeError} on none, jinjava's filters
  * and slices mostly give a value ({@code none[:3]} is empty; {@code truncate},
  * {@code indent}, {@code reverse}, {@code unique} accept it); {@code 1 in 'abc'} is false; {@code range} stops
