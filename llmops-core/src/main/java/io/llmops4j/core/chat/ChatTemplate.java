@@ -59,8 +59,9 @@ import java.util.Set;
  * and the filters {@code tojson} (Python's {@code json.dumps} text, with HF's arguments {@code ensure_ascii},
  * {@code indent}, {@code separators} and {@code sort_keys}), {@code trim} (Python's {@code str.strip}), Jinja 3.1's
  * {@code items} (a map's key-value pairs; jinjava has no such filter), Jinja's {@code default} (jinjava's wrote
- * its value out as a string) and Jinja's {@code int} and {@code float} (Python's {@code int(s, base)} and
- * {@code float(s)}, {@link PyNumbers}: {@code '1e3'|float} is {@code 1000.0}, {@code true|int} is {@code 1}). Truth values are Python's ({@link PyTruth}: jinjava took the string {@code "false"} as
+ * its value out as a string), Jinja's {@code int} and {@code float} (Python's {@code int(s, base)} and
+ * {@code float(s)}, {@link PyNumbers}: {@code '1e3'|float} is {@code 1000.0}, {@code true|int} is {@code 1}) and
+ * Jinja's {@code urlencode} ({@code %20} for a space, as Python's {@code quote}). Truth values are Python's ({@link PyTruth}: jinjava took the string {@code "false"} as
  * false), {@code and} gives one of its operands as {@code or} does, and {@code ==} and {@code +} are Python's (no
  * conversion between strings, numbers and none: {@code '1' == 1} is false, and {@code 'a' + none} is a
  * {@code TypeError}, as HF's render of a template that adds a tool call's arguments to a string, DeepSeek-R1's, fails). Strings have the Python
@@ -109,7 +110,7 @@ import java.util.Set;
  * {@code <} and {@code >} convert between strings and numbers (Python: a {@code TypeError}), there is no
  * {@code dict(...)}, {@code cycler}, {@code joiner} or {@code lipsum}, no {@code str.format}, no {@code filter} block
  * and no {@code filter} or {@code test} tests, tuple literals are lists and {@code (1,)} does not parse, nor does an
- * integer literal beyond 64 bits, {@code urlencode} writes a space as {@code +} (Python: {@code %20}),
+ * integer literal beyond 64 bits,
  * {@code truncate} accepts a length shorter than its ellipsis (Jinja: an {@code AssertionError}), and {@code indent} takes
  * {@code first}/{@code blank} by position only. Where Jinja raises a {@code TypeError} on none, jinjava's filters
  * and slices mostly give a value ({@code none[:3]} is empty; {@code truncate},
@@ -398,6 +399,7 @@ public final class ChatTemplate {
         engine.registerFilter(new RoundFilter());
         engine.registerFilter(new IntFilter());
         engine.registerFilter(new FloatFilter());
+        engine.registerFilter(new UrlencodeFilter());
         engine.registerFilter(new StringFilter());
         engine.registerFilter(new CaseFilter("lower", text -> text.toLowerCase(java.util.Locale.ROOT)));
         engine.registerFilter(new CaseFilter("upper", text -> text.toUpperCase(java.util.Locale.ROOT)));
@@ -761,6 +763,72 @@ public final class ChatTemplate {
                 throw PythonError.of("OverflowError", "cannot convert float infinity to integer");
             }
             return PyNumbers.truncate(d);
+        }
+    }
+
+    /**
+     * Jinja's {@code urlencode}: a string (or a value that is not iterable, written as Python's {@code str}) quoted as
+     * {@code urllib.parse.quote(s, safe='/')} of its UTF-8 bytes ({@code 'a b'} is {@code a%20b}); a map's pairs, or
+     * a list of pairs, as a query string with {@code +} for a space and {@code /} quoted too; an undefined value as
+     * nothing. Jinjava's wrote a space as {@code +} everywhere.
+     */
+    private static final class UrlencodeFilter implements Filter {
+        @Override
+        public String getName() {
+            return "urlencode";
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            if (var == null) {
+                return "";
+            }
+            StringBuilder out = new StringBuilder();
+            if (var instanceof String || !(var instanceof Map<?, ?> || var instanceof Iterable<?>)) {
+                quote(out, var, false);
+                return out.toString();
+            }
+            Iterable<?> pairs = var instanceof Map<?, ?> map ? map.entrySet().stream()
+                    .map(e -> java.util.Arrays.asList(e.getKey(), e.getValue())).toList() : (Iterable<?>) var;
+            for (Object pair : pairs) {
+                RenderBudget.check();
+                List<?> kv = pair instanceof String str ? str.codePoints().mapToObj(Character::toString).toList()
+                        : pair instanceof List<?> list ? list : null;
+                if (kv == null) {
+                    throw PythonError.typeError("cannot unpack non-iterable " + PyStrings.pythonType(pair) + " object");
+                }
+                if (kv.size() != 2) {
+                    throw PythonError.valueError(kv.size() > 2 ? "too many values to unpack (expected 2)"
+                            : "not enough values to unpack (expected 2, got " + kv.size() + ")");
+                }
+                if (!out.isEmpty()) {
+                    out.append('&');
+                }
+                quote(out, kv.get(0), true);
+                out.append('=');
+                quote(out, kv.get(1), true);
+            }
+            return out.toString();
+        }
+
+        private static void quote(StringBuilder out, Object value, boolean forQuery) {
+            long max = SizeLimits.maxChars();
+            String text = value instanceof String s ? s : PyStrings.str(value, max);
+            for (byte b : text.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                int c = b & 0xff;
+                if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                        || c == '_' || c == '.' || c == '-' || c == '~' || (c == '/' && !forQuery)) {
+                    out.append((char) c);
+                } else if (c == ' ' && forQuery) {
+                    out.append('+');
+                } else {
+                    out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+                }
+                if (out.length() > max) {
+                    SizeLimits.requireChars("urlencode", out.length());
+                }
+            }
         }
     }
 

@@ -293,6 +293,20 @@ class ChatTemplateTest {
     }
 
     @Test
+    void urlencodeQuotesAsPython() {
+        // expected strings and errors from jinja2 3.1.6 via src/test/python/hf_chat_template.py
+        assertThat(render("{{ 'a b/c?d=é&€😀~_.-'|urlencode }}|{{ {'a b': 'c/d', 'x': none, 'n': 1.5}|urlencode }}"
+                + "|{{ [['k', 'v w'], ['é', true]]|urlencode }}|{{ ['ab']|urlencode }}|{{ none|urlencode }}|{{ 3|urlencode }}"
+                + "|{{ x|urlencode }}|{{ []|urlencode }}"))
+                .isEqualTo("a%20b/c%3Fd%3D%C3%A9%26%E2%82%AC%F0%9F%98%80~_.-|a+b=c%2Fd&x=None&n=1.5|k=v+w&%C3%A9=True|a=b"
+                        + "|None|3||");
+        assertThatThrownBy(() -> render("{{ [1]|urlencode }}")).isInstanceOf(ChatTemplateException.class)
+                .hasMessageContaining("TypeError: cannot unpack non-iterable int object");
+        assertThatThrownBy(() -> render("{{ ['abc']|urlencode }}")).isInstanceOf(ChatTemplateException.class)
+                .hasMessageContaining("ValueError: too many values to unpack (expected 2)");
+    }
+
+    @Test
     void divisionByZeroAndTojsonOfUndefinedFailAsInJinja() {
         // expected strings and errors from jinja2 3.1.6 via src/test/python/hf_chat_template.py
         assertThat(render("{{ 1 / 3 }}|{{ -7 / 2 }}|{{ 6 / 3 }}|{{ true / 2 }}|{{ none|tojson }}"))
