@@ -355,24 +355,7 @@ final class VectorDecodeKernel implements DecodeKernel {
     }
 
     private void normalize(float[] in, NormSegments n, float[] out) {
-        float mean = 0;
-        if (layerNorm) {
-            float sum = 0;
-            for (float v : in) {
-                sum += v;
-            }
-            mean = sum / hidden;
-        }
-        float squares = 0;
-        for (float v : in) {
-            float c = v - mean;
-            squares += c * c;
-        }
-        float scale = (float) (1.0 / Math.sqrt(squares / hidden + eps));
-        for (int i = 0; i < hidden; i++) {
-            float v = (in[i] - mean) * scale * n.weight().getAtIndex(FLOAT, i);
-            out[i] = n.bias() == null ? v : v + n.bias().getAtIndex(FLOAT, i);
-        }
+        normalize(in, 0, hidden, layerNorm, n.weight(), n.bias(), out);
     }
 
     /**
@@ -381,20 +364,33 @@ final class VectorDecodeKernel implements DecodeKernel {
      */
     private void normalizeHeads(float[] qkv, MemorySegment qNorm, MemorySegment kNorm) {
         for (int h = 0; h < heads + kvHeads; h++) {
-            rmsNormHead(qkv, h * headDim, h < heads ? qNorm : kNorm);
+            normalize(qkv, h * headDim, headDim, false, h < heads ? qNorm : kNorm, null, qkv);
         }
     }
 
-    /** {@code v / sqrt(mean(v^2) + eps) * w} over the {@code headDim} channels of one head at {@code offset}. */
-    private void rmsNormHead(float[] v, int offset, MemorySegment weight) {
+    /**
+     * The norm of {@code in[offset .. offset+width)} into the same places of {@code out} ({@code out} may be
+     * {@code in}): RMSNorm, or LayerNorm when {@code centred}; {@code bias} may be null.
+     */
+    private void normalize(float[] in, int offset, int width, boolean centred, MemorySegment weight,
+                           MemorySegment bias, float[] out) {
+        float mean = 0;
+        if (centred) {
+            float sum = 0;
+            for (int i = offset; i < offset + width; i++) {
+                sum += in[i];
+            }
+            mean = sum / width;
+        }
         float squares = 0;
-        for (int i = 0; i < headDim; i++) {
-            float c = v[offset + i];
+        for (int i = offset; i < offset + width; i++) {
+            float c = in[i] - mean;
             squares += c * c;
         }
-        float scale = (float) (1.0 / Math.sqrt(squares / headDim + eps));
-        for (int i = 0; i < headDim; i++) {
-            v[offset + i] = v[offset + i] * scale * weight.getAtIndex(FLOAT, i);
+        float scale = (float) (1.0 / Math.sqrt(squares / width + eps));
+        for (int i = 0; i < width; i++) {
+            float v = (in[offset + i] - mean) * scale * weight.getAtIndex(FLOAT, i);
+            out[offset + i] = bias == null ? v : v + bias.getAtIndex(FLOAT, i);
         }
     }
 
