@@ -9,9 +9,11 @@ import java.util.function.IntConsumer;
 
 /**
  * The memory-bandwidth bound of decoding, measured by {@link DecodeBenchmark} between its own iterations so that
- * decode and bandwidth see the same host: {@code threads} threads at once each copy, then each read, their own
- * {@link MemoryBandwidthBenchmark#BYTES} arrays, the same passes as {@link MemoryBandwidthBenchmark}; the best of
- * three of each counts. The passes are compiled before they are timed: run a few times only, they would stay in
+ * decode and bandwidth see the same host: {@code threads} threads at once each copy (with STREAM's kernel, a plain
+ * element loop, and with {@code System.arraycopy}), then each read, their own {@link MemoryBandwidthBenchmark#BYTES}
+ * arrays, the same passes as {@link MemoryBandwidthBenchmark}; the best of three of each counts. The two copies
+ * differ where the JVM's copy stub writes differently from a plain loop: on the Intel Xeon VM arraycopy moved about
+ * twice the bytes per second of the loop (docs/BENCHMARKS.md), on the AMD VM both agreed. The passes are compiled before they are timed: run a few times only, they would stay in
  * the interpreter, whose {@code System.arraycopy} copies one element at a time. The threads live as long as the
  * bound and start each pass together, as JMH's benchmark threads and the decode kernel's workers do: threads
  * started per pass measured 10-20% less bandwidth on the benchmark VM (a new thread may share its parent's core
@@ -21,7 +23,8 @@ final class Bound implements AutoCloseable {
     private static final int PASSES = 3;
     private final long[][] sources;
     private final long[][] targets;
-    private final List<Double> copied = new ArrayList<>(); // bytes copied per second, all threads
+    private final List<Double> copied = new ArrayList<>(); // bytes copied per second by STREAM's loop, all threads
+    private final List<Double> arraycopied = new ArrayList<>(); // the same by System.arraycopy
     private final List<Double> read = new ArrayList<>(); // bytes read per second, all threads
     private final Thread[] helpers; // participants 1 .. threads-1; the measuring thread is participant 0
     private final CyclicBarrier start;
@@ -40,6 +43,7 @@ final class Bound implements AutoCloseable {
         long[] smallTarget = new long[small.length];
         for (int i = 0; i < 50_000; i++) {
             copy(small, smallTarget);
+            MemoryBandwidthBenchmark.streamCopy(small, smallTarget);
             sink += MemoryBandwidthBenchmark.sum(small);
         }
         start = new CyclicBarrier(threads);
@@ -68,12 +72,15 @@ final class Bound implements AutoCloseable {
     /** One measurement of copy and read bandwidth. */
     void measure() {
         double bestCopy = 0;
+        double bestArraycopy = 0;
         double bestRead = 0;
         for (int pass = 0; pass < PASSES; pass++) {
-            bestCopy = Math.max(bestCopy, rate(t -> copy(sources[t], targets[t])));
+            bestCopy = Math.max(bestCopy, rate(t -> MemoryBandwidthBenchmark.streamCopy(sources[t], targets[t])));
+            bestArraycopy = Math.max(bestArraycopy, rate(t -> copy(sources[t], targets[t])));
             bestRead = Math.max(bestRead, rate(t -> sink += MemoryBandwidthBenchmark.sum(sources[t])));
         }
         copied.add(bestCopy);
+        arraycopied.add(bestArraycopy);
         read.add(bestRead);
     }
 
@@ -104,15 +111,20 @@ final class Bound implements AutoCloseable {
     /** Decode's rate against the bandwidth measured between its iterations, as a line for the benchmark log. */
     String report(double tokensPerSecond, long bytesPerToken) {
         double copiedMean = mean(copied);
+        double arraycopiedMean = mean(arraycopied);
         double readMean = mean(read);
         double decodeBytes = tokensPerSecond * bytesPerToken;
         return String.format(Locale.ROOT, "%n[bound] %d thread(s): decode %.1f tokens/s x %.1f MB = %.1f GB/s;"
-                        + " between its iterations copy %.1f GB/s copied (%.1f GB/s read + written), read %.1f GB/s"
-                        + " (per iteration: copied %s, read %s); decode = %.0f%% of the STREAM copy bound,"
-                        + " %.0f%% of the bytes-copied bound, %.0f%% of the read bound",
+                        + " between its iterations STREAM copy %.1f GB/s copied (%.1f GB/s read + written),"
+                        + " System.arraycopy %.1f GB/s copied (%.1f read + written), read %.1f GB/s"
+                        + " (per iteration: copied %s, arraycopied %s, read %s); decode = %.0f%% of the STREAM copy"
+                        + " bound, %.0f%% of the bytes-copied bound, %.0f%% of the arraycopy STREAM figure,"
+                        + " %.0f%% of the read bound",
                 sources.length, tokensPerSecond, bytesPerToken / 1e6, decodeBytes / 1e9, copiedMean / 1e9,
-                2 * copiedMean / 1e9, readMean / 1e9, gigabytes(copied), gigabytes(read),
-                100 * decodeBytes / (2 * copiedMean), 100 * decodeBytes / copiedMean, 100 * decodeBytes / readMean);
+                2 * copiedMean / 1e9, arraycopiedMean / 1e9, 2 * arraycopiedMean / 1e9, readMean / 1e9,
+                gigabytes(copied), gigabytes(arraycopied), gigabytes(read), 100 * decodeBytes / (2 * copiedMean),
+                100 * decodeBytes / copiedMean, 100 * decodeBytes / (2 * arraycopiedMean),
+                100 * decodeBytes / readMean);
     }
 
     private static double mean(List<Double> values) {

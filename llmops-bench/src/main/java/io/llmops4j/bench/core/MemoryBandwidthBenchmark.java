@@ -16,9 +16,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Memory bandwidth of this machine, the bound that single-stream decode is held against: decoding one token must
  * read every weight once. Each thread works on its own 256 MiB array, far beyond the caches. JMH sums a throughput
- * score over the benchmark's threads, so every score is passes per second of all threads together. {@code copy*}:
- * copies per second (STREAM "copy" convention: bandwidth = score x 512 MiB read + written; bytes copied = score x
- * 256 MiB). {@code read*}: passes per second of a summing read, the access pattern of decoding (bandwidth = score x
+ * score over the benchmark's threads, so every score is passes per second of all threads together.
+ * {@code streamCopy*}: copies per second with STREAM's copy kernel, a plain loop (STREAM "copy" convention: bandwidth
+ * = score x 512 MiB read + written; bytes copied = score x 256 MiB); {@code copy*}: the same with
+ * {@code System.arraycopy}, whose stub may write differently from a loop. {@code read*}: passes per second of a summing read, the access pattern of decoding (bandwidth = score x
  * 256 MiB). {@link DecodeBenchmark} also measures both passes between its own iterations ({@link Bound}). The
  * arrays are on transparent huge pages, as the decode kernel's weights are.
  */
@@ -60,6 +61,27 @@ public class MemoryBandwidthBenchmark {
     public long copy2Threads() {
         System.arraycopy(src, 0, dst, 0, src.length);
         return dst[dst.length - 1];
+    }
+
+    /** STREAM's copy kernel, {@code c[j] = a[j]}, as a plain loop (C2 vectorises it with ordinary stores). */
+    @Benchmark
+    @Threads(1)
+    public long streamCopy1Thread() {
+        streamCopy(src, dst);
+        return dst[dst.length - 1];
+    }
+
+    @Benchmark
+    @Threads(2)
+    public long streamCopy2Threads() {
+        streamCopy(src, dst);
+        return dst[dst.length - 1];
+    }
+
+    static void streamCopy(long[] from, long[] to) {
+        for (int i = 0; i < from.length; i++) {
+            to[i] = from[i];
+        }
     }
 
     @Benchmark
