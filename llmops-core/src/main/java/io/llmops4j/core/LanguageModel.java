@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import io.llmops4j.core.chat.ChatTemplate;
+import io.llmops4j.core.chat.ThinkBlocks;
 import io.llmops4j.core.chat.ToolCallFormat;
 import io.llmops4j.core.generate.Sampler;
 import io.llmops4j.core.generate.StopSequences;
@@ -275,26 +276,66 @@ public final class LanguageModel implements AutoCloseable {
     /** Streaming form of {@link #chat(List, List, GenerationConfig)}. */
     public Generation chat(List<ChatMessage> messages, List<?> tools, GenerationConfig cfg,
                            Consumer<GeneratedToken> onToken, CancellationToken cancel) {
+        return chat(messages, tools, Map.of(), cfg, onToken, cancel);
+    }
+
+    /**
+     * {@link #chat(List, List, GenerationConfig)} with extra variables for the chat template, as Hugging Face's
+     * {@code apply_chat_template(messages, tools=..., **kwargs)} passes its keyword arguments: e.g.
+     * {@code Map.of("enable_thinking", false)} for Qwen3, {@code documents} for templates that ground replies in
+     * them.
+     *
+     * @param templateVariables plain data; not {@code messages}, {@code add_generation_prompt} or {@code tools}
+     *                          (the {@code tools} argument sets that one)
+     * @throws InvalidRequestException if a variable is reserved or not plain data
+     */
+    public Generation chat(List<ChatMessage> messages, List<?> tools, Map<String, ?> templateVariables,
+                           GenerationConfig cfg) {
+        return chat(messages, tools, templateVariables, cfg, t -> { }, null);
+    }
+
+    /**
+     * Streaming form of {@link #chat(List, List, Map, GenerationConfig)}, and the one every {@code chat} comes to.
+     * When the template is one for models that reason in think blocks ({@link ThinkBlocks#usedBy}), the reasoning
+     * is split from the reply into {@link Generation#reasoning()} and {@link Generation#text()} keeps the answer
+     * (a reply cut off while reasoning has an empty answer); tool calls are then read from the answer only.
+     */
+    public Generation chat(List<ChatMessage> messages, List<?> tools, Map<String, ?> templateVariables,
+                           GenerationConfig cfg, Consumer<GeneratedToken> onToken, CancellationToken cancel) {
         Objects.requireNonNull(messages, "messages");
+        Objects.requireNonNull(templateVariables, "templateVariables");
         Objects.requireNonNull(cfg, "cfg");
+        if (templateVariables.containsKey("tools")) {
+            throw new InvalidRequestException("template variable 'tools' is set by the tools argument of chat()");
+        }
         ChatTemplate template = chatTemplate();
-        String rendered = tools == null ? template.render(messages, true)
-                : template.render(messages, true, Map.of("tools", tools));
+        Map<String, Object> variables = new HashMap<>(templateVariables);
+        if (tools != null) {
+            variables.put("tools", tools);
+        }
+        String rendered = template.render(messages, true, variables);
         // the template writes BOS itself where the model wants it
         int[] prompt = tokenizer().encode(rendered, false);
         Generation reply = run(prompt, cfg, onToken, cancel);
+        boolean thinks = ThinkBlocks.usedBy(template.source());
+        boolean opened = thinks && ThinkBlocks.opensBlock(rendered);
+        ThinkBlocks.Split split = thinks ? ThinkBlocks.split(reply.text(), opened) : new ThinkBlocks.Split("", "");
+        Generation answer = !thinks ? reply : new Generation(split.content(), reply.tokenIds(), reply.finishReason(),
+                reply.promptTokens(), reply.generatedTokens(), reply.logprobs(), List.of(), split.reasoning());
         if (tools == null || tools.isEmpty() || reply.finishReason() != FinishReason.STOP) {
-            return reply;
+            return answer;
         }
+        String written = tokenizer().decode(withoutLast(reply.tokenIds()), false);
+        String calls = thinks ? ThinkBlocks.split(written, opened).content() : written;
         // seeded ids repeat with the whole exchange, and differ between the turns of a conversation
         RandomGenerator ids = cfg.seed().isEmpty() ? ThreadLocalRandom.current() : new SplittableRandom(
                 cfg.seed().getAsLong() * 31 + 17L * Arrays.hashCode(prompt) + Arrays.hashCode(reply.tokenIds()));
         return ToolCallFormat.detect(template.source())
-                .flatMap(format -> format.parse(tokenizer().decode(withoutLast(reply.tokenIds()), false), ids))
-                .map(calls -> new Generation(withoutSpecialTokens(calls.content()), reply.tokenIds(),
-                        FinishReason.TOOL_CALLS,
-                        reply.promptTokens(), reply.generatedTokens(), reply.logprobs(), calls.toolCalls()))
-                .orElse(reply);
+                .flatMap(format -> format.parse(calls, ids))
+                .map(parsed -> new Generation(withoutSpecialTokens(parsed.content()), reply.tokenIds(),
+                        FinishReason.TOOL_CALLS, reply.promptTokens(), reply.generatedTokens(), reply.logprobs(),
+                        parsed.toolCalls(), split.reasoning()))
+                .orElse(answer);
     }
 
     /** {@code text} without the special tokens spelled out in it, as decoding leaves them out. */
@@ -430,7 +471,7 @@ public final class LanguageModel implements AutoCloseable {
             }
         }
         return new Generation(text.toString(), Arrays.copyOf(generated, n), reason, prompt.length, n,
-                logprobs == null ? null : Arrays.copyOf(logprobs, n), List.of());
+                logprobs == null ? null : Arrays.copyOf(logprobs, n), List.of(), "");
     }
 
     private void checkTokens(int[] ids, String field) {

@@ -13,7 +13,7 @@ class TokenUsageTest {
         TokenUsage b = new TokenUsage(30, 0);
         assertThat(a.plus(b)).isEqualTo(new TokenUsage(42, 5));
         assertThat(a.plus(b).totalTokens()).isEqualTo(47);
-        assertThat(new Generation("x", new int[] {7, 2}, FinishReason.STOP, 9, 2, null, null).usage())
+        assertThat(new Generation("x", new int[] {7, 2}, FinishReason.STOP, 9, 2, null, null, null).usage())
                 .isEqualTo(new TokenUsage(9, 2));
     }
 

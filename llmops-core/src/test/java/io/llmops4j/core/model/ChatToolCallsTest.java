@@ -2,7 +2,6 @@ package io.llmops4j.core.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmops4j.core.ChatMessage;
 import io.llmops4j.core.FinishReason;
 import io.llmops4j.core.GeneratedToken;
@@ -10,27 +9,20 @@ import io.llmops4j.core.Generation;
 import io.llmops4j.core.GenerationConfig;
 import io.llmops4j.core.LanguageModel;
 import io.llmops4j.core.ToolCall;
-import io.llmops4j.core.safetensors.DType;
-import io.llmops4j.core.safetensors.SafetensorsWriter;
-import io.llmops4j.core.testing.TinyCheckpoint;
-import io.llmops4j.core.testing.TinyCheckpoints;
-import io.llmops4j.core.testing.TinyCheckpoints.Variant;
-import java.nio.file.Files;
+import io.llmops4j.core.testing.HandWiredChatModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * chat() with tools reads the calls out of a model's reply. The model is a tiny Llama whose weights are set by hand so
- * that it writes a known reply: attention and MLP outputs are zero, so each position's logits depend on its own token
- * alone; the embedding puts token t on its own axis and the output head maps that axis to the token that follows t.
- * Greedy decoding after the prompt's last token ({@code assistant}) then writes
+ * chat() with tools reads the calls out of a model's reply. The model ({@link HandWiredChatModel}) writes a known
+ * reply: greedy decoding after the prompt's last token ({@code assistant}) writes
  * {@code <|im_start|> Checking. <tool_call> {...} </tool_call> <|im_end|>} with a word-level tokenizer (the special
  * token before the content must not reach the content).
  */
@@ -54,46 +46,9 @@ class ChatToolCallsTest {
 
     @BeforeAll
     static void load() throws Exception {
-        TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve("m"), Variant.LLAMA, 1);
-        int hidden = ((Number) ckpt.config().get("hidden_size")).intValue();
-        int vocab = ((Number) ckpt.config().get("vocab_size")).intValue();
-        SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt");
-        ckpt.shapes().forEach((name, shape) -> {
-            float[] v = new float[ckpt.weights().get(name).length];
-            if (name.endsWith("norm.weight")) {
-                java.util.Arrays.fill(v, 1f);
-            } else if (name.equals("model.embed_tokens.weight")) {
-                for (int t = 0; t < VOCAB.length; t++) {
-                    v[t * hidden + t] = 1f; // token t on axis t
-                }
-            } else if (name.equals("lm_head.weight")) {
-                for (int[] edge : NEXT) {
-                    v[edge[1] * hidden + edge[0]] = 1f; // axis of token a -> logit of token b
-                }
-            }
-            w.add(name, DType.F32, shape, v);
-        });
-        assertThat(VOCAB.length).isLessThanOrEqualTo(hidden).isLessThanOrEqualTo(vocab);
-        w.write(ckpt.dir().resolve("model.safetensors"));
-        ObjectMapper json = new ObjectMapper();
-        Map<String, Integer> ids = new LinkedHashMap<>();
-        List<Map<String, Object>> added = new ArrayList<>();
-        for (int t = 0; t < VOCAB.length; t++) {
-            ids.put(VOCAB[t], t);
-            if (t <= 4) {
-                added.add(Map.of("id", t, "content", VOCAB[t], "single_word", false, "lstrip", false, "rstrip", false,
-                        "normalized", false, "special", t <= 2)); // <tool_call> is a plain added token, as in Qwen2.5
-            }
-        }
-        Map<String, Object> tokenizer = new LinkedHashMap<>();
-        tokenizer.put("version", "1.0");
-        tokenizer.put("added_tokens", added);
-        tokenizer.put("pre_tokenizer", Map.of("type", "WhitespaceSplit"));
-        tokenizer.put("model", Map.of("type", "WordLevel", "vocab", ids, "unk_token", "<unk>"));
-        json.writeValue(ckpt.dir().resolve("tokenizer.json").toFile(), tokenizer);
-        json.writeValue(ckpt.dir().resolve("tokenizer_config.json").toFile(),
-                Map.of("chat_template", TEMPLATE, "eos_token", "<|im_end|>", "bos_token", "<|im_start|>"));
-        lm = LanguageModel.load(ckpt.dir());
+        // <tool_call> and </tool_call> are plain added tokens, as in Qwen2.5
+        lm = LanguageModel.load(HandWiredChatModel.write(tmp.resolve("m"), VOCAB, NEXT, Set.of(0, 1, 2, 3, 4),
+                Set.of(0, 1, 2), TEMPLATE));
     }
 
     @AfterAll
