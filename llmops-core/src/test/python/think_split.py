@@ -1,20 +1,53 @@
-"""Expected reasoning/answer splits for ThinkBlocksTest: how the Qwen3 and QwQ chat templates read an earlier
-assistant turn back (qwen3.jinja, lines 34-36), evaluated in Python for replies that close their think block.
-Run: python3 think_split.py  (prints Java string literals)."""
+"""Expected reasoning/answer splits for ThinkBlocksTest, from a second implementation of its rules: vLLM's qwen3 /
+deepseek_r1 reasoning parsers (partition at the first </think>) with newlines trimmed as Qwen3's chat template
+trims them. For replies with one well-formed block the script checks that Qwen3's template (qwen3.jinja, lines
+34-36) reads the turn back the same way. Run: python3 think_split.py  (prints Java array rows)."""
 import json
 
-REPLIES = [
-    "<think>\nplan\n</think>\n\nanswer",
-    "plan\n</think>\n\nanswer",
-    "<think>\n\n</think>\n\nanswer",
-    "<think>a</think>b</think>c",
-    "x<think>y</think>z",
-    "\n\n<think>\n  hmm \n\n</think>\nok\n",
-    "<think>one<think>two\n</think>",
-    "</think>",
-]
+def split(reply, opened):
+    body = reply
+    if not opened:
+        lead = reply.lstrip('\n')
+        if not lead.startswith('<think>'):
+            return '', reply
+        body = lead[len('<think>'):]
+    reasoning, closed, content = body.partition('</think>')
+    return reasoning.strip('\n'), content.lstrip('\n') if closed else ''
 
-for content in REPLIES:
+def template_reading(content):
     answer = content.split('</think>')[-1].lstrip('\n')
     reasoning = content.split('</think>')[0].rstrip('\n').split('<think>')[-1].lstrip('\n')
-    print(f"{{{json.dumps(content)}, {json.dumps(reasoning)}, {json.dumps(answer)}}},")
+    return reasoning, answer
+
+WELL_FORMED = [
+    "<think>\nplan\n</think>\n\nanswer",
+    "<think>\n\n</think>\n\nanswer",
+    "\n\n<think>\n  hmm \n\n</think>\nok\n",
+    "<think>\na\nb\n</think>\n\nline 1\nline 2",
+]
+OTHERS = [  # (reply, opened)
+    ("plan\n</think>\n\nanswer", True),
+    ("plan\n</think>\n\nanswer", False),
+    ("<think>a</think>b</think>c", False),
+    ("x<think>y</think>z", False),
+    ("<think>one<think>two\n</think>", False),
+    ("</think>", True),
+    ("<think>\nstill going", False),
+    ("\n<think>", False),
+    ("still going\n", True),
+    ("\nParis.\n", False),
+    ("\n\n<thi", False),
+    ("<think>\ncut at </thi", False),
+    ("\n\n", True),
+    ("", False),
+]
+
+rows = []
+for reply in WELL_FORMED:
+    assert split(reply, False) == template_reading(reply), reply
+    assert split(reply, False) == split(reply[reply.index('<think>') + 7:], True), reply
+    rows.append((reply, False))
+rows += OTHERS
+for reply, opened in rows:
+    r, c = split(reply, opened)
+    print(f"{{{json.dumps(reply)}, \"{str(opened).lower()}\", {json.dumps(r)}, {json.dumps(c)}}},")

@@ -298,7 +298,9 @@ public final class LanguageModel implements AutoCloseable {
      * Streaming form of {@link #chat(List, List, Map, GenerationConfig)}, and the one every {@code chat} comes to.
      * When the template is one for models that reason in think blocks ({@link ThinkBlocks#usedBy}), the reasoning
      * is split from the reply into {@link Generation#reasoning()} and {@link Generation#text()} keeps the answer
-     * (a reply cut off while reasoning has an empty answer); tool calls are then read from the answer only.
+     * (a reply cut off while reasoning has an empty answer); tool calls are then read from the answer only. The
+     * pieces given to {@code onToken} carry the reply as written; to split them as they come, pass their text to a
+     * {@code new ThinkBlocks.Splitter(ThinkBlocks.opensBlock(chatTemplate().render(messages, true, variables)))}.
      */
     public Generation chat(List<ChatMessage> messages, List<?> tools, Map<String, ?> templateVariables,
                            GenerationConfig cfg, Consumer<GeneratedToken> onToken, CancellationToken cancel) {

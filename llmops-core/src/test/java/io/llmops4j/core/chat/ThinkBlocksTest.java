@@ -6,42 +6,95 @@ import io.llmops4j.core.chat.ThinkBlocks.Split;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
 class ThinkBlocksTest {
     /**
-     * {reply, reasoning, answer} for replies that close their block, printed by src/test/python/think_split.py:
-     * Python evaluating the expressions with which Qwen3's chat template reads an assistant turn back.
+     * {reply, opened by the prompt, reasoning, answer}, printed by src/test/python/think_split.py: a second
+     * implementation of the rules in Python, which also checks that Qwen3's chat template reads the first four (one
+     * well-formed block each) back the same way.
      */
-    static final String[][] CLOSED = {
-        {"<think>\nplan\n</think>\n\nanswer", "plan", "answer"},
-        {"plan\n</think>\n\nanswer", "plan", "answer"},
-        {"<think>\n\n</think>\n\nanswer", "", "answer"},
-        {"<think>a</think>b</think>c", "a", "c"},
-        {"x<think>y</think>z", "y", "z"},
-        {"\n\n<think>\n  hmm \n\n</think>\nok\n", "  hmm ", "ok\n"},
-        {"<think>one<think>two\n</think>", "two", ""},
-        {"</think>", "", ""},
+    static final String[][] REPLIES = {
+        {"<think>\nplan\n</think>\n\nanswer", "false", "plan", "answer"},
+        {"<think>\n\n</think>\n\nanswer", "false", "", "answer"},
+        {"\n\n<think>\n  hmm \n\n</think>\nok\n", "false", "  hmm ", "ok\n"},
+        {"<think>\na\nb\n</think>\n\nline 1\nline 2", "false", "a\nb", "line 1\nline 2"},
+        {"plan\n</think>\n\nanswer", "true", "plan", "answer"},
+        {"plan\n</think>\n\nanswer", "false", "", "plan\n</think>\n\nanswer"},
+        {"<think>a</think>b</think>c", "false", "a", "b</think>c"},
+        {"x<think>y</think>z", "false", "", "x<think>y</think>z"},
+        {"<think>one<think>two\n</think>", "false", "one<think>two", ""},
+        {"</think>", "true", "", ""},
+        {"<think>\nstill going", "false", "still going", ""},
+        {"\n<think>", "false", "", ""},
+        {"still going\n", "true", "still going", ""},
+        {"\nParis.\n", "false", "", "\nParis.\n"},
+        {"\n\n<thi", "false", "", "\n\n<thi"},
+        {"<think>\ncut at </thi", "false", "cut at </thi", ""},
+        {"\n\n", "true", "", ""},
+        {"", "false", "", ""},
     };
 
     @ParameterizedTest
-    @FieldSource("CLOSED")
-    void aClosedBlockSplitsAsTheTemplateReadsIt(String reply, String reasoning, String answer) {
-        assertThat(ThinkBlocks.split(reply, false)).isEqualTo(new Split(reasoning, answer));
-        assertThat(ThinkBlocks.split(reply, true)).isEqualTo(new Split(reasoning, answer));
+    @FieldSource("REPLIES")
+    void aWholeReplySplitsAsThePythonReferenceDoes(String reply, String opened, String reasoning, String answer) {
+        assertThat(ThinkBlocks.split(reply, Boolean.parseBoolean(opened))).isEqualTo(new Split(reasoning, answer));
+    }
+
+    @ParameterizedTest
+    @FieldSource("REPLIES")
+    void everyWayOfStreamingAReplyInThreePiecesGivesTheWholeSplit(String reply, String opened, String reasoning,
+                                                                    String answer) {
+        for (int i = 0; i <= reply.length(); i++) {
+            for (int j = i; j <= reply.length(); j++) {
+                List<String> pieces = List.of(reply.substring(0, i), reply.substring(i, j), reply.substring(j));
+                assertThat(streamed(pieces, Boolean.parseBoolean(opened))).as("cut at %d and %d", i, j)
+                        .isEqualTo(new Split(reasoning, answer));
+            }
+        }
+    }
+
+    @Property(tries = 500)
+    void streamingInAnyPiecesEqualsSplittingWhole(@ForAll("replies") List<String> pieces, @ForAll boolean opened) {
+        assertThat(streamed(pieces, opened)).isEqualTo(ThinkBlocks.split(String.join("", pieces), opened));
+    }
+
+    @Provide
+    Arbitrary<List<String>> replies() {
+        return Arbitraries.of("<think>", "</think>", "<th", "ink>", "</", "think>", "\n", "\n\n", "a", " b", "<",
+                "x\n</think>\n").list().ofMaxSize(12);
+    }
+
+    private static Split streamed(List<String> pieces, boolean opened) {
+        ThinkBlocks.Splitter splitter = new ThinkBlocks.Splitter(opened);
+        StringBuilder reasoning = new StringBuilder();
+        StringBuilder content = new StringBuilder();
+        for (String piece : pieces) {
+            Split part = splitter.accept(piece);
+            reasoning.append(part.reasoning());
+            content.append(part.content());
+        }
+        Split rest = splitter.finish();
+        return new Split(reasoning.append(rest.reasoning()).toString(), content.append(rest.content()).toString());
     }
 
     @Test
-    void anUnclosedBlockIsAllReasoningAndNoBlockIsAllAnswer() {
-        assertThat(ThinkBlocks.split("<think>\nstill going", false)).isEqualTo(new Split("still going", ""));
-        assertThat(ThinkBlocks.split("\n<think>", false)).isEqualTo(new Split("", ""));
-        assertThat(ThinkBlocks.split("still going\n", true)).isEqualTo(new Split("still going", ""));
-        // without a block the reply is the answer, untouched (no stripping)
-        assertThat(ThinkBlocks.split("\nParis.\n", false)).isEqualTo(new Split("", "\nParis.\n"));
-        assertThat(ThinkBlocks.split("I <think> so", false)).isEqualTo(new Split("", "I <think> so"));
-        assertThat(ThinkBlocks.split("", true)).isEqualTo(new Split("", ""));
+    void nothingUndecidedIsPassedOnEarly() {
+        ThinkBlocks.Splitter splitter = new ThinkBlocks.Splitter(false);
+        assertThat(splitter.accept("\n<thi")).isEqualTo(new Split("", "")); // may still open a block
+        assertThat(splitter.accept("nk>\nStep one.\n")).isEqualTo(new Split("Step one.", "")); // newline held
+        assertThat(splitter.accept("</th")).isEqualTo(new Split("", "")); // may close the block
+        assertThat(splitter.accept("ink>\n\nThe answer")).isEqualTo(new Split("", "The answer"));
+        assertThat(splitter.accept(" is 42.")).isEqualTo(new Split("", " is 42."));
+        assertThat(splitter.finish()).isEqualTo(new Split("", ""));
     }
 
     @Test
