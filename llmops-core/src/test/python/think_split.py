@@ -1,12 +1,16 @@
-"""Expected reasoning/answer splits for ThinkBlocksTest, from a second implementation of its rules: vLLM's qwen3 /
-deepseek_r1 reasoning parsers (partition at the first </think>) with newlines trimmed as Qwen3's chat template
-trims them. For replies with one well-formed block the script checks that Qwen3's template (qwen3.jinja, lines
+"""Expected reasoning/answer splits for ThinkBlocksTest, from a second implementation of its rules (modelled on
+vLLM's qwen3 / deepseek_r1 reasoning parsers: partition at the first </think>; a block must open the reply or be
+opened by the prompt) with newlines trimmed as Qwen3's chat template trims them. For replies with one well-formed block the script checks that Qwen3's template (qwen3.jinja, lines
 34-36) reads the turn back the same way. Run: python3 think_split.py  (prints Java array rows)."""
 import json
 
 def split(reply, opened):
-    body = reply
-    if not opened:
+    if opened:
+        body = reply
+        lead = reply.lstrip('\n')
+        if lead.startswith('<think>'):  # the reply repeats the prompt's <think>
+            body = lead[len('<think>'):]
+    else:
         lead = reply.lstrip('\n')
         if not lead.startswith('<think>'):
             return '', reply
@@ -40,6 +44,11 @@ OTHERS = [  # (reply, opened)
     ("<think>\ncut at </thi", False),
     ("\n\n", True),
     ("", False),
+    ("<think>\nplan\n</think>\n\nanswer", True),
+    ("\n<think>", True),
+    ("\n\n<thi", True),
+    ("<think><think>x</think>y", False),
+    ("a\n\n\n</thinking>\n</think>\n\n\nb\n", True),
 ]
 
 rows = []

@@ -286,7 +286,7 @@ public final class LanguageModel implements AutoCloseable {
      * them.
      *
      * @param templateVariables plain data; not {@code messages}, {@code add_generation_prompt} or {@code tools}
-     *                          (the {@code tools} argument sets that one)
+     *                          (the {@code tools} argument sets that one); null for none
      * @throws InvalidRequestException if a variable is reserved or not plain data
      */
     public Generation chat(List<ChatMessage> messages, List<?> tools, Map<String, ?> templateVariables,
@@ -299,19 +299,20 @@ public final class LanguageModel implements AutoCloseable {
      * When the template is one for models that reason in think blocks ({@link ThinkBlocks#usedBy}), the reasoning
      * is split from the reply into {@link Generation#reasoning()} and {@link Generation#text()} keeps the answer
      * (a reply cut off while reasoning has an empty answer); tool calls are then read from the answer only. The
-     * pieces given to {@code onToken} carry the reply as written; to split them as they come, pass their text to a
-     * {@code new ThinkBlocks.Splitter(ThinkBlocks.opensBlock(chatTemplate().render(messages, true, variables)))}.
+     * pieces given to {@code onToken} carry the reply as written. To split them as they come, as this method splits
+     * the whole reply: when {@code ThinkBlocks.usedBy(chatTemplate().source())}, pass their text to a
+     * {@code new ThinkBlocks.Splitter(ThinkBlocks.opensBlock(prompt))}, where {@code prompt} is
+     * {@code chatTemplate().render(messages, true, variables)} with {@code tools} among the variables when given.
      */
     public Generation chat(List<ChatMessage> messages, List<?> tools, Map<String, ?> templateVariables,
                            GenerationConfig cfg, Consumer<GeneratedToken> onToken, CancellationToken cancel) {
         Objects.requireNonNull(messages, "messages");
-        Objects.requireNonNull(templateVariables, "templateVariables");
         Objects.requireNonNull(cfg, "cfg");
-        if (templateVariables.containsKey("tools")) {
+        Map<String, Object> variables = templateVariables == null ? new HashMap<>() : new HashMap<>(templateVariables);
+        if (variables.containsKey("tools")) {
             throw new InvalidRequestException("template variable 'tools' is set by the tools argument of chat()");
         }
         ChatTemplate template = chatTemplate();
-        Map<String, Object> variables = new HashMap<>(templateVariables);
         if (tools != null) {
             variables.put("tools", tools);
         }

@@ -254,6 +254,9 @@ public final class ChatTemplate {
         Objects.requireNonNull(messages, "messages");
         Objects.requireNonNull(variables, "variables");
         for (String name : variables.keySet()) {
+            if (name == null) {
+                throw new InvalidRequestException("template variable names must not be null");
+            }
             if (RESERVED.contains(name)) {
                 throw new InvalidRequestException("variable '" + name + "' is set by render() itself and cannot be"
                         + " passed as an extra variable");

@@ -12,16 +12,20 @@ import java.util.Objects;
  * ThinkBlocks.split("Still thinking about 7 * 6", true)           // reasoning only: cut off inside the block
  * }</pre>
  *
- * <p>The rules are those of vLLM's {@code qwen3} and {@code deepseek_r1} reasoning parsers, with newlines trimmed
- * as these models' chat templates trim them when they read an earlier turn back:
+ * <p>The rules are modelled on vLLM's {@code qwen3} and {@code deepseek_r1} reasoning parsers, with newlines
+ * trimmed as these models' chat templates trim them when they read an earlier turn back:
  * <ul>
  *   <li>a reply has a block when the prompt opened one (DeepSeek-R1 and Qwen3-Thinking templates end the
  *       generation prompt with {@code <think>}, {@link #opensBlock}) or when its first text after any newlines is
- *       {@code <think>}; otherwise the whole reply is the answer, untouched;</li>
+ *       {@code <think>}; otherwise the whole reply is the answer, untouched. A {@code <think>} that opens a reply
+ *       after the prompt opened the block is skipped;</li>
  *   <li>the reasoning is the block's text up to the first {@code </think>}, without newlines at either end;</li>
  *   <li>the answer is everything after that {@code </think>}, without newlines at its start; a reply cut off
  *       before it has none.</li>
  * </ul>
+ * Unlike vLLM, a block must open the reply (or be opened by the prompt): vLLM also takes a {@code <think>} further
+ * on, and its {@code deepseek_r1} parser takes text before a {@code </think>} that nothing opened as reasoning.
+ * Here such replies are all answer, so that a stream's first characters decide where its text goes.
  */
 public final class ThinkBlocks {
     /** Opens a reasoning block. */
@@ -76,134 +80,145 @@ public final class ThinkBlocks {
      * Splits a reply as it streams: each {@link #accept}ed piece of text gives the reasoning and answer text that
      * can be told apart so far. Text that may still turn out to be a tag, or newlines that are trimmed if nothing
      * follows them, is held back until a later piece decides it or {@link #finish} flushes it, so the pieces' parts
-     * add up to {@link ThinkBlocks#split} of the whole reply. Not thread-safe: one splitter per reply.
+     * add up to {@link ThinkBlocks#split} of the whole reply. Held newlines are counted, not stored, and each piece
+     * is scanned once, so a reply of any length costs time in proportion to its length. Not thread-safe: one
+     * splitter per reply.
      */
     public static final class Splitter {
-        private enum State { START, REASONING, ANSWER_START, ANSWER }
+        private enum State {
+            /** Before any text of the reply. */
+            START,
+            /** Inside the block, before its text: newlines are dropped, one {@code <think>} skipped. */
+            OPENING,
+            /** In the block's text. */
+            REASONING,
+            /** After {@code </think>}, before the answer's first text: newlines are dropped. */
+            ANSWER_START,
+            ANSWER
+        }
 
         private State state;
-        private boolean reasoningStarted; // past the newlines that open the reasoning
-        private final StringBuilder held = new StringBuilder(); // undecided text, at most a tag's length + newlines
+        private boolean tagSkipped; // the block's <think> has been read
+        private int newlines; // newlines held before `partial`
+        private String partial = ""; // held text that may begin a tag: shorter than the tag
 
         /** @param openedByPrompt whether the prompt ended inside a think block ({@link #opensBlock}) */
         public Splitter(boolean openedByPrompt) {
-            state = openedByPrompt ? State.REASONING : State.START;
+            state = openedByPrompt ? State.OPENING : State.START;
         }
 
         /** Takes the next piece of the reply and returns what of it (and of earlier held text) is decided. */
         public Split accept(String piece) {
-            held.append(Objects.requireNonNull(piece, "piece"));
+            String text = partial + Objects.requireNonNull(piece, "piece");
+            partial = "";
             StringBuilder reasoning = new StringBuilder();
             StringBuilder content = new StringBuilder();
-            boolean progress = true;
-            while (progress && !held.isEmpty()) {
-                progress = switch (state) {
-                    case START -> start(content);
-                    case REASONING -> reason(reasoning);
-                    case ANSWER_START -> answerStart();
-                    case ANSWER -> {
-                        content.append(held);
-                        held.setLength(0);
-                        yield true;
+            int at = 0;
+            while (true) {
+                switch (state) {
+                    case START -> {
+                        int end = skipNewlines(text, at);
+                        newlines += end - at;
+                        at = end;
+                        if (text.startsWith(OPEN, at)) {
+                            at += OPEN.length();
+                            newlines = 0;
+                            tagSkipped = true;
+                            state = State.OPENING;
+                        } else if (OPEN.startsWith(text.substring(at))) {
+                            partial = text.substring(at); // only newlines and a prefix of <think> so far
+                            return new Split("", "");
+                        } else {
+                            content.append("\n".repeat(newlines));
+                            newlines = 0;
+                            state = State.ANSWER;
+                        }
                     }
-                };
+                    case OPENING -> {
+                        at = skipNewlines(text, at);
+                        if (!tagSkipped && text.startsWith(OPEN, at)) { // the reply repeats the prompt's <think>
+                            at += OPEN.length();
+                            tagSkipped = true;
+                        } else if (!tagSkipped && OPEN.startsWith(text.substring(at))) {
+                            partial = text.substring(at);
+                            return new Split(reasoning.toString(), content.toString());
+                        } else if (at == text.length()) {
+                            return new Split(reasoning.toString(), content.toString());
+                        } else {
+                            state = State.REASONING;
+                        }
+                    }
+                    case REASONING -> {
+                        int close = text.indexOf(CLOSE, at);
+                        int end = close >= 0 ? close : text.length() - partialTag(text, at, CLOSE);
+                        int kept = end - trailingNewlines(text, at, end);
+                        if (kept > at) {
+                            reasoning.append("\n".repeat(newlines)).append(text, at, kept);
+                            newlines = 0;
+                        }
+                        if (close < 0) {
+                            newlines += end - kept;
+                            partial = text.substring(end);
+                            return new Split(reasoning.toString(), content.toString());
+                        }
+                        newlines = 0; // trailing newlines of the reasoning are dropped
+                        at = close + CLOSE.length();
+                        state = State.ANSWER_START;
+                    }
+                    case ANSWER_START -> {
+                        at = skipNewlines(text, at);
+                        if (at == text.length()) {
+                            return new Split(reasoning.toString(), content.toString());
+                        }
+                        state = State.ANSWER;
+                    }
+                    case ANSWER -> {
+                        content.append(text, at, text.length());
+                        return new Split(reasoning.toString(), content.toString());
+                    }
+                }
             }
-            return new Split(reasoning.toString(), content.toString());
         }
 
         /** Flushes what is still held at the end of the reply. */
         public Split finish() {
-            String rest = held.toString();
-            held.setLength(0);
+            String held = partial;
+            int heldNewlines = newlines;
+            partial = "";
+            newlines = 0;
             return switch (state) {
                 // a reply that is all newlines, or stops inside "<think": no block, the text as it came
-                case START -> new Split("", rest);
-                // newlines at the end of the reasoning are trimmed; a partial closing tag is reasoning
-                case REASONING -> new Split(stripTrailingNewlines(rest), "");
+                case START -> new Split("", "\n".repeat(heldNewlines) + held);
+                // a partial tag is reasoning; newlines at the end of the reasoning are trimmed
+                case OPENING -> new Split(held, "");
+                case REASONING -> new Split(held.isEmpty() ? "" : "\n".repeat(heldNewlines) + held, "");
                 case ANSWER_START, ANSWER -> new Split("", "");
             };
         }
-
-        /** Before any text: a block starts if the first text after newlines is {@code <think>}. */
-        private boolean start(StringBuilder content) {
-            int text = leadingNewlines(held);
-            String rest = held.substring(text);
-            if (rest.startsWith(OPEN)) {
-                held.delete(0, text + OPEN.length());
-                state = State.REASONING;
-                return true;
-            }
-            if (OPEN.startsWith(rest)) {
-                return false; // only newlines and a prefix of <think> so far
-            }
-            state = State.ANSWER;
-            return true;
-        }
-
-        /**
-         * Inside the block: passes reasoning on, dropping its leading newlines, holding back trailing newlines and
-         * a possible start of {@code </think>}; at {@code </think>} the answer begins.
-         */
-        private boolean reason(StringBuilder reasoning) {
-            if (!reasoningStarted) {
-                held.delete(0, leadingNewlines(held));
-                if (held.isEmpty()) {
-                    return false;
-                }
-                reasoningStarted = true;
-            }
-            int close = held.indexOf(CLOSE);
-            if (close >= 0) {
-                reasoning.append(stripTrailingNewlines(held.substring(0, close)));
-                held.delete(0, close + CLOSE.length());
-                state = State.ANSWER_START;
-                return true;
-            }
-            int keep = Math.max(partialTag(held, CLOSE), trailingNewlines(held));
-            reasoning.append(held, 0, held.length() - keep);
-            held.delete(0, held.length() - keep);
-            return false;
-        }
-
-        /** Right after {@code </think>}: newlines before the answer are dropped. */
-        private boolean answerStart() {
-            held.delete(0, leadingNewlines(held));
-            if (held.isEmpty()) {
-                return false;
-            }
-            state = State.ANSWER;
-            return true;
-        }
     }
 
-    private static int leadingNewlines(CharSequence s) {
-        int n = 0;
-        while (n < s.length() && s.charAt(n) == '\n') {
-            n++;
+    private static int skipNewlines(String s, int from) {
+        int i = from;
+        while (i < s.length() && s.charAt(i) == '\n') {
+            i++;
         }
-        return n;
+        return i;
     }
 
-    private static int trailingNewlines(CharSequence s) {
-        int n = 0;
-        while (n < s.length() && s.charAt(s.length() - 1 - n) == '\n') {
-            n++;
+    /** Newlines just before {@code end}, not before {@code from}. */
+    private static int trailingNewlines(String s, int from, int end) {
+        int i = end;
+        while (i > from && s.charAt(i - 1) == '\n') {
+            i--;
         }
-        return n;
+        return end - i;
     }
 
-    private static String stripTrailingNewlines(String s) {
-        return s.substring(0, s.length() - trailingNewlines(s));
-    }
-
-    /**
-     * The length of the longest end of {@code s} that begins {@code tag} (and is shorter than it), together with
-     * the newlines before it: text that may be trimmed or be the tag once more text comes.
-     */
-    private static int partialTag(CharSequence s, String tag) {
-        for (int n = Math.min(tag.length() - 1, s.length()); n > 0; n--) {
-            if (tag.startsWith(s.subSequence(s.length() - n, s.length()).toString())) {
-                return n + trailingNewlines(s.subSequence(0, s.length() - n));
+    /** The length of the longest end of {@code s} (from {@code from} on) that begins {@code tag}, shorter than it. */
+    private static int partialTag(String s, int from, String tag) {
+        for (int n = Math.min(tag.length() - 1, s.length() - from); n > 0; n--) {
+            if (s.regionMatches(s.length() - n, tag, 0, n)) {
+                return n;
             }
         }
         return 0;

@@ -41,6 +41,11 @@ class ThinkBlocksTest {
         {"<think>\ncut at </thi", "false", "cut at </thi", ""},
         {"\n\n", "true", "", ""},
         {"", "false", "", ""},
+        {"<think>\nplan\n</think>\n\nanswer", "true", "plan", "answer"},
+        {"\n<think>", "true", "", ""},
+        {"\n\n<thi", "true", "<thi", ""},
+        {"<think><think>x</think>y", "false", "<think>x", "y"},
+        {"a\n\n\n</thinking>\n</think>\n\n\nb\n", "true", "a\n\n\n</thinking>", "b\n"},
     };
 
     @ParameterizedTest
@@ -94,6 +99,19 @@ class ThinkBlocksTest {
         assertThat(splitter.accept("</th")).isEqualTo(new Split("", "")); // may close the block
         assertThat(splitter.accept("ink>\n\nThe answer")).isEqualTo(new Split("", "The answer"));
         assertThat(splitter.accept(" is 42.")).isEqualTo(new Split("", " is 42."));
+        assertThat(splitter.finish()).isEqualTo(new Split("", ""));
+    }
+
+    @Test
+    void longRunsOfNewlinesAreHeldAsACount() {
+        ThinkBlocks.Splitter splitter = new ThinkBlocks.Splitter(false);
+        StringBuilder reasoning = new StringBuilder(splitter.accept("<think>a").reasoning());
+        for (int i = 0; i < 100_000; i++) {
+            assertThat(splitter.accept("\n")).isEqualTo(new Split("", ""));
+        }
+        Split end = splitter.accept("b</think>c");
+        assertThat(reasoning.append(end.reasoning()).toString()).isEqualTo("a" + "\n".repeat(100_000) + "b");
+        assertThat(end.content()).isEqualTo("c");
         assertThat(splitter.finish()).isEqualTo(new Split("", ""));
     }
 

@@ -32,6 +32,7 @@ class ChatReasoningTest {
     static Path tmp;
     static LanguageModel answers;
     static LanguageModel calls;
+    static LanguageModel muses; // writes a call inside its reasoning, then answers
 
     private static final String CALL = "{\"name\":\"get_weather\",\"arguments\":{\"city\":\"Paris\"}}";
     private static final String[] VOCAB = {"<unk>", "<|im_start|>", "<|im_end|>", "<think>", "</think>", "user",
@@ -40,6 +41,8 @@ class ChatReasoningTest {
     private static final int[][] ANSWER = {{6, 3}, {3, 7}, {7, 4}, {4, 8}, {8, 2}};
     // assistant -> <think> -> Hmm, -> </think> -> <tool_call> -> call -> </tool_call> -> <|im_end|>
     private static final int[][] CALLS = {{6, 3}, {3, 7}, {7, 4}, {4, 9}, {9, 11}, {11, 10}, {10, 2}};
+    // assistant -> <think> -> <tool_call> -> call -> </tool_call> -> </think> -> Paris. -> <|im_end|>
+    private static final int[][] MUSES = {{6, 3}, {3, 9}, {9, 11}, {11, 10}, {10, 4}, {4, 8}, {8, 2}};
     // like Qwen3's: enable_thinking=false closes an empty block in the prompt; open_think opens one, as DeepSeek-R1
     private static final String TEMPLATE = "{% if tools %}<|im_start|>system Call tools as <tool_call> JSON "
             + "</tool_call><|im_end|> {% endif %}{% for m in messages %}<|im_start|>{{ m.role }} {{ m.content }}"
@@ -58,12 +61,15 @@ class ChatReasoningTest {
                 TEMPLATE));
         calls = LanguageModel.load(HandWiredChatModel.write(tmp.resolve("c"), VOCAB, CALLS, added, special,
                 TEMPLATE));
+        muses = LanguageModel.load(HandWiredChatModel.write(tmp.resolve("m"), VOCAB, MUSES, added, special,
+                TEMPLATE));
     }
 
     @AfterAll
     static void close() {
         answers.close();
         calls.close();
+        muses.close();
     }
 
     private static GenerationConfig greedy(int maxNewTokens) {
@@ -91,6 +97,7 @@ class ChatReasoningTest {
     void templateVariablesReachTheTemplate() {
         Generation thinking = answers.chat(ASK, greedy(10));
         Generation direct = answers.chat(ASK, null, Map.of("enable_thinking", false), greedy(10));
+        assertThat(answers.chat(ASK, null, null, greedy(10)).tokenIds()).isEqualTo(thinking.tokenIds());
         // the prompt closed an empty block, so the model answers at once
         assertThat(direct.promptTokens()).isEqualTo(thinking.promptTokens() + 2);
         assertThat(direct.tokenIds()).containsExactly(8, 2);
@@ -131,11 +138,36 @@ class ChatReasoningTest {
     }
 
     @Test
+    void aCallWrittenWhileReasoningIsNotACall() {
+        Generation g = muses.chat(ASK, TOOLS, greedy(10));
+        assertThat(g.tokenIds()).containsExactly(3, 9, 11, 10, 4, 8, 2);
+        assertThat(g.finishReason()).isEqualTo(FinishReason.STOP);
+        assertThat(g.toolCalls()).isEmpty();
+        assertThat(g.reasoning()).contains("<tool_call>", CALL);
+        assertThat(g.text()).isEqualTo(" Paris.");
+    }
+
+    @Test
+    void aReplyWithToolsCutOffWhileReasoningIsReasoningOnly() {
+        Generation g = calls.chat(ASK, TOOLS, greedy(2));
+        assertThat(g.finishReason()).isEqualTo(FinishReason.LENGTH);
+        assertThat(g.toolCalls()).isEmpty();
+        assertThat(g.reasoning()).isEqualTo(" Hmm,");
+        assertThat(g.text()).isEmpty();
+    }
+
+    @Test
     void toolsGoThroughTheirOwnArgument() {
         assertThatThrownBy(() -> answers.chat(ASK, null, Map.of("tools", TOOLS), greedy(5)))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("'tools' is set by the tools argument");
         assertThatThrownBy(() -> answers.chat(ASK, null, Map.of("messages", List.of()), greedy(5)))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("'messages'");
+        assertThatThrownBy(() -> answers.chat(ASK, null, Map.of("add_generation_prompt", false), greedy(5)))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("'add_generation_prompt'");
+        java.util.Map<String, Object> unnamed = new java.util.HashMap<>();
+        unnamed.put(null, 1);
+        assertThatThrownBy(() -> answers.chat(ASK, null, unnamed, greedy(5)))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("must not be null");
     }
 }
