@@ -316,7 +316,26 @@ public final class LanguageModel implements AutoCloseable {
         if (tools != null) {
             variables.put("tools", tools);
         }
-        String rendered = template.render(messages, true, variables);
+        return replyTo(template, template.render(messages, true, variables), tools, cfg, onToken, cancel);
+    }
+
+    /**
+     * The reply to a prompt that {@link #formatPrompt} made, as {@link #chat} gives it for that single user
+     * message: with the reasoning of a think-block template split off ({@link Generation#reasoning()}). Without a
+     * chat template it is {@link #generate(int[], GenerationConfig)} of the prompt's {@link #encodePrompt} ids.
+     */
+    public Generation reply(String formatted, GenerationConfig cfg) {
+        Objects.requireNonNull(formatted, "formatted");
+        Objects.requireNonNull(cfg, "cfg");
+        if (tokenizer().chatTemplate().isEmpty()) {
+            return generate(encodePrompt(formatted), cfg);
+        }
+        return replyTo(chatTemplate(), formatted, null, cfg, t -> { }, null);
+    }
+
+    /** Generates the reply to a rendered chat prompt and reads its reasoning and (with tools) its calls out. */
+    private Generation replyTo(ChatTemplate template, String rendered, List<?> tools, GenerationConfig cfg,
+                               Consumer<GeneratedToken> onToken, CancellationToken cancel) {
         // the template writes BOS itself where the model wants it
         int[] prompt = tokenizer().encode(rendered, false);
         Generation reply = run(prompt, cfg, onToken, cancel);
@@ -356,9 +375,10 @@ public final class LanguageModel implements AutoCloseable {
 
     /**
      * A plain-text prompt as this model takes it: one user message rendered through the checkpoint's chat template
-     * (generation prompt added) when it has one, else the text unchanged. {@link #encodePrompt} gives its token ids;
-     * generating from those equals {@link #chat} with that single user message, or {@link #generate(String,
-     * GenerationConfig)} without a template.
+     * (generation prompt added) when it has one, else the text unchanged. {@link #reply} generates the answer to it
+     * as {@link #chat} does for that single user message (or as {@link #generate(String, GenerationConfig)} without
+     * a template); {@link #encodePrompt} gives its token ids, from which {@link #generate(int[], GenerationConfig)}
+     * gives the reply as written, reasoning included.
      */
     public String formatPrompt(String prompt) {
         Objects.requireNonNull(prompt, "prompt");

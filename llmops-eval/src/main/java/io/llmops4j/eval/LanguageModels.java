@@ -29,10 +29,11 @@ final class LanguageModels {
     }
 
     /**
-     * Generates a reply: the prompt as a user message through the chat template when the checkpoint has one, else
-     * as plain text to continue.
+     * Generates a reply: the prompt as a user message through the chat template when the checkpoint has one (the
+     * answer without the reasoning of a model that thinks in {@code <think>} blocks), else as plain text to
+     * continue.
      */
     static Generation complete(LanguageModel model, String prompt, GenerationConfig config) {
-        return model.generate(model.encodePrompt(model.formatPrompt(prompt)), config);
+        return model.reply(model.formatPrompt(prompt), config);
     }
 }

@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * {@link Answer#usage()} holds the prompt and generated token counts the model reports. When the checkpoint has a
  * chat template, the filled prompt template becomes a single user message rendered with it (generation prompt
  * included), and that rendering is encoded as {@link LanguageModel#chat} encodes it: without adding special
- * tokens, since the template writes BOS itself.
+ * tokens, since the template writes BOS itself; the answer is the reply without the reasoning of a model that
+ * thinks in {@code <think>} blocks ({@link LanguageModel#reply}).
  *
  * <p>Any other model, a remote one for example, is a generator function plus a token counter:
  * <pre>{@code
@@ -175,8 +176,8 @@ public final class RagPipeline {
 
         @Override
         public Completion complete(String prompt, int maxNewTokens) {
-            Generation g = model.generate(model.encodePrompt(prompt),
-                    config.toBuilder().maxNewTokens(maxNewTokens).build());
+            // the answer without the reasoning of a model that thinks in <think> blocks
+            Generation g = model.reply(prompt, config.toBuilder().maxNewTokens(maxNewTokens).build());
             return new Completion(g.text(), g.usage());
         }
     }

@@ -94,6 +94,18 @@ class ChatReasoningTest {
     }
 
     @Test
+    void aFormattedPromptGetsTheSameReplyAsChat() {
+        String formatted = answers.formatPrompt("Capital of France?");
+        Generation viaReply = answers.reply(formatted, greedy(10));
+        assertThat(viaReply.reasoning()).isEqualTo(" Hmm, ");
+        assertThat(viaReply.text()).isEqualTo(" Paris.");
+        assertThat(viaReply.tokenIds()).isEqualTo(answers.chat(ASK, greedy(10)).tokenIds());
+        // generating from the encoded prompt gives the reply as written
+        assertThat(answers.generate(answers.encodePrompt(formatted), greedy(10)).text())
+                .isEqualTo("<think> Hmm, </think> Paris.");
+    }
+
+    @Test
     void templateVariablesReachTheTemplate() {
         Generation thinking = answers.chat(ASK, greedy(10));
         Generation direct = answers.chat(ASK, null, Map.of("enable_thinking", false), greedy(10));
