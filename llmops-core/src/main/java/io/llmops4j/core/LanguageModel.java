@@ -79,7 +79,8 @@ public final class LanguageModel implements AutoCloseable {
         Transformer t = new Transformer(config);
         try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(dir)) {
             WeightLoader.load(t, ckpt, mgr, dtype);
-            t.prepare(device.isGpu() ? 1 : ai.djl.pytorch.jni.JniUtils.getNumThreads(), b.fusedDecode);
+            t.prepare(device.isGpu() ? 1 : ai.djl.pytorch.jni.JniUtils.getNumThreads(), b.fusedDecode,
+                    b.fusedPromptLimit);
             if (Files.isRegularFile(dir.resolve("tokenizer.json"))) {
                 tok = Tokenizer.load(dir);
             }
@@ -540,12 +541,13 @@ public final class LanguageModel implements AutoCloseable {
         private Precision precision = Precision.FLOAT32;
         private int threads;
         private boolean fusedDecode = true;
+        private int fusedPromptLimit; // 0: the default for this CPU
 
         private Builder() {
         }
 
         /**
-         * Whether decoding steps and prompts (in passes of up to 128 tokens) on the CPU run as fused Java Vector API code over
+         * Whether decoding steps and prompts (up to {@link #fusedPromptLimit} tokens, in passes of up to 128) on the CPU run as fused Java Vector API code over
          * the model's weight memory instead of PyTorch operations (default {@code true}; measured 2.2x faster at 2
          * threads, see docs/BENCHMARKS.md). It needs Java 22+ started with {@code --add-modules jdk.incubator.vector}; without
          * them, or with {@code false}, decoding stays on PyTorch. Both paths give the same logits within float32
@@ -553,6 +555,23 @@ public final class LanguageModel implements AutoCloseable {
          */
         public Builder fusedDecode(boolean fusedDecode) {
             this.fusedDecode = fusedDecode;
+            return this;
+        }
+
+        /**
+         * The longest prompt, in tokens, that runs on the fused kernel (see {@link #fusedDecode}); longer prompts run
+         * as one PyTorch forward pass, whose matrix products overtake the kernel once a prompt has enough positions.
+         * Single decoding steps always run on the kernel. Default: 32 on Intel processors (where PyTorch matched the
+         * kernel at 32 positions and was 1.8x faster at 128), unlimited elsewhere (on AMD the kernel was faster at
+         * every length measured, up to 1024); see docs/BENCHMARKS.md.
+         *
+         * @throws InvalidRequestException if {@code positions < 1}
+         */
+        public Builder fusedPromptLimit(int positions) {
+            if (positions < 1) {
+                throw new InvalidRequestException("fusedPromptLimit must be >= 1, was " + positions);
+            }
+            this.fusedPromptLimit = positions;
             return this;
         }
 

@@ -40,6 +40,7 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
     private final RotaryTables rotary;
     private DenseWeight head;
     private volatile DecodeKernel kernel;
+    private volatile int kernelPromptLimit = Integer.MAX_VALUE; // longest prompt the kernel takes
 
     /** Builds the (uninitialised) block tree for {@code cfg}; load weights with {@link WeightLoader}. */
     public Transformer(ModelConfig cfg) {
@@ -90,9 +91,11 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
      * blocks (PyTorch's intra-op thread count on the CPU; 1 keeps plain products; see {@link DenseWeight}), the
      * rotary embedding's rotate_half matrix is built once, and, when {@code fusedDecode} is set and the weights are
      * float32 on the CPU, the {@link DecodeKernel} for single-position steps is started with {@code ways} threads
-     * (where this JVM can run it).
+     * (where this JVM can run it); it also takes prompts of up to {@code kernelPromptLimit} tokens (0: the default
+     * for this CPU, see {@link PromptPath}), longer ones running as one PyTorch forward pass.
      */
-    public void prepare(int ways, boolean fusedDecode) {
+    public void prepare(int ways, boolean fusedDecode, int kernelPromptLimit) {
+        this.kernelPromptLimit = kernelPromptLimit > 0 ? kernelPromptLimit : PromptPath.defaultLimit();
         for (DecoderLayer layer : layers) {
             layer.prepare(ways);
         }
@@ -117,6 +120,11 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
         return kernel != null;
     }
 
+    /** Whether {@link #nextLogits} runs {@code positions} new tokens on the fused kernel (else on PyTorch). */
+    public boolean runsOnKernel(int positions) {
+        return kernel != null && (positions == 1 || positions <= kernelPromptLimit);
+    }
+
     /** {@link #nextLogits(int[], int, KvCache, float[])} into a new array. */
     public float[] nextLogits(int[] tokens, int start, KvCache cache) {
         return nextLogits(tokens, start, cache, new float[cfg.vocabSize()]);
@@ -124,9 +132,10 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
 
     /**
      * The float32 logits after {@code tokens} at positions {@code start ..}, reading and extending {@code cache},
-     * written into {@code logits} (one per vocabulary entry) and returned: through the {@link DecodeKernel} when
-     * there is one, in passes of at most {@link DecodeKernel#MAX_POSITIONS} tokens (a single step allocates
-     * nothing), else through {@link #forward}, whose temporaries live in a scope closed here.
+     * written into {@code logits} (one per vocabulary entry) and returned: through the {@link DecodeKernel} when it
+     * takes that many positions ({@link #runsOnKernel}), in passes of at most {@link DecodeKernel#MAX_POSITIONS}
+     * tokens (a single step allocates nothing), else through {@link #forward}, whose temporaries live in a scope
+     * closed here.
      */
     public float[] nextLogits(int[] tokens, int start, KvCache cache, float[] logits) {
         if (logits.length != cfg.vocabSize()) {
@@ -141,7 +150,7 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
                     + start);
         }
         DecodeKernel k = kernel;
-        if (k != null) {
+        if (k != null && (tokens.length == 1 || tokens.length <= kernelPromptLimit)) {
             for (int from = 0; from < tokens.length; from += DecodeKernel.MAX_POSITIONS) {
                 int to = Math.min(tokens.length, from + DecodeKernel.MAX_POSITIONS);
                 int[] pass = to - from == tokens.length ? tokens : java.util.Arrays.copyOfRange(tokens, from, to);

@@ -54,7 +54,7 @@ class DecodeKernelTest {
     @Test
     void dynamicRopeBeyondTheOriginalContextStepsLikePyTorch() {
         TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve("dynamic"), Variant.LLAMA_ROPE_DYNAMIC, 7);
-        try (LanguageModel fused = LanguageModel.load(ckpt.dir());
+        try (LanguageModel fused = kernelModel(ckpt.dir());
              LanguageModel plain = LanguageModel.builder().path(ckpt.dir()).fusedDecode(false).build();
              NDManager mgr = NDManager.newBaseManager("PyTorch");
              KvCache a = fused.transformer().newCache(mgr, TOKENS.length);
@@ -89,7 +89,7 @@ class DecodeKernelTest {
         int length = DecodeKernel.MAX_POSITIONS + 72;
         int[] tokens = new Random(67).ints(length, 3, 96).toArray();
         double[] expected = ReferenceModel.logits(ckpt, tokens)[length - 1];
-        try (LanguageModel lm = LanguageModel.load(ckpt.dir());
+        try (LanguageModel lm = kernelModel(ckpt.dir());
              NDManager mgr = NDManager.newBaseManager("PyTorch");
              KvCache cache = lm.transformer().newCache(mgr, length)) {
             assertThat(lm.transformer().hasDecodeKernel()).isTrue();
@@ -126,7 +126,7 @@ class DecodeKernelTest {
         double[][] expected = ReferenceModel.logits(ckpt, tokens);
         assertThat(maxAbsDiff(toFloat(expected[tokens.length - 1]), unwindowed[tokens.length - 1]))
                 .as("the window changes the logits").isGreaterThan(1e-3);
-        try (LanguageModel lm = LanguageModel.load(ckpt.dir())) {
+        try (LanguageModel lm = kernelModel(ckpt.dir())) {
             assertThat(LanguageModelParityTest.maxAbsDiff(lm.logits(tokens), expected)).isLessThanOrEqualTo(1e-4);
         }
         assertStepsMatchReference(ckpt, tokens, 9);
@@ -151,7 +151,7 @@ class DecodeKernelTest {
         TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve(variant.name()), variant, 41);
         int[] tokens = new Random(43).ints(64, 3, 96).toArray(); // GPT-2 has 64 positions
         double[][] expected = ReferenceModel.logits(ckpt, tokens);
-        try (LanguageModel lm = LanguageModel.load(ckpt.dir());
+        try (LanguageModel lm = kernelModel(ckpt.dir());
              NDManager mgr = NDManager.newBaseManager("PyTorch")) {
             Transformer t = lm.transformer();
             try (KvCache cache = t.newCache(mgr, tokens.length)) {
@@ -178,7 +178,7 @@ class DecodeKernelTest {
         int length = 2 * DecodeKernel.MAX_POSITIONS + 45;
         int[] tokens = new Random(59).ints(length + 3, 3, 96).toArray();
         double[][] expected = ReferenceModel.logits(ckpt, tokens);
-        try (LanguageModel lm = LanguageModel.load(ckpt.dir());
+        try (LanguageModel lm = kernelModel(ckpt.dir());
              NDManager mgr = NDManager.newBaseManager("PyTorch")) {
             Transformer t = lm.transformer();
             assertThat(t.hasDecodeKernel()).isTrue();
@@ -203,9 +203,48 @@ class DecodeKernelTest {
         assertStepsMatchReference(ckpt, tokens, 1);
     }
 
+    /** The model with every prompt on the kernel, whatever this CPU's default ({@link PromptPath}). */
+    private static LanguageModel kernelModel(Path dir) {
+        return LanguageModel.builder().path(dir).fusedPromptLimit(Integer.MAX_VALUE).build();
+    }
+
+    /**
+     * With a prompt limit, longer prompts run as one PyTorch pass on the cache the kernel then extends step by step,
+     * and the logits after the prompt and after each step are the reference's.
+     */
+    @Test
+    void promptsBeyondTheLimitRunOnPyTorchAndTheKernelContinues() {
+        TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve("limit"), Variant.LLAMA_GQA_TIED, 61);
+        int[] tokens = new Random(71).ints(16, 3, 96).toArray();
+        double[][] expected = ReferenceModel.logits(ckpt, tokens);
+        try (LanguageModel lm = LanguageModel.builder().path(ckpt.dir()).fusedPromptLimit(4).build();
+             NDManager mgr = NDManager.newBaseManager("PyTorch")) {
+            Transformer t = lm.transformer();
+            assertThat(t.runsOnKernel(1)).isTrue();
+            assertThat(t.runsOnKernel(4)).isTrue();
+            assertThat(t.runsOnKernel(5)).isFalse();
+            try (KvCache cache = t.newCache(mgr, tokens.length)) {
+                float[] logits = t.nextLogits(Arrays.copyOf(tokens, 10), 0, cache);
+                assertThat(maxAbsDiff(logits, expected[9])).isLessThanOrEqualTo(1e-4);
+                t.nextLogits(Arrays.copyOfRange(tokens, 10, 13), 10, cache, logits); // 3 positions: the kernel
+                assertThat(maxAbsDiff(logits, expected[12])).isLessThanOrEqualTo(1e-4);
+                for (int pos = 13; pos < tokens.length; pos++) {
+                    t.nextLogits(new int[] {tokens[pos]}, pos, cache, logits);
+                    assertThat(maxAbsDiff(logits, expected[pos])).as("position %d", pos).isLessThanOrEqualTo(1e-4);
+                }
+            }
+        }
+        try (LanguageModel plain = LanguageModel.builder().path(ckpt.dir()).fusedDecode(false).build()) {
+            assertThat(plain.transformer().runsOnKernel(1)).isFalse();
+        }
+        assertThatThrownBy(() -> LanguageModel.builder().fusedPromptLimit(0))
+                .isInstanceOf(io.llmops4j.core.InvalidRequestException.class)
+                .hasMessage("fusedPromptLimit must be >= 1, was 0");
+    }
+
     private static void assertStepsMatchReference(TinyCheckpoint ckpt, int[] tokens, int prefill) {
         double[][] expected = ReferenceModel.logits(ckpt, tokens);
-        try (LanguageModel lm = LanguageModel.builder().path(ckpt.dir()).device("cpu").threads(2).build()) {
+        try (LanguageModel lm = LanguageModel.builder().path(ckpt.dir()).device("cpu").threads(2).fusedPromptLimit(Integer.MAX_VALUE).build()) {
             Transformer t = lm.transformer();
             assertThat(t.hasDecodeKernel()).isTrue();
             try (NDManager mgr = NDManager.newBaseManager("PyTorch");
@@ -230,7 +269,7 @@ class DecodeKernelTest {
     void kernelAndPyTorchStepsShareTheCache(Variant variant) {
         TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve(variant.name()), variant, 17);
         double[][] expected = ReferenceModel.logits(ckpt, TOKENS);
-        try (LanguageModel lm = LanguageModel.load(ckpt.dir())) {
+        try (LanguageModel lm = kernelModel(ckpt.dir())) {
             Transformer t = lm.transformer();
             try (NDManager mgr = NDManager.newBaseManager("PyTorch");
                  KvCache cache = t.newCache(mgr, TOKENS.length)) {
@@ -267,7 +306,7 @@ class DecodeKernelTest {
         java.util.Map<String, float[]> scaled = new java.util.LinkedHashMap<>(ckpt.weights());
         java.util.function.Predicate<String> changed = name -> name.contains(".v_proj.") || name.contains(".down_proj.")
                 || name.contains(".q_norm.") || name.equals("lm_head.weight") || name.contains(".c_fc.") || name.contains(".attn.c_proj.");
-        try (LanguageModel lm = LanguageModel.load(ckpt.dir());
+        try (LanguageModel lm = kernelModel(ckpt.dir());
              LanguageModel plain = LanguageModel.builder().path(ckpt.dir()).fusedDecode(false).build();
              NDManager mgr = NDManager.newBaseManager("PyTorch")) {
             assertThat(lm.transformer().hasDecodeKernel()).isTrue();
@@ -310,7 +349,7 @@ class DecodeKernelTest {
         Path dir = qwen2 ? llama(tmp.resolve("wide-qwen2"), 174, 3, 1, 201, vocab, true)
                 : llama(tmp.resolve("wide"), 172, 2, 1, 201, vocab, false);
         int[] tokens = new Random(37).ints(80, 0, vocab).toArray();
-        try (LanguageModel lm = LanguageModel.builder().path(dir).threads(2).build();
+        try (LanguageModel lm = LanguageModel.builder().path(dir).threads(2).fusedPromptLimit(Integer.MAX_VALUE).build();
              NDManager mgr = NDManager.newBaseManager("PyTorch")) {
             float[][] full = lm.logits(tokens);
             Transformer t = lm.transformer();
@@ -353,7 +392,7 @@ class DecodeKernelTest {
             assertThat(anonHugePages() - start).as("growth without the kernel").isLessThan(2 * mib);
         }
         long before = anonHugePages();
-        try (LanguageModel fused = LanguageModel.builder().path(dir).build()) {
+        try (LanguageModel fused = LanguageModel.builder().path(dir).fusedPromptLimit(Integer.MAX_VALUE).build()) {
             assertThat(fused.transformer().hasDecodeKernel()).isTrue();
             long deadline = System.nanoTime() + 30_000_000_000L; // the pages move on a background thread
             while (anonHugePages() - before < 28 * mib && System.nanoTime() < deadline) {
@@ -381,7 +420,7 @@ class DecodeKernelTest {
         int vocab = 8192;
         Path dir = llama(tmp.resolve("allocation"), 128, 4, 2, 256, vocab, false);
         var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        try (LanguageModel lm = LanguageModel.builder().path(dir).threads(2).build();
+        try (LanguageModel lm = LanguageModel.builder().path(dir).threads(2).fusedPromptLimit(Integer.MAX_VALUE).build();
              NDManager mgr = NDManager.newBaseManager("PyTorch");
              KvCache cache = lm.transformer().newCache(mgr, 256)) {
             Transformer t = lm.transformer();
@@ -457,7 +496,7 @@ class DecodeKernelTest {
         TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve("qwen"), Variant.QWEN2, 23);
         GenerationConfig cfg = GenerationConfig.builder().maxNewTokens(40).build();
         int[] prompt = {1, 17, 42, 5};
-        try (LanguageModel fused = LanguageModel.load(ckpt.dir());
+        try (LanguageModel fused = kernelModel(ckpt.dir());
              LanguageModel plain = LanguageModel.builder().path(ckpt.dir()).fusedDecode(false).build()) {
             assertThat(fused.transformer().hasDecodeKernel()).isTrue();
             assertThat(plain.transformer().hasDecodeKernel()).isFalse();
@@ -488,7 +527,7 @@ class DecodeKernelTest {
     @Test
     void aStepOutOfOrderOrWithAWrongLogitsArrayIsRefused() {
         TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve("llama"), Variant.LLAMA, 29);
-        try (LanguageModel lm = LanguageModel.load(ckpt.dir())) {
+        try (LanguageModel lm = kernelModel(ckpt.dir())) {
             Transformer t = lm.transformer();
             try (NDManager mgr = NDManager.newBaseManager("PyTorch");
                  KvCache cache = t.newCache(mgr, 4)) {
