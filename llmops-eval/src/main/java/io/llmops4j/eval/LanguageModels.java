@@ -30,7 +30,8 @@ final class LanguageModels {
 
     /**
      * Generates a reply: the prompt as a user message through the chat template when the checkpoint has one (the
-     * answer without the reasoning of a model that thinks in {@code <think>} blocks), else as plain text to
+     * answer without the reasoning of a model that thinks in {@code <think>} blocks; {@code maxNewTokens} covers the
+     * reasoning too, so one that runs out while reasoning answers with empty text), else as plain text to
      * continue.
      */
     static Generation complete(LanguageModel model, String prompt, GenerationConfig config) {

@@ -158,8 +158,9 @@ public final class RagPipeline {
 
     /**
      * A {@link LanguageModel} as the pipeline's chat formatter ({@link LanguageModel#formatPrompt}), token counter and
-     * generator. Counting and generation encode the prompt with the same {@link LanguageModel#encodePrompt}, so the
-     * budget is measured on exactly the tokens fed.
+     * generator. Counting uses {@link LanguageModel#encodePrompt}, which gives the very tokens
+     * {@link LanguageModel#reply} feeds, so the budget is measured on exactly the tokens fed. The answer budget
+     * covers a thinking model's reasoning too: one that runs out while reasoning answers with empty text.
      */
     private static final class ModelCompleter implements Completer {
         private final LanguageModel model;

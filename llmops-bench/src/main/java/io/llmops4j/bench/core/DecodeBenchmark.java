@@ -26,7 +26,10 @@ import org.openjdk.jmh.runner.IterationType;
  * Single-stream decode and prefill speed of a random-weight Llama of about 110M parameters (dim 768,
  * 12 layers, 12 heads, MLP 2048, vocab 32000, tied embeddings) in float32, at 1 and 2 threads, with the fused
  * CPU decode kernel ({@code fused=true}, the default) and with every step on PyTorch ({@code fused=false}, the
- * baseline). Scores are tokens per second.
+ * baseline). Scores are tokens per second. With {@code fused=true} the 128-token prefill runs where the model
+ * runs it by default: on the kernel, except on Intel processors, where prompts of more than 32 tokens run on
+ * PyTorch ({@code LanguageModel.Builder.fusedPromptLimit}); {@code -p promptLimit=128} puts it on the kernel
+ * everywhere.
  *
  * <p>The host's memory bandwidth moves by a factor of two or more within minutes (docs/BENCHMARKS.md), so the
  * bound is measured inside the decode trial too: after every measurement iteration of {@code decode} the same
@@ -53,6 +56,10 @@ public class DecodeBenchmark {
     @Param({"true", "false"})
     public boolean fused;
 
+    /** The model's {@code fusedPromptLimit}; 0 for its default on this CPU. */
+    @Param({"0"})
+    public int promptLimit;
+
     private Path dir;
     private LanguageModel model;
     private int[] shortPrompt;
@@ -71,7 +78,9 @@ public class DecodeBenchmark {
             bound = new Bound(threads);
         }
         dir = RandomCheckpoint.llama(768, 12, 12, 2048, 32000, 2048, 42);
-        model = LanguageModel.builder().path(dir).device("cpu").threads(threads).fusedDecode(fused).build();
+        LanguageModel.Builder builder = LanguageModel.builder().path(dir).device("cpu").threads(threads)
+                .fusedDecode(fused);
+        model = (promptLimit > 0 ? builder.fusedPromptLimit(promptLimit) : builder).build();
         shortPrompt = new int[] {1, 450, 4996, 17354, 1701, 432, 14687, 975};
         longPrompt = new int[PREFILL_TOKENS];
         for (int i = 0; i < longPrompt.length; i++) {

@@ -37,10 +37,11 @@ final class RotaryTables {
     /**
      * Tables for positions {@code start .. end-1}: {@code cos} and {@code sin} of shape {@code [t, 1, dim]}
      * (broadcast over heads) and {@code rotateHalf} (built by {@link #prepare}), the {@code [dim, dim]} matrix with
-     * {@code x @ rotateHalf == cat(-x[dim/2:], x[:dim/2])}.
+     * {@code x @ rotateHalf == cat(-x[dim/2:], x[:dim/2])}; length-dependent frequencies are those for a sequence of
+     * {@code ropeLength} (the end of the whole input this pass belongs to).
      */
-    Tables tables(NDManager mgr, int start, int end, DataType dtype) {
-        float[] inv = rope.inverseFrequencies(end);
+    Tables tables(NDManager mgr, int start, int end, int ropeLength, DataType dtype) {
+        float[] inv = rope.inverseFrequencies(ropeLength);
         int half = inv.length;
         int dim = 2 * half;
         int t = end - start;

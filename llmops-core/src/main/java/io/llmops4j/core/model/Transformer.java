@@ -41,6 +41,12 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
     private DenseWeight head;
     private volatile DecodeKernel kernel;
     private volatile int kernelPromptLimit = Integer.MAX_VALUE; // longest prompt the kernel takes
+    /**
+     * Positions per PyTorch pass of a long input in {@link #nextLogits}: a pass holds every layer's attention scores
+     * (its positions times the context) until it ends, so one pass over a 3,000-token prompt of a small model
+     * peaked at 4.8 GB against 0.4 GB in passes; passes keep that linear in the prompt's length.
+     */
+    static final int TORCH_PASS = 512;
 
     /** Builds the (uninitialised) block tree for {@code cfg}; load weights with {@link WeightLoader}. */
     public Transformer(ModelConfig cfg) {
@@ -91,8 +97,8 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
      * blocks (PyTorch's intra-op thread count on the CPU; 1 keeps plain products; see {@link DenseWeight}), the
      * rotary embedding's rotate_half matrix is built once, and, when {@code fusedDecode} is set and the weights are
      * float32 on the CPU, the {@link DecodeKernel} for single-position steps is started with {@code ways} threads
-     * (where this JVM can run it); it also takes prompts of up to {@code kernelPromptLimit} tokens (0: the default
-     * for this CPU, see {@link PromptPath}), longer ones running as one PyTorch forward pass.
+     * (where this JVM can run it); it also takes prompts of up to {@code kernelPromptLimit} tokens (0 or less: the
+     * default for this CPU, see {@link PromptPath}), longer ones running on PyTorch.
      */
     public void prepare(int ways, boolean fusedDecode, int kernelPromptLimit) {
         this.kernelPromptLimit = kernelPromptLimit > 0 ? kernelPromptLimit : PromptPath.defaultLimit();
@@ -122,7 +128,7 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
 
     /** Whether {@link #nextLogits} runs {@code positions} new tokens on the fused kernel (else on PyTorch). */
     public boolean runsOnKernel(int positions) {
-        return kernel != null && (positions == 1 || positions <= kernelPromptLimit);
+        return kernel != null && takes(positions);
     }
 
     /** {@link #nextLogits(int[], int, KvCache, float[])} into a new array. */
@@ -134,8 +140,8 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
      * The float32 logits after {@code tokens} at positions {@code start ..}, reading and extending {@code cache},
      * written into {@code logits} (one per vocabulary entry) and returned: through the {@link DecodeKernel} when it
      * takes that many positions ({@link #runsOnKernel}), in passes of at most {@link DecodeKernel#MAX_POSITIONS}
-     * tokens (a single step allocates nothing), else through {@link #forward}, whose temporaries live in a scope
-     * closed here.
+     * tokens (a single step allocates nothing), else through {@link #forward} in passes of at most
+     * {@link #TORCH_PASS} tokens, whose temporaries live in a scope closed after each pass.
      */
     public float[] nextLogits(int[] tokens, int start, KvCache cache, float[] logits) {
         if (logits.length != cfg.vocabSize()) {
@@ -150,20 +156,29 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
                     + start);
         }
         DecodeKernel k = kernel;
-        if (k != null && (tokens.length == 1 || tokens.length <= kernelPromptLimit)) {
-            for (int from = 0; from < tokens.length; from += DecodeKernel.MAX_POSITIONS) {
-                int to = Math.min(tokens.length, from + DecodeKernel.MAX_POSITIONS);
-                int[] pass = to - from == tokens.length ? tokens : java.util.Arrays.copyOfRange(tokens, from, to);
+        boolean onKernel = k != null && takes(tokens.length);
+        int passLength = onKernel ? DecodeKernel.MAX_POSITIONS : TORCH_PASS;
+        for (int from = 0; from < tokens.length; from += passLength) {
+            int to = Math.min(tokens.length, from + passLength);
+            int[] pass = to - from == tokens.length ? tokens : java.util.Arrays.copyOfRange(tokens, from, to);
+            if (onKernel) {
                 k.forward(pass, start + from, start + tokens.length, cache, logits);
+                continue;
             }
-            return logits;
+            try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray out = forward(pass, start + from, cache, true, start + tokens.length);
+                if (to == tokens.length) {
+                    System.arraycopy(out.toFloatArray(), 0, logits, 0, logits.length);
+                }
+            }
         }
-        try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
-            scope.suppressNotUsedWarning();
-            float[] values = forward(tokens, start, cache, true).toFloatArray();
-            System.arraycopy(values, 0, logits, 0, logits.length);
-            return logits;
-        }
+        return logits;
+    }
+
+    /** Whether the kernel takes a pass of {@code positions} new tokens: single steps always, prompts up to the limit. */
+    private boolean takes(int positions) {
+        return positions >= 1 && (positions == 1 || positions <= kernelPromptLimit);
     }
 
     /**
@@ -171,12 +186,16 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
      * the weights' manager, so call it inside an {@code NDScope} that frees them.
      */
     public NDArray forward(int[] tokens, int start, KvCache cache, boolean lastOnly) {
+        return forward(tokens, start, cache, lastOnly, start + tokens.length);
+    }
+
+    private NDArray forward(int[] tokens, int start, KvCache cache, boolean lastOnly, int ropeLength) {
         long[] ids = new long[tokens.length];
         for (int i = 0; i < tokens.length; i++) {
             ids[i] = tokens[i];
         }
         NDManager mgr = tokenEmbedding.getArray().getManager();
-        return forward(mgr.create(ids, new Shape(1, tokens.length)), start, cache, lastOnly);
+        return forward(mgr.create(ids, new Shape(1, tokens.length)), start, cache, lastOnly, ropeLength);
     }
 
     /** Stops the decode kernel's threads; the weights belong to the manager they were loaded into. */
@@ -217,6 +236,15 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
      * for the last position only when {@code lastOnly}. Temporaries are attached to the tokens' manager.
      */
     public NDArray forward(NDArray tokens, int start, KvCache cache, boolean lastOnly) {
+        return forward(tokens, start, cache, lastOnly, start + (int) tokens.getShape().get(1));
+    }
+
+    /**
+     * {@link #forward(NDArray, int, KvCache, boolean)} as one pass of a longer input that ends at
+     * {@code ropeLength}: length-dependent (dynamic NTK) rotary frequencies are computed for that length, as
+     * transformers computes them once for a forward pass over the whole input.
+     */
+    NDArray forward(NDArray tokens, int start, KvCache cache, boolean lastOnly, int ropeLength) {
         NDManager mgr = tokens.getManager();
         int t = (int) tokens.getShape().get(1);
         int end = start + t;
@@ -227,7 +255,7 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
         if (positionEmbedding != null) {
             x = x.add(positionEmbedding.getArray().get(mgr, new NDIndex("{}:{}", start, end)));
         }
-        RotaryTables.Tables rope = rotary == null ? null : rotary.tables(mgr, start, end, x.getDataType());
+        RotaryTables.Tables rope = rotary == null ? null : rotary.tables(mgr, start, end, ropeLength, x.getDataType());
         DataType dtype = x.getDataType();
         Map<Integer, NDArray> masks = new HashMap<>(); // by window: layers may differ (Qwen2's max_window_layers)
         for (int i = 0; i < layers.size(); i++) {

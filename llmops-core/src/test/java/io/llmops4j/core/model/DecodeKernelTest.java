@@ -69,30 +69,34 @@ class DecodeKernelTest {
     }
 
     /**
-     * A prompt beyond the original context and longer than one kernel pass: transformers computes the dynamic base
-     * once for the whole forward pass (from its full length), so every pass must use that base, not the length
-     * reached by the pass itself. The tiny checkpoint's factor is raised to 20 (320 positions) for a 200-token prompt.
+     * A prompt beyond the original context and longer than one pass, of the kernel ({@link DecodeKernel#MAX_POSITIONS})
+     * or of PyTorch ({@link Transformer#TORCH_PASS}): transformers computes the dynamic base once for the whole
+     * forward pass (from its full length), so every pass must use that base, not the length reached by the pass
+     * itself. The tiny checkpoint's factor is raised to 50 (800 positions).
      */
-    @Test
-    void dynamicRopePromptInSeveralPassesUsesTheWholePromptsBase() throws java.io.IOException {
-        TinyCheckpoint written = TinyCheckpoints.write(tmp.resolve("dynamic-long"), Variant.LLAMA_ROPE_DYNAMIC, 61);
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void dynamicRopePromptInSeveralPassesUsesTheWholePromptsBase(boolean onKernel) throws java.io.IOException {
+        TinyCheckpoint written = TinyCheckpoints.write(tmp.resolve("dynamic-long-" + onKernel),
+                Variant.LLAMA_ROPE_DYNAMIC, 61);
         java.util.Map<String, Object> config = new java.util.LinkedHashMap<>(written.config());
         @SuppressWarnings("unchecked")
         java.util.Map<String, Object> scaling = new java.util.LinkedHashMap<>(
                 (java.util.Map<String, Object>) config.get("rope_scaling"));
-        scaling.put("factor", 20.0);
+        scaling.put("factor", 50.0);
         config.put("rope_scaling", scaling);
         new com.fasterxml.jackson.databind.ObjectMapper().writeValue(written.dir().resolve("config.json").toFile(),
                 config);
         TinyCheckpoint ckpt = new TinyCheckpoint(written.dir(), written.architecture(), config, written.weights(),
                 written.shapes());
-        int length = DecodeKernel.MAX_POSITIONS + 72;
+        int length = onKernel ? DecodeKernel.MAX_POSITIONS + 72 : Transformer.TORCH_PASS + 88;
         int[] tokens = new Random(67).ints(length, 3, 96).toArray();
         double[] expected = ReferenceModel.logits(ckpt, tokens)[length - 1];
-        try (LanguageModel lm = kernelModel(ckpt.dir());
+        try (LanguageModel lm = onKernel ? kernelModel(ckpt.dir())
+                : LanguageModel.builder().path(ckpt.dir()).fusedDecode(false).build();
              NDManager mgr = NDManager.newBaseManager("PyTorch");
              KvCache cache = lm.transformer().newCache(mgr, length)) {
-            assertThat(lm.transformer().hasDecodeKernel()).isTrue();
+            assertThat(lm.transformer().runsOnKernel(length)).isEqualTo(onKernel);
             float[] logits = lm.transformer().nextLogits(tokens, 0, cache);
             assertThat(maxAbsDiff(logits, expected)).isLessThanOrEqualTo(1e-4);
             float[] all = lm.logits(tokens)[length - 1];
@@ -223,9 +227,14 @@ class DecodeKernelTest {
             assertThat(t.runsOnKernel(1)).isTrue();
             assertThat(t.runsOnKernel(4)).isTrue();
             assertThat(t.runsOnKernel(5)).isFalse();
-            try (KvCache cache = t.newCache(mgr, tokens.length)) {
+            try (LanguageModel plain = LanguageModel.builder().path(ckpt.dir()).fusedDecode(false).build();
+                 KvCache cache = t.newCache(mgr, tokens.length);
+                 KvCache torchCache = plain.transformer().newCache(mgr, tokens.length)) {
                 float[] logits = t.nextLogits(Arrays.copyOf(tokens, 10), 0, cache);
                 assertThat(maxAbsDiff(logits, expected[9])).isLessThanOrEqualTo(1e-4);
+                // the prompt ran on PyTorch: the very logits of a PyTorch-only model (the kernel's differ in the
+                // last bits)
+                assertThat(logits).isEqualTo(plain.transformer().nextLogits(Arrays.copyOf(tokens, 10), 0, torchCache));
                 t.nextLogits(Arrays.copyOfRange(tokens, 10, 13), 10, cache, logits); // 3 positions: the kernel
                 assertThat(maxAbsDiff(logits, expected[12])).isLessThanOrEqualTo(1e-4);
                 for (int pos = 13; pos < tokens.length; pos++) {
