@@ -167,7 +167,7 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
             }
             try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
                 scope.suppressNotUsedWarning();
-                NDArray out = forward(pass, start + from, cache, true, start + tokens.length);
+                NDArray out = forward(pass, start + from, cache, true, start + tokens.length, true);
                 if (to == tokens.length) {
                     System.arraycopy(out.toFloatArray(), 0, logits, 0, logits.length);
                 }
@@ -186,16 +186,18 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
      * the weights' manager, so call it inside an {@code NDScope} that frees them.
      */
     public NDArray forward(int[] tokens, int start, KvCache cache, boolean lastOnly) {
-        return forward(tokens, start, cache, lastOnly, start + tokens.length);
+        return forward(tokens, start, cache, lastOnly, start + tokens.length, false);
     }
 
-    private NDArray forward(int[] tokens, int start, KvCache cache, boolean lastOnly, int ropeLength) {
+    private NDArray forward(int[] tokens, int start, KvCache cache, boolean lastOnly, int ropeLength,
+                            boolean freeEachLayer) {
         long[] ids = new long[tokens.length];
         for (int i = 0; i < tokens.length; i++) {
             ids[i] = tokens[i];
         }
         NDManager mgr = tokenEmbedding.getArray().getManager();
-        return forward(mgr.create(ids, new Shape(1, tokens.length)), start, cache, lastOnly, ropeLength);
+        return forward(mgr.create(ids, new Shape(1, tokens.length)), start, cache, lastOnly, ropeLength,
+                freeEachLayer);
     }
 
     /** Stops the decode kernel's threads; the weights belong to the manager they were loaded into. */
@@ -236,15 +238,18 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
      * for the last position only when {@code lastOnly}. Temporaries are attached to the tokens' manager.
      */
     public NDArray forward(NDArray tokens, int start, KvCache cache, boolean lastOnly) {
-        return forward(tokens, start, cache, lastOnly, start + (int) tokens.getShape().get(1));
+        return forward(tokens, start, cache, lastOnly, start + (int) tokens.getShape().get(1), false);
     }
 
     /**
      * {@link #forward(NDArray, int, KvCache, boolean)} as one pass of a longer input that ends at
      * {@code ropeLength}: length-dependent (dynamic NTK) rotary frequencies are computed for that length, as
-     * transformers computes them once for a forward pass over the whole input.
+     * transformers computes them once for a forward pass over the whole input. With {@code freeEachLayer} (inference
+     * only: autograd needs them) each layer's temporaries, its attention scores among them, are freed as soon as the
+     * layer is done instead of with the caller's scope, so a pass holds one layer's at a time.
      */
-    NDArray forward(NDArray tokens, int start, KvCache cache, boolean lastOnly, int ropeLength) {
+    NDArray forward(NDArray tokens, int start, KvCache cache, boolean lastOnly, int ropeLength,
+                    boolean freeEachLayer) {
         NDManager mgr = tokens.getManager();
         int t = (int) tokens.getShape().get(1);
         int end = start + t;
@@ -260,7 +265,18 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
         Map<Integer, NDArray> masks = new HashMap<>(); // by window: layers may differ (Qwen2's max_window_layers)
         for (int i = 0; i < layers.size(); i++) {
             NDArray mask = masks.computeIfAbsent(cfg.slidingWindow(i), w -> AttentionMask.causal(mgr, start, t, w, dtype));
-            x = layers.get(i).forward(x, i, start, cache, rope, mask);
+            if (!freeEachLayer) {
+                x = layers.get(i).forward(x, i, start, cache, rope, mask);
+                continue;
+            }
+            NDArray next;
+            try (ai.djl.ndarray.NDScope layer = new ai.djl.ndarray.NDScope()) {
+                layer.suppressNotUsedWarning();
+                next = layers.get(i).forward(x, i, start, cache, rope, mask);
+                ai.djl.ndarray.NDScope.unregister(next);
+            }
+            ai.djl.ndarray.NDScope.register(next); // the caller's scope frees it
+            x = next;
         }
         cache.advanceTo(end);
         if (lastOnly && t > 1) {
