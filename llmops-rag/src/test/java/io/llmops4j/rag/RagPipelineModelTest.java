@@ -134,14 +134,7 @@ class RagPipelineModelTest {
     void chatTemplateRendersThePromptAsOneUserTurnWithASingleBos(@TempDir Path dir) throws IOException {
         String chatml = "{{ bos_token }}{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n"
                 + "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}";
-        link(dir, "config.json", "model.safetensors", "tokenizer.json", "special_tokens_map.json",
-                "generation_config.json");
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode config = (ObjectNode) json.readTree(stories.resolve("tokenizer_config.json").toFile());
-        config.put("chat_template", chatml);
-        json.writeValue(dir.resolve("tokenizer_config.json").toFile(), config);
-
-        try (LanguageModel chat = load(dir)) {
+        try (LanguageModel chat = withTemplate(dir, chatml)) {
             Answer a = pipeline(chat).topK(1).build().ask(QUESTION);
             String user = "Sources:\n[1] Lily's Ball\nLily found the red ball under the big tree in the park.\n\n"
                     + "Question: " + QUESTION + "\nAnswer:";
@@ -154,6 +147,39 @@ class RagPipelineModelTest {
 
             Generation reference = chat.chat(List.of(ChatMessage.user(user)), greedy(ANSWER_TOKENS));
             assertThat(reference.promptTokens()).isEqualTo(ids.length);
+            assertThat(a.text()).isEqualTo(reference.text());
+            assertThat(a.usage().generatedTokens()).isEqualTo(reference.generatedTokens());
+        }
+    }
+
+    /** stories260K in {@code dir} with {@code template} as its chat template. */
+    private static LanguageModel withTemplate(Path dir, String template) throws IOException {
+        link(dir, "config.json", "model.safetensors", "tokenizer.json", "special_tokens_map.json",
+                "generation_config.json");
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode config = (ObjectNode) json.readTree(stories.resolve("tokenizer_config.json").toFile());
+        config.put("chat_template", template);
+        json.writeValue(dir.resolve("tokenizer_config.json").toFile(), config);
+        return load(dir);
+    }
+
+    /**
+     * A template that opens a think block for the reply, as DeepSeek-R1's does: the story model never closes it, so
+     * everything it writes is reasoning and the answer is empty, as {@link LanguageModel#chat} gives it; the
+     * pipeline must not pass the reasoning off as the answer.
+     */
+    @Test
+    void theAnswerOfAThinkingModelLeavesItsReasoningOut(@TempDir Path dir) throws IOException {
+        String thinking = "{{ bos_token }}{% for m in messages %}<|im_start|>{{ m.role }}\n"
+                + "{{ m.content.split('</think>')[-1] }}<|im_end|>\n{% endfor %}"
+                + "{% if add_generation_prompt %}<|im_start|>assistant\n<think>\n{% endif %}";
+        try (LanguageModel chat = withTemplate(dir, thinking)) {
+            Answer a = pipeline(chat).topK(1).build().ask(QUESTION);
+            String user = "Sources:\n[1] Lily's Ball\nLily found the red ball under the big tree in the park.\n\n"
+                    + "Question: " + QUESTION + "\nAnswer:";
+            Generation reference = chat.chat(List.of(ChatMessage.user(user)), greedy(ANSWER_TOKENS));
+            assertThat(reference.reasoning()).isNotBlank();
+            assertThat(reference.text()).isEmpty();
             assertThat(a.text()).isEqualTo(reference.text());
             assertThat(a.usage().generatedTokens()).isEqualTo(reference.generatedTokens());
         }
