@@ -46,6 +46,37 @@ class LanguageModelSystemTest extends WithStoriesModel {
         return generated.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /**
+     * stories260K with a template that opens a think block for the reply, as DeepSeek-R1's does: the model never
+     * closes it, so all it writes is reasoning; the system's output is the answer chat() gives (empty), not the
+     * reasoning.
+     */
+    @Test
+    void aThinkingModelsOutputLeavesItsReasoningOut(@TempDir Path dir) throws java.io.IOException {
+        for (String f : List.of("config.json", "model.safetensors", "tokenizer.json", "generation_config.json")) {
+            java.nio.file.Files.createSymbolicLink(dir.resolve(f), DIR.toAbsolutePath().resolve(f));
+        }
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode config = (com.fasterxml.jackson.databind.node.ObjectNode)
+                json.readTree(DIR.resolve("tokenizer_config.json").toFile());
+        config.put("chat_template", "{{ bos_token }}{% for m in messages %}<|im_start|>{{ m.role }}\n"
+                + "{{ m.content.split('</think>')[-1] }}<|im_end|>\n{% endfor %}"
+                + "{% if add_generation_prompt %}<|im_start|>assistant\n<think>\n{% endif %}");
+        json.writeValue(dir.resolve("tokenizer_config.json").toFile(), config);
+        try (io.llmops4j.core.LanguageModel thinking = io.llmops4j.core.LanguageModel.builder().path(dir)
+                .device("cpu").threads(1).build()) {
+            Run run = Evaluator.builder().name("thinking").dataset(Dataset.of("one", List.of(
+                    Example.of("lily", "Tell a story about Lily.", "Lily played.")))).system(thinking, GREEDY)
+                    .promptTemplate("{{ input }}").metrics(Metrics.rouge("rouge1")).bootstrapSamples(10).build().run();
+            io.llmops4j.core.Generation reference = thinking.chat(
+                    List.of(io.llmops4j.core.ChatMessage.user("Tell a story about Lily.")), GREEDY);
+            assertThat(reference.reasoning()).isNotBlank();
+            ExampleResult r = run.examples().get(0);
+            assertThat(r.error()).isNull();
+            assertThat(r.output()).isEqualTo(reference.text()).isEmpty();
+        }
+    }
+
     @Test
     void languageModelIsASystemUnderTestWithTokenUsage(@TempDir Path dir) {
         List<String> names = List.of("Lily", "Tom", "a little dog");
