@@ -75,6 +75,25 @@ public interface Embedder extends AutoCloseable {
         return Map.of();
     }
 
+    /**
+     * The similarity function the model was trained for: {@code similarity_fn_name} in an export's
+     * {@code config_sentence_transformers.json}, {@link Similarity#COSINE} when it names none (as
+     * sentence-transformers defaults).
+     */
+    default Similarity similarity() {
+        return Similarity.COSINE;
+    }
+
+    /**
+     * The similarity of two of this model's embeddings by its own function ({@link #similarity()}), as
+     * sentence-transformers' {@code model.similarity} computes it: higher is more similar.
+     *
+     * @throws InvalidRequestException if the vectors differ in length
+     */
+    default float similarity(float[] a, float[] b) {
+        return similarity().score(a, b);
+    }
+
     /** Length of every vector this embedder returns. */
     int dimension();
 

@@ -15,6 +15,7 @@ import io.llmops4j.core.Embedder;
 import io.llmops4j.core.InvalidRequestException;
 import io.llmops4j.core.LlmOpsException;
 import io.llmops4j.core.ModelFormatException;
+import io.llmops4j.core.Similarity;
 import io.llmops4j.core.tokenizer.HfTokenizers;
 import java.io.IOException;
 import java.io.InputStream;
@@ -143,6 +144,7 @@ public final class OnnxEmbedder implements Embedder {
     private final boolean lowerCase;
     private final Map<String, String> prompts;
     private final String defaultPromptName; // null without a default prompt
+    private final Similarity similarity;
     /** The pooling config's {@code include_prompt}: false leaves a prompt's tokens out of pooling. */
     private final boolean includePrompt;
     /** The inputs the model declares, of {@link #INPUTS}; those fed as int32 rather than int64. */
@@ -170,6 +172,7 @@ public final class OnnxEmbedder implements Embedder {
         this.lowerCase = settings.lowerCase;
         this.prompts = settings.prompts;
         this.defaultPromptName = settings.defaultPromptName;
+        this.similarity = settings.similarity;
         this.includePrompt = settings.includePrompt;
         this.session = session;
         this.tokenizer = tokenizer;
@@ -385,9 +388,10 @@ public final class OnnxEmbedder implements Embedder {
         }
         builder.lowerCase = transformer.lowerCase();
         SentenceTransformersConfig.Pipeline pipeline = SentenceTransformersConfig.read(dir);
-        SentenceTransformersConfig.Prompts prompts = SentenceTransformersConfig.readPrompts(dir);
-        builder.prompts = prompts.prompts();
-        builder.defaultPromptName = prompts.defaultName();
+        SentenceTransformersConfig.Settings stSettings = SentenceTransformersConfig.readSettings(dir);
+        builder.prompts = stSettings.prompts();
+        builder.defaultPromptName = stSettings.defaultName();
+        builder.similarity = stSettings.similarity();
         builder.includePrompt = pipeline.includePrompt();
         builder.pooling = EnumSet.copyOf(pipeline.modes());
         builder.dense = pipeline.dense();
@@ -462,6 +466,12 @@ public final class OnnxEmbedder implements Embedder {
     @Override
     public Map<String, String> prompts() {
         return prompts;
+    }
+
+    /** The export's {@code similarity_fn_name}, cosine when it names none or has no config. */
+    @Override
+    public Similarity similarity() {
+        return similarity;
     }
 
     /** The prompt {@link #embed(List)} and {@link #countTokens(String)} prepend, by name, if the model has one. */
@@ -1033,6 +1043,8 @@ public final class OnnxEmbedder implements Embedder {
         /** The export's prompts and default prompt name ({@code config_sentence_transformers.json}). */
         private Map<String, String> prompts = Map.of();
         private String defaultPromptName;
+        /** The export's {@code similarity_fn_name} ({@code config_sentence_transformers.json}). */
+        private Similarity similarity = Similarity.COSINE;
         private boolean includePrompt = true;
         /** The hidden size a pooling config declares ({@link #load(Path)}), checked against the model. */
         private Integer declaredHiddenSize;

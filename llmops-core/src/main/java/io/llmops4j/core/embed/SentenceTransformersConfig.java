@@ -2,6 +2,7 @@ package io.llmops4j.core.embed;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmops4j.core.ModelFormatException;
+import io.llmops4j.core.Similarity;
 import io.llmops4j.core.tokenizer.HfTokenizers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +40,7 @@ final class SentenceTransformersConfig {
     static final String ST_CONFIG_FILE = "config_sentence_transformers.json";
     private static final String PROMPTS = "prompts";
     private static final String DEFAULT_PROMPT_NAME = "default_prompt_name";
+    private static final String SIMILARITY_FN_NAME = "similarity_fn_name";
     private static final String MODEL_CONFIG_FILE = "config.json";
     private static final String TOKENIZER_CONFIG_FILE = "tokenizer_config.json";
     private static final String MAX_SEQ_LENGTH = "max_seq_length";
@@ -85,13 +87,14 @@ final class SentenceTransformersConfig {
     }
 
     /**
-     * The prompts of an export.
+     * The settings of an export's {@code config_sentence_transformers.json}.
      *
      * @param prompts prompt texts by name, in file order
      * @param defaultName the name of the prompt put before every text by default, or null
+     * @param similarity the similarity function the model is meant to be compared with
      */
-    record Prompts(Map<String, String> prompts, String defaultName) {
-        Prompts {
+    record Settings(Map<String, String> prompts, String defaultName, Similarity similarity) {
+        Settings {
             prompts = Collections.unmodifiableMap(new LinkedHashMap<>(prompts));
         }
     }
@@ -100,18 +103,27 @@ final class SentenceTransformersConfig {
     }
 
     /**
-     * The {@code prompts} and {@code default_prompt_name} of {@code config_sentence_transformers.json} in
-     * {@code dir} (none without the file or the fields). As in sentence-transformers, the default name must be
-     * one of the prompts; the file's other fields (versions, similarity function) are not read.
+     * The {@code prompts}, {@code default_prompt_name} and {@code similarity_fn_name} of
+     * {@code config_sentence_transformers.json} in {@code dir} (no prompts and cosine without the file or the
+     * fields). As in sentence-transformers, the default name must be one of the prompts and the function one of
+     * {@code cosine}, {@code dot}, {@code euclidean}, {@code manhattan}; the file's versions are not read.
      */
-    static Prompts readPrompts(Path dir) {
+    static Settings readSettings(Path dir) {
         Path file = dir.resolve(ST_CONFIG_FILE);
         if (!Files.isRegularFile(file)) {
-            return new Prompts(Map.of(), null);
+            return new Settings(Map.of(), null, Similarity.COSINE);
         }
         JsonNode config = parse(file);
         if (!config.isObject()) {
             throw new ModelFormatException(file + ": expected a JSON object, found " + kind(config));
+        }
+        Similarity similarity = Similarity.COSINE;
+        JsonNode function = config.path(SIMILARITY_FN_NAME);
+        if (!function.isMissingNode() && !function.isNull()) {
+            similarity = Similarity.ofConfigName(function.isTextual() ? function.asText() : null)
+                    .orElseThrow(() -> new ModelFormatException(file + ": field '" + SIMILARITY_FN_NAME
+                            + "': expected one of " + Arrays.stream(Similarity.values())
+                            .map(Similarity::configName).toList() + ", found " + kind(function)));
         }
         Map<String, String> prompts = new LinkedHashMap<>();
         JsonNode node = config.path(PROMPTS);
@@ -130,13 +142,13 @@ final class SentenceTransformersConfig {
         }
         JsonNode name = config.path(DEFAULT_PROMPT_NAME);
         if (name.isMissingNode() || name.isNull()) {
-            return new Prompts(prompts, null);
+            return new Settings(prompts, null, similarity);
         }
         if (!name.isTextual() || !prompts.containsKey(name.asText())) {
             throw new ModelFormatException(file + ": field '" + DEFAULT_PROMPT_NAME + "': expected one of the "
                     + "prompt names " + prompts.keySet() + ", found " + kind(name));
         }
-        return new Prompts(prompts, name.asText());
+        return new Settings(prompts, name.asText(), similarity);
     }
 
     /**
