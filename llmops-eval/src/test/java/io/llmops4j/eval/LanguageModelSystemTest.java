@@ -74,6 +74,8 @@ class LanguageModelSystemTest extends WithStoriesModel {
             ExampleResult r = run.examples().get(0);
             assertThat(r.error()).isNull();
             assertThat(r.output()).isEqualTo(reference.text()).isEmpty();
+            // it did generate: the reasoning's tokens, as chat() counts them
+            assertThat(r.tokens().generatedTokens()).isEqualTo((long) reference.generatedTokens()).isPositive();
         }
     }
 

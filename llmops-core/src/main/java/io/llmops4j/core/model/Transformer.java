@@ -189,8 +189,8 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
         return forward(tokens, start, cache, lastOnly, start + tokens.length, false);
     }
 
-    private NDArray forward(int[] tokens, int start, KvCache cache, boolean lastOnly, int ropeLength,
-                            boolean freeEachLayer) {
+    NDArray forward(int[] tokens, int start, KvCache cache, boolean lastOnly, int ropeLength,
+                    boolean freeEachLayer) {
         long[] ids = new long[tokens.length];
         for (int i = 0; i < tokens.length; i++) {
             ids[i] = tokens[i];
@@ -276,6 +276,7 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
                 ai.djl.ndarray.NDScope.unregister(next);
             }
             ai.djl.ndarray.NDScope.register(next); // the caller's scope frees it
+            x.close(); // the layer's input is no longer needed either
             x = next;
         }
         cache.advanceTo(end);

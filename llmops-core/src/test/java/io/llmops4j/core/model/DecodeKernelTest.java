@@ -207,6 +207,35 @@ class DecodeKernelTest {
         assertStepsMatchReference(ckpt, tokens, 1);
     }
 
+    /**
+     * An inference pass on PyTorch frees each layer's temporaries when the layer is done: counted inside the pass's
+     * scope, far fewer arrays are alive after it than when they live until the scope closes, and none after.
+     */
+    @Test
+    void inferencePassesFreeEachLayersTemporaries() {
+        TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve("free"), Variant.LLAMA, 83);
+        int[] tokens = new Random(89).ints(40, 3, 96).toArray();
+        try (LanguageModel lm = LanguageModel.builder().path(ckpt.dir()).fusedDecode(false).build();
+             NDManager mgr = NDManager.newBaseManager("PyTorch")) {
+            Transformer t = lm.transformer();
+            int before = lm.nativeArrayCount();
+            int[] alive = new int[2];
+            for (boolean free : new boolean[] {true, false}) {
+                try (KvCache cache = t.newCache(mgr, tokens.length);
+                     ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    t.forward(tokens, 0, cache, true, tokens.length, free);
+                    alive[free ? 0 : 1] = lm.nativeArrayCount() - before;
+                }
+                assertThat(lm.nativeArrayCount()).as("after the scope").isEqualTo(before);
+            }
+            int layers = ckpt.config().get("num_hidden_layers") instanceof Number n ? n.intValue() : 0;
+            assertThat(layers).isGreaterThanOrEqualTo(2);
+            // each layer leaves a dozen or more temporaries behind when they are kept
+            assertThat(alive[0]).as("freed per layer").isLessThan(alive[1] - 5 * layers);
+        }
+    }
+
     /** The model with every prompt on the kernel, whatever this CPU's default ({@link PromptPath}). */
     private static LanguageModel kernelModel(Path dir) {
         return LanguageModel.builder().path(dir).fusedPromptLimit(Integer.MAX_VALUE).build();
