@@ -42,9 +42,9 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
     private volatile DecodeKernel kernel;
     private volatile int kernelPromptLimit = Integer.MAX_VALUE; // longest prompt the kernel takes
     /**
-     * Positions per PyTorch pass of a long input in {@link #nextLogits}: a pass holds every layer's attention scores
-     * (its positions times the context) until it ends, so one pass over a 3,000-token prompt of a small model
-     * peaked at 4.8 GB against 0.4 GB in passes; passes keep that linear in the prompt's length.
+     * Positions per PyTorch pass of a long input in {@link #nextLogits}: a layer's attention scores grow with its
+     * positions times the context, so one pass over a 3,000-token prompt of a small model peaked at 4.8 GB of
+     * process memory, and passes of 512 that free each layer's temporaries at 0.55 GB (docs/BENCHMARKS.md).
      */
     static final int TORCH_PASS = 512;
 
