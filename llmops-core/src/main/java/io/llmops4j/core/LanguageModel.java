@@ -560,7 +560,7 @@ public final class LanguageModel implements AutoCloseable {
 
         /**
          * The longest prompt, in tokens, that runs on the fused kernel (see {@link #fusedDecode}); longer prompts run
-         * as one PyTorch forward pass, whose matrix products overtake the kernel once a prompt has enough positions.
+         * on PyTorch (in passes of 512), whose matrix products overtake the kernel once a prompt has enough positions.
          * Single decoding steps always run on the kernel. Default: 32 where Linux's {@code /proc/cpuinfo} names an
          * Intel processor, unlimited elsewhere. The figure comes from one Intel Xeon VM (AVX-512, 2 threads, the
          * 110M benchmark model), where PyTorch matched the kernel at 32 positions and was 1.8x faster at 128; on

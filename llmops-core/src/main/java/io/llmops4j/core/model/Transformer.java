@@ -178,7 +178,7 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
 
     /** Whether the kernel takes a pass of {@code positions} new tokens: single steps always, prompts up to the limit. */
     private boolean takes(int positions) {
-        return positions >= 1 && (positions == 1 || positions <= kernelPromptLimit);
+        return positions == 1 || (positions > 1 && positions <= kernelPromptLimit);
     }
 
     /**
