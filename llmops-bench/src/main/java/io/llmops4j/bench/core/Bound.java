@@ -108,21 +108,27 @@ final class Bound implements AutoCloseable {
         }
     }
 
-    /** Decode's rate against the bandwidth measured between its iterations, as a line for the benchmark log. */
-    String report(double tokensPerSecond, long bytesPerToken) {
+    /**
+     * Decode's rate against the bandwidth measured between its iterations, as a line for the benchmark log:
+     * {@code stepsPerSecond} is the rate of single decoding steps (the prompt's pass left out), held against the
+     * bounds; {@code endToEndPerSecond} counts every generated token over the whole generation, prompt included.
+     */
+    String report(double stepsPerSecond, double endToEndPerSecond, long bytesPerToken) {
         double copiedMean = mean(copied);
         double arraycopiedMean = mean(arraycopied);
         double readMean = mean(read);
-        double decodeBytes = tokensPerSecond * bytesPerToken;
-        return String.format(Locale.ROOT, "%n[bound] %d thread(s): decode %.1f tokens/s x %.1f MB = %.1f GB/s;"
+        double decodeBytes = stepsPerSecond * bytesPerToken;
+        return String.format(Locale.ROOT, "%n[bound] %d thread(s): decode steps %.1f tokens/s x %.1f MB = %.1f GB/s"
+                        + " (end to end, prompt included, %.1f tokens/s);"
                         + " between its iterations STREAM copy %.1f GB/s copied (%.1f GB/s read + written),"
                         + " System.arraycopy %.1f GB/s copied (%.1f read + written), read %.1f GB/s"
-                        + " (per iteration: copied %s, arraycopied %s, read %s); decode = %.0f%% of the STREAM copy"
-                        + " bound, %.0f%% of the bytes-copied bound, %.0f%% of the arraycopy STREAM figure,"
-                        + " %.0f%% of the read bound",
-                sources.length, tokensPerSecond, bytesPerToken / 1e6, decodeBytes / 1e9, copiedMean / 1e9,
-                2 * copiedMean / 1e9, arraycopiedMean / 1e9, 2 * arraycopiedMean / 1e9, readMean / 1e9,
-                gigabytes(copied), gigabytes(arraycopied), gigabytes(read), 100 * decodeBytes / (2 * copiedMean),
+                        + " (per iteration: copied %s, arraycopied %s, read %s); decode steps = %.0f%% of the STREAM"
+                        + " copy bound (end to end %.0f%%), %.0f%% of the bytes-copied bound, %.0f%% of the arraycopy"
+                        + " STREAM figure, %.0f%% of the read bound",
+                sources.length, stepsPerSecond, bytesPerToken / 1e6, decodeBytes / 1e9, endToEndPerSecond,
+                copiedMean / 1e9, 2 * copiedMean / 1e9, arraycopiedMean / 1e9, 2 * arraycopiedMean / 1e9,
+                readMean / 1e9, gigabytes(copied), gigabytes(arraycopied), gigabytes(read),
+                100 * decodeBytes / (2 * copiedMean), 100 * endToEndPerSecond * bytesPerToken / (2 * copiedMean),
                 100 * decodeBytes / copiedMean, 100 * decodeBytes / (2 * arraycopiedMean),
                 100 * decodeBytes / readMean);
     }
