@@ -374,7 +374,8 @@ class DecodeKernelTest {
     /**
      * The tiny checkpoints are too narrow for most vector loops (hidden 32, head_dim 8), so this model's widths are
      * chosen to run every vector loop and its scalar tail at 8 lanes per register (the kernel's 256-bit vectors):
-     * hidden 172 (five 4-register passes, one single register, 4 scalar lanes), head_dim 86 with GQA 2:1. MLP 201
+     * hidden 172 (five 4-register passes, one single register, 4 scalar lanes; the prompt blocks, on the widest
+     * vectors, leave a scalar tail at 8 or 16 lanes too), head_dim 86 with GQA 2:1. MLP 201
      * and vocabulary 405 split into stretches of unequal length, so products walk rows both four at a time and one
      * at a time. The Qwen2 variant (q/k/v biases, hidden 174 over 3 heads) has 290 q/k/v rows, so rows with a bias
      * are left over too. Kernel passes must give the logits of PyTorch's full forward pass, the path the reference
