@@ -443,28 +443,57 @@ final class VectorDecodeKernel implements DecodeKernel {
                     scores[s] = (float) Math.exp(scores[s] - max);
                     sum += scores[s];
                 }
-                java.util.Arrays.fill(attention[p], h * headDim, (h + 1) * headDim, 0f); // the previous layer's
-                for (int s = first; s <= position; s++) {
-                    axpy(scores[s - first] / sum, values, base + (long) s * headDim * Float.BYTES, attention[p],
-                            h * headDim, headDim);
+                for (int s = 0; s < seen; s++) {
+                    scores[s] /= sum;
                 }
+                weigh(scores, seen, values, base + (long) first * headDim * Float.BYTES, attention[p], h * headDim);
             }
         });
     }
 
-    /** {@code y[from .. from+n) += a * m[offset ..]}. */
-    private static void axpy(float a, MemorySegment m, long offset, float[] y, int from, int n) {
-        int i = 0;
-        if (n >= LANES) {
-            FloatVector av = FloatVector.broadcast(SPECIES, a);
-            for (; i + LANES <= n; i += LANES) {
-                FloatVector.fromMemorySegment(SPECIES, m, offset + (long) i * Float.BYTES, ORDER)
-                        .fma(av, FloatVector.fromArray(SPECIES, y, from + i))
-                        .intoArray(y, from + i);
+    /**
+     * {@code y[at + d] = sum_s w[s] * V[s][d]} over the {@code n} value rows of {@code headDim} floats that start at
+     * byte {@code offset} of {@code v}: one head's attention output. Four vectors of the sums stay in registers over
+     * all rows, rather than the output being read and written back once per row: decode 2.0% faster (95% CI 0.9 to
+     * 3.2%) in a paired comparison on the 110M model (docs/BENCHMARKS.md).
+     */
+    private void weigh(float[] w, int n, MemorySegment v, long offset, float[] y, int at) {
+        long row = (long) headDim * Float.BYTES;
+        long lane = (long) LANES * Float.BYTES;
+        int d = 0;
+        for (; d + 4 * LANES <= headDim; d += 4 * LANES) {
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            FloatVector a1 = FloatVector.zero(SPECIES);
+            FloatVector a2 = FloatVector.zero(SPECIES);
+            FloatVector a3 = FloatVector.zero(SPECIES);
+            long o = offset + (long) d * Float.BYTES;
+            for (int s = 0; s < n; s++, o += row) {
+                FloatVector ws = FloatVector.broadcast(SPECIES, w[s]);
+                a0 = FloatVector.fromMemorySegment(SPECIES, v, o, ORDER).fma(ws, a0);
+                a1 = FloatVector.fromMemorySegment(SPECIES, v, o + lane, ORDER).fma(ws, a1);
+                a2 = FloatVector.fromMemorySegment(SPECIES, v, o + 2 * lane, ORDER).fma(ws, a2);
+                a3 = FloatVector.fromMemorySegment(SPECIES, v, o + 3 * lane, ORDER).fma(ws, a3);
             }
+            a0.intoArray(y, at + d);
+            a1.intoArray(y, at + d + LANES);
+            a2.intoArray(y, at + d + 2 * LANES);
+            a3.intoArray(y, at + d + 3 * LANES);
         }
-        for (; i < n; i++) {
-            y[from + i] += a * m.get(FLOAT, offset + (long) i * Float.BYTES);
+        for (; d + LANES <= headDim; d += LANES) {
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            long o = offset + (long) d * Float.BYTES;
+            for (int s = 0; s < n; s++, o += row) {
+                a0 = FloatVector.fromMemorySegment(SPECIES, v, o, ORDER).fma(FloatVector.broadcast(SPECIES, w[s]), a0);
+            }
+            a0.intoArray(y, at + d);
+        }
+        for (; d < headDim; d++) {
+            float sum = 0;
+            long o = offset + (long) d * Float.BYTES;
+            for (int s = 0; s < n; s++, o += row) {
+                sum += w[s] * v.get(FLOAT, o);
+            }
+            y[at + d] = sum;
         }
     }
 
