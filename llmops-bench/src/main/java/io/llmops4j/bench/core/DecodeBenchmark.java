@@ -34,7 +34,8 @@ import org.openjdk.jmh.runner.IterationType;
  * <p>The host's memory bandwidth moves by a factor of two or more within minutes (docs/BENCHMARKS.md), so the
  * bound is measured inside the decode trial too: after every measurement iteration of {@code decode} the same
  * number of threads copy and read arrays of 256 MiB ({@link MemoryBandwidthBenchmark}'s passes), and at the end
- * of the trial the decode rate over those iterations is printed next to the bandwidth measured between them.
+ * of the trial the rate of decode's single steps over those iterations (the end-to-end rate beside it) is printed
+ * next to the bandwidth measured between them.
  * The kernel reads its weights from transparent huge pages; the JVM is started with
  * {@code -XX:+UseTransparentHugePages} so that the bound's arrays are on huge pages too (they measured 3-11% more
  * copy bandwidth than on 4 KiB pages), and decode is held against the best the machine does.
@@ -71,7 +72,8 @@ public class DecodeBenchmark {
     private long iterationTokens;
     private long decodeNanos;
     private long decodeTokens;
-    private long firstTokenAt; // the current generation's first and last token, from its stream callback
+    private int streamed; // the current generation's tokens so far, and when its first and last arrived
+    private long firstTokenAt;
     private long lastTokenAt;
     private long iterationStepNanos; // from each generation's first token to its last: single steps only
     private long iterationSteps;
@@ -99,9 +101,9 @@ public class DecodeBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         if (bound != null) {
-            if (decodeNanos > 0 && stepNanos > 0) {
-                System.out.println(bound.report(steps / (stepNanos / 1e9), decodeTokens / (decodeNanos / 1e9),
-                        weightBytes()));
+            if (decodeNanos > 0) { // NaN steps/s when every generation stopped at its first token
+                System.out.println(bound.report(steps > 0 ? steps / (stepNanos / 1e9) : Double.NaN,
+                        decodeTokens / (decodeNanos / 1e9), weightBytes()));
             }
             bound.close();
         }
@@ -142,16 +144,18 @@ public class DecodeBenchmark {
     @Benchmark
     @OperationsPerInvocation(DECODE_TOKENS)
     public int decode() {
-        firstTokenAt = 0;
+        streamed = 0;
         int generated = model.stream(shortPrompt, decode, token -> {
             lastTokenAt = System.nanoTime();
-            if (firstTokenAt == 0) {
+            if (streamed++ == 0) {
                 firstTokenAt = lastTokenAt;
             }
         }, null).generatedTokens();
         iterationTokens += generated;
-        iterationSteps += generated - 1;
-        iterationStepNanos += lastTokenAt - firstTokenAt;
+        if (streamed > 1) {
+            iterationSteps += streamed - 1;
+            iterationStepNanos += lastTokenAt - firstTokenAt;
+        }
         return generated;
     }
 

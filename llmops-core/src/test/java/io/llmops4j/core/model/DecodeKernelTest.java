@@ -409,6 +409,43 @@ class DecodeKernelTest {
     }
 
     /**
+     * Mistral's window (5) over widths the tiny checkpoints miss: head_dim 86 with two kv heads (the attention
+     * output's four-register, one-register and scalar loops at a window's offset and a second kv head's), and
+     * hidden 12 / head_dim 6 / MLP 10 (every loop narrower than one vector: prompt blocks and attention on scalar
+     * tails alone). A 7-position prompt, 3 more, then steps past 32 positions must give PyTorch's logits.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"344, 4, 2, 201", "12, 2, 1, 10"})
+    void windowedOddWidthsMatchPyTorch(int hidden, int heads, int kvHeads, int mlp) throws java.io.IOException {
+        int vocab = 97;
+        Path dir = llama(tmp.resolve("w" + hidden), hidden, heads, kvHeads, mlp, vocab, false);
+        Path config = dir.resolve("config.json");
+        java.nio.file.Files.writeString(config, java.nio.file.Files.readString(config)
+                .replace("LlamaForCausalLM", "MistralForCausalLM").replace("{", "{\"sliding_window\": 5, "));
+        int[] tokens = new Random(41).ints(40, 0, vocab).toArray();
+        try (LanguageModel plain = LanguageModel.builder().path(dir).fusedDecode(false).build();
+             LanguageModel lm = LanguageModel.builder().path(dir).threads(2).fusedPromptLimit(Integer.MAX_VALUE)
+                     .build();
+             NDManager mgr = NDManager.newBaseManager("PyTorch")) {
+            assertThat(plain.config().slidingWindow(0)).isEqualTo(5);
+            float[][] full = plain.logits(tokens);
+            Transformer t = lm.transformer();
+            assertThat(t.hasDecodeKernel()).isTrue();
+            try (KvCache cache = t.newCache(mgr, tokens.length)) {
+                float[] logits = new float[vocab];
+                t.nextLogits(Arrays.copyOf(tokens, 7), 0, cache, logits);
+                assertThat(maxAbsDiff(logits, full[6])).as("after 7 positions").isLessThanOrEqualTo(1e-4);
+                t.nextLogits(Arrays.copyOfRange(tokens, 7, 10), 7, cache, logits);
+                assertThat(maxAbsDiff(logits, full[9])).as("after 3 more").isLessThanOrEqualTo(1e-4);
+                for (int pos = 10; pos < tokens.length; pos++) {
+                    t.nextLogits(new int[] {tokens[pos]}, pos, cache, logits);
+                    assertThat(maxAbsDiff(logits, full[pos])).as("position %d", pos).isLessThanOrEqualTo(1e-4);
+                }
+            }
+        }
+    }
+
+    /**
      * The kernel moves the weights it streams onto transparent huge pages (see the kernel's HugePages). Checked with
      * Linux's own count, {@code AnonHugePages} in {@code /proc/self/smaps_rollup}: loading a model with two 16 MiB
      * matrices (embedding and head) must add at least the 14 whole 2 MiB pages inside those two, within seconds (the
