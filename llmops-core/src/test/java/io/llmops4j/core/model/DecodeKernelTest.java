@@ -390,21 +390,7 @@ class DecodeKernelTest {
         int[] tokens = new Random(37).ints(80, 0, vocab).toArray();
         try (LanguageModel lm = LanguageModel.builder().path(dir).threads(2).fusedPromptLimit(Integer.MAX_VALUE).build();
              NDManager mgr = NDManager.newBaseManager("PyTorch")) {
-            float[][] full = lm.logits(tokens);
-            Transformer t = lm.transformer();
-            assertThat(t.hasDecodeKernel()).isTrue();
-            try (KvCache cache = t.newCache(mgr, tokens.length)) {
-                float[] logits = new float[vocab]; // one array for every pass, as generation uses it
-                // 7 positions: four at a time, then three one by one, per four rows; then a pass of 3 positions
-                t.nextLogits(Arrays.copyOf(tokens, 7), 0, cache, logits);
-                assertThat(maxAbsDiff(logits, full[6])).as("after 7 positions").isLessThanOrEqualTo(1e-4);
-                t.nextLogits(Arrays.copyOfRange(tokens, 7, 10), 7, cache, logits);
-                assertThat(maxAbsDiff(logits, full[9])).as("after 3 more").isLessThanOrEqualTo(1e-4);
-                for (int pos = 10; pos < tokens.length; pos++) {
-                    t.nextLogits(new int[] {tokens[pos]}, pos, cache, logits);
-                    assertThat(maxAbsDiff(logits, full[pos])).as("position %d", pos).isLessThanOrEqualTo(1e-4);
-                }
-            }
+            assertKernelPassesGive(lm, lm.logits(tokens), tokens, mgr);
         }
     }
 
@@ -428,19 +414,26 @@ class DecodeKernelTest {
                      .build();
              NDManager mgr = NDManager.newBaseManager("PyTorch")) {
             assertThat(plain.config().slidingWindow(0)).isEqualTo(5);
-            float[][] full = plain.logits(tokens);
-            Transformer t = lm.transformer();
-            assertThat(t.hasDecodeKernel()).isTrue();
-            try (KvCache cache = t.newCache(mgr, tokens.length)) {
-                float[] logits = new float[vocab];
-                t.nextLogits(Arrays.copyOf(tokens, 7), 0, cache, logits);
-                assertThat(maxAbsDiff(logits, full[6])).as("after 7 positions").isLessThanOrEqualTo(1e-4);
-                t.nextLogits(Arrays.copyOfRange(tokens, 7, 10), 7, cache, logits);
-                assertThat(maxAbsDiff(logits, full[9])).as("after 3 more").isLessThanOrEqualTo(1e-4);
-                for (int pos = 10; pos < tokens.length; pos++) {
-                    t.nextLogits(new int[] {tokens[pos]}, pos, cache, logits);
-                    assertThat(maxAbsDiff(logits, full[pos])).as("position %d", pos).isLessThanOrEqualTo(1e-4);
-                }
+            assertKernelPassesGive(lm, plain.logits(tokens), tokens, mgr);
+        }
+    }
+
+    /**
+     * {@code lm}'s kernel, fed {@code tokens} as a pass of 7 positions (four at a time, then three one by one, per
+     * four rows), a pass of 3, then single steps, gives the logits {@code full} after each, within 1e-4.
+     */
+    private static void assertKernelPassesGive(LanguageModel lm, float[][] full, int[] tokens, NDManager mgr) {
+        Transformer t = lm.transformer();
+        assertThat(t.hasDecodeKernel()).isTrue();
+        try (KvCache cache = t.newCache(mgr, tokens.length)) {
+            float[] logits = new float[full[0].length]; // one array for every pass, as generation uses it
+            t.nextLogits(Arrays.copyOf(tokens, 7), 0, cache, logits);
+            assertThat(maxAbsDiff(logits, full[6])).as("after 7 positions").isLessThanOrEqualTo(1e-4);
+            t.nextLogits(Arrays.copyOfRange(tokens, 7, 10), 7, cache, logits);
+            assertThat(maxAbsDiff(logits, full[9])).as("after 3 more").isLessThanOrEqualTo(1e-4);
+            for (int pos = 10; pos < tokens.length; pos++) {
+                t.nextLogits(new int[] {tokens[pos]}, pos, cache, logits);
+                assertThat(maxAbsDiff(logits, full[pos])).as("position %d", pos).isLessThanOrEqualTo(1e-4);
             }
         }
     }
