@@ -1,12 +1,12 @@
 package io.llmops4j.core.model;
 
+import static io.llmops4j.core.testing.HandWiredChatModel.greedy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.llmops4j.core.ChatMessage;
 import io.llmops4j.core.FinishReason;
 import io.llmops4j.core.Generation;
-import io.llmops4j.core.GenerationConfig;
 import io.llmops4j.core.InvalidRequestException;
 import io.llmops4j.core.LanguageModel;
 import io.llmops4j.core.testing.HandWiredChatModel;
@@ -50,8 +50,7 @@ class ChatReasoningTest {
             + "{% if enable_thinking is defined and enable_thinking is false %} <think> </think>"
             + "{% elif open_think %} <think>{% endif %}{% endif %}";
     private static final List<ChatMessage> ASK = List.of(ChatMessage.user("Capital of France?"));
-    private static final List<Object> TOOLS = List.of("{\"type\": \"function\", \"function\": {\"name\": "
-            + "\"get_weather\", \"parameters\": {\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\"}}}}}");
+    private static final List<Object> TOOLS = HandWiredChatModel.WEATHER_TOOLS;
 
     @BeforeAll
     static void load() throws Exception {
@@ -70,10 +69,6 @@ class ChatReasoningTest {
         answers.close();
         calls.close();
         muses.close();
-    }
-
-    private static GenerationConfig greedy(int maxNewTokens) {
-        return GenerationConfig.builder().temperature(0).maxNewTokens(maxNewTokens).build();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.llmops4j.core.model;
 
+import static io.llmops4j.core.testing.HandWiredChatModel.greedy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmops4j.core.ChatMessage;
@@ -41,8 +42,7 @@ class ChatToolCallsTest {
             + "</tool_call><|im_end|> {% endif %}{% for m in messages %}<|im_start|>{{ m.role }} {{ m.content }}"
             + "<|im_end|> {% endfor %}{% if add_generation_prompt %}<|im_start|>assistant{% endif %}";
     private static final List<ChatMessage> ASK = List.of(ChatMessage.user("Weather in Paris?"));
-    private static final List<Object> TOOLS = List.of("{\"type\": \"function\", \"function\": {\"name\": "
-            + "\"get_weather\", \"parameters\": {\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\"}}}}}");
+    private static final List<Object> TOOLS = HandWiredChatModel.WEATHER_TOOLS;
 
     @BeforeAll
     static void load() throws Exception {
@@ -54,10 +54,6 @@ class ChatToolCallsTest {
     @AfterAll
     static void close() {
         lm.close();
-    }
-
-    private static GenerationConfig greedy(int maxNewTokens) {
-        return GenerationConfig.builder().temperature(0).maxNewTokens(maxNewTokens).build();
     }
 
     @Test

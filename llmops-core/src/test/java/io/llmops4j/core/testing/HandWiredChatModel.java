@@ -21,6 +21,16 @@ import java.util.Set;
  * TinyCheckpoints' generation config stops on.
  */
 public final class HandWiredChatModel {
+    /** One tool, {@code get_weather(city)}, in the OpenAI form chat templates take. */
+    public static final List<Object> WEATHER_TOOLS = List.of("{\"type\": \"function\", \"function\": {\"name\": "
+            + "\"get_weather\", \"parameters\": {\"type\": \"object\", \"properties\": {\"city\": {\"type\": "
+            + "\"string\"}}}}}");
+
+    /** Greedy decoding of at most {@code maxNewTokens}: the replies these hand-wired models give. */
+    public static io.llmops4j.core.GenerationConfig greedy(int maxNewTokens) {
+        return io.llmops4j.core.GenerationConfig.builder().temperature(0).maxNewTokens(maxNewTokens).build();
+    }
+
     private HandWiredChatModel() {
     }
 
