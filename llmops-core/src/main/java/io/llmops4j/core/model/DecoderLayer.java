@@ -1,15 +1,17 @@
 package io.llmops4j.core.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * One pre-norm decoder layer: {@code h = x + attention(norm1(x))}, {@code out = h + mlp(norm2(h))}.
@@ -34,7 +36,7 @@ final class DecoderLayer extends AbstractBlock {
     private final Projection down;
     private String prefix;
     // q, k and v projections as one matrix [(heads + 2 kvHeads) * headDim, hidden] (and bias), so that one
-    // product serves all three; the q/k/v parameters are views of it (see packWeights)
+    // product serves all three; the q/k/v parameters are views of it (see packs)
     private NDArray qkvWeight;
     private NDArray qkvBias;
     private DenseWeight qkvDense;
@@ -106,49 +108,38 @@ final class DecoderLayer extends AbstractBlock {
     }
 
     /**
-     * Takes this layer's loaded weights from {@code arrays} (keyed by Hugging Face name) before they are set on the
-     * parameters. The Llama family's separate q/k/v weights (and biases), and its gate/up weights, are each
-     * concatenated into one tensor and replaced in {@code arrays} by views of it, so parameters and the fused
-     * products share one copy of the weights; GPT-2's c_attn is fused already.
+     * The Llama family's q/k/v weights (and biases), and its gate/up weights (and biases), each stored by the loader
+     * as one tensor stacked by rows, the parameters being views of it, so that one product serves several
+     * projections from one copy of the weights; GPT-2's c_attn is one tensor in the checkpoint already.
      */
-    void packWeights(Map<String, NDArray> arrays) {
+    List<Transformer.Pack> packs() {
         if (gpt2) {
-            qkvWeight = arrays.get(prefix + "attn.c_attn.weight");
-            qkvBias = arrays.get(prefix + "attn.c_attn.bias");
-            return;
+            return List.of();
         }
         String[] qkv = {prefix + "self_attn.q_proj", prefix + "self_attn.k_proj", prefix + "self_attn.v_proj"};
-        qkvWeight = concatAsViews(arrays, qkv, ".weight");
-        qkvBias = cfg.qkvBias() ? concatAsViews(arrays, qkv, ".bias") : null;
         String[] gateUp = {prefix + "mlp.gate_proj", prefix + "mlp.up_proj"};
-        gateUpWeight = concatAsViews(arrays, gateUp, ".weight");
-        gateUpBias = cfg.mlpBias() ? concatAsViews(arrays, gateUp, ".bias") : null;
+        List<Transformer.Pack> packs = new ArrayList<>();
+        packs.add(new Transformer.Pack(names(qkv, ".weight"), stacked -> qkvWeight = stacked));
+        if (cfg.qkvBias()) {
+            packs.add(new Transformer.Pack(names(qkv, ".bias"), stacked -> qkvBias = stacked));
+        }
+        packs.add(new Transformer.Pack(names(gateUp, ".weight"), stacked -> gateUpWeight = stacked));
+        if (cfg.mlpBias()) {
+            packs.add(new Transformer.Pack(names(gateUp, ".bias"), stacked -> gateUpBias = stacked));
+        }
+        return packs;
     }
 
-    /** Stacks the tensors {@code prefixes[i] + suffix} along rows into one and puts views of it in their place. */
-    private static NDArray concatAsViews(Map<String, NDArray> arrays, String[] prefixes, String suffix) {
-        NDList parts = new NDList(prefixes.length);
-        long[] ends = new long[prefixes.length - 1];
-        long rows = 0;
-        for (int i = 0; i < prefixes.length; i++) {
-            NDArray part = arrays.get(prefixes[i] + suffix);
-            parts.add(part);
-            rows += part.getShape().get(0);
-            if (i < ends.length) {
-                ends[i] = rows;
-            }
-        }
-        NDArray fused = NDArrays.concat(parts, 0);
-        parts.close(); // the separate copies; peak memory is one group of a layer twice
-        NDList views = fused.split(ends, 0);
-        for (int i = 0; i < prefixes.length; i++) {
-            arrays.put(prefixes[i] + suffix, views.get(i));
-        }
-        return fused;
+    private static List<String> names(String[] prefixes, String suffix) {
+        return Arrays.stream(prefixes).map(p -> p + suffix).toList();
     }
 
     /** Readies the projections for inference once the weights are set; see {@link DenseWeight} for {@code ways}. */
     void prepare(int ways) {
+        if (gpt2) {
+            qkvWeight = qkv.weight().getArray();
+            qkvBias = array(qkv.bias());
+        }
         qkvDense = new DenseWeight(qkvWeight, qkvBias, ways);
         gateUpDense = gpt2 ? null : new DenseWeight(gateUpWeight, gateUpBias, ways);
         for (Projection p : gpt2 ? new Projection[] {o, up, down} : new Projection[] {o, down}) {

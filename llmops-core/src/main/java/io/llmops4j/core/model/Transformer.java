@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A decoder-only transformer language model as DJL blocks: token (and, for GPT-2, position) embeddings, a stack
@@ -83,13 +84,20 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
     }
 
     /**
-     * Lets the layers take the loaded weights (keyed by Hugging Face name) before they are set on the parameters,
-     * replacing entries by views of packed tensors where one product serves several projections.
+     * A group of tensors that {@link WeightLoader} stores as one tensor, stacked by rows in the order of
+     * {@code names} (the parameters get views of it), and where the stacked tensor goes: one matrix product then
+     * serves several projections.
      */
-    void packWeights(Map<String, NDArray> arrays) {
+    record Pack(List<String> names, Consumer<NDArray> stacked) {
+    }
+
+    /** Every layer's {@link Pack}s; parameters in none are stored one tensor each. */
+    List<Pack> packs() {
+        List<Pack> packs = new ArrayList<>();
         for (DecoderLayer layer : layers) {
-            layer.packWeights(arrays);
+            packs.addAll(layer.packs());
         }
+        return packs;
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.llmops4j.core.model;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -14,12 +14,16 @@ import io.llmops4j.core.safetensors.TensorInfo;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Copies checkpoint tensors into the parameters of a {@link Transformer}, checking every shape first, and
  * converting to the compute dtype. Tensors the model does not use (GPT-2's attention-mask buffers, a tied
- * {@code lm_head.weight}) are ignored.
+ * {@code lm_head.weight}) are ignored. The model's {@link Transformer.Pack}s are read straight into one stacked
+ * tensor each. Float32 weights on the CPU go into one {@link WeightMemory} on huge pages, which the manager the
+ * weights belong to unmaps when it closes.
  */
 public final class WeightLoader {
     private WeightLoader() {
@@ -34,12 +38,15 @@ public final class WeightLoader {
 
     /** Loads every parameter of {@code model} from {@code ckpt} into arrays owned by {@code manager}. */
     public static void load(Transformer model, SafetensorsCheckpoint ckpt, NDManager manager, DataType dtype) {
-        load(model, ckpt, manager, dtype, PIECE_BYTES);
+        load(model, ckpt, manager, dtype, PIECE_BYTES, true);
     }
 
-    /** {@link #load(Transformer, SafetensorsCheckpoint, NDManager, DataType)} with pieces of {@code pieceBytes}. */
+    /**
+     * {@link #load(Transformer, SafetensorsCheckpoint, NDManager, DataType)} with pieces of {@code pieceBytes}, and
+     * float32 CPU weights in a {@link WeightMemory} only if {@code weightMemory} (else all in PyTorch's allocations).
+     */
     static void load(Transformer model, SafetensorsCheckpoint ckpt, NDManager manager, DataType dtype,
-                     long pieceBytes) {
+                     long pieceBytes, boolean weightMemory) {
         Map<String, Parameter> params = model.parametersByName();
         // validate all shapes before allocating anything
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
@@ -50,28 +57,66 @@ public final class WeightLoader {
             }
             ckpt.requireShape(stored, expected);
         }
+        WeightMemory memory = weightMemory && dtype == DataType.FLOAT32 && !manager.getDevice().isGpu()
+                ? WeightMemory.reserve(floatBytes(model)) : WeightMemory.NONE;
+        if (memory != WeightMemory.NONE) {
+            // unmapped when the manager closes: the tensors in it belong to that manager
+            manager.attachInternal("llmops-weight-memory-" + UUID.randomUUID(), memory);
+        }
         Map<String, NDArray> arrays = new LinkedHashMap<>();
-        for (String name : params.keySet()) {
-            NDArray array = read(ckpt, storedName(ckpt, name), manager, dtype, pieceBytes);
-            if (model.isStoredTransposed(name)) {
-                // a contiguous copy (duplicate() would keep the transposed strides, and the decode kernel reads
-                // the tensor's memory row by row)
-                try (NDManager scratch = manager.newSubManager()) {
-                    NDArray view = array.transpose();
-                    view.attach(scratch);
-                    NDArray contiguous = view.flatten().reshape(view.getShape());
-                    contiguous.attach(manager);
-                    array.close();
-                    array = contiguous;
+        for (Transformer.Pack pack : model.packs()) {
+            List<String> names = pack.names();
+            long[] dims = model.shapeOf(names.get(0)).getShape().clone();
+            long[] ends = new long[names.size() - 1];
+            long rows = 0;
+            for (int i = 0; i < names.size(); i++) {
+                rows += model.shapeOf(names.get(i)).get(0);
+                if (i < ends.length) {
+                    ends[i] = rows;
                 }
             }
-            arrays.put(name, array);
+            dims[0] = rows;
+            NDArray stacked = allocate(memory, manager, new Shape(dims), dtype);
+            long row = 0;
+            for (String name : names) {
+                fill(ckpt, model, name, stacked, row, dtype, pieceBytes);
+                row += model.shapeOf(name).get(0);
+            }
+            NDList views = stacked.split(ends, 0);
+            for (int i = 0; i < names.size(); i++) {
+                arrays.put(names.get(i), views.get(i));
+            }
+            pack.stacked().accept(stacked);
         }
-        model.packWeights(arrays);
+        for (String name : params.keySet()) {
+            if (!arrays.containsKey(name)) {
+                NDArray array = allocate(memory, manager, model.shapeOf(name), dtype);
+                fill(ckpt, model, name, array, 0, dtype, pieceBytes);
+                arrays.put(name, array);
+            }
+        }
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
             e.getValue().setArray(arrays.get(e.getKey()));
             e.getValue().freeze(true);
         }
+    }
+
+    /** Bytes of every parameter as float32, each rounded up to a cache line, for {@link WeightMemory#reserve}. */
+    private static long floatBytes(Transformer model) {
+        long bytes = 0;
+        for (String name : model.parametersByName().keySet()) {
+            long size = model.shapeOf(name).size() * Float.BYTES;
+            if (size <= Integer.MAX_VALUE) { // larger tensors go to PyTorch's allocator
+                bytes += Math.ceilDiv(size, 64) * 64;
+            }
+        }
+        return bytes;
+    }
+
+    /** An uninitialised tensor of {@code shape}: in {@code memory} where it fits, else from PyTorch's allocator. */
+    private static NDArray allocate(WeightMemory memory, NDManager manager, Shape shape, DataType dtype) {
+        NDArray array = memory.allocate(manager, shape);
+        return array != null ? array : manager.create(shape, dtype);
     }
 
     /** GPT-2 checkpoints saved from the bare model omit the {@code transformer.} prefix. */
@@ -82,82 +127,63 @@ public final class WeightLoader {
         return name;
     }
 
-    private static NDArray read(SafetensorsCheckpoint ckpt, String name, NDManager manager, DataType dtype,
-                                long pieceBytes) {
-        TensorInfo info = ckpt.info(name);
+    /**
+     * Writes checkpoint tensor {@code name} (in its parameter's layout: GPT-2's Conv1D weights transposed) into
+     * {@code dest} from row {@code row} on, converted to {@code dtype}. A float32 tensor of at most
+     * {@code pieceBytes} is copied from the mapped file at once; others are read as float32 in pieces of whole rows
+     * of at most that size, each widened into one reused direct buffer and copied into place.
+     */
+    private static void fill(SafetensorsCheckpoint ckpt, Transformer model, String name, NDArray dest, long row,
+                             DataType dtype, long pieceBytes) {
+        String stored = storedName(ckpt, name);
+        TensorInfo info = ckpt.info(stored);
         if (!info.dtype().isFloatingPoint()) {
-            throw new ModelFormatException(info.file() + ": tensor '" + name + "' has dtype "
+            throw new ModelFormatException(info.file() + ": tensor '" + stored + "' has dtype "
                     + info.dtype() + ", expected a floating-point dtype (F32, F16 or BF16)");
         }
+        boolean transposed = model.isStoredTransposed(name);
         Shape shape = new Shape(info.shape());
-        long rows = shape.dimension() == 0 ? 1 : shape.get(0);
-        long rowBytes = rows == 0 ? 0 : info.numel() / rows * Float.BYTES;
-        NDArray array = info.numel() * Float.BYTES <= pieceBytes || rows == 1
-                ? whole(ckpt, name, info, shape, manager, dtype)
-                : inPieces(ckpt, name, shape, rows, rowBytes, manager, dtype, pieceBytes);
-        Device device = manager.getDevice();
-        if (!array.getDevice().equals(device)) {
-            NDArray moved = array.toDevice(device, true);
-            array.close();
-            array = moved;
-        }
-        return array;
-    }
-
-    private static NDArray whole(SafetensorsCheckpoint ckpt, String name, TensorInfo info, Shape shape,
-                                 NDManager manager, DataType dtype) {
-        if (info.dtype() == DType.F32 && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
-            ByteBuffer bytes = ckpt.slice(name).order(ByteOrder.nativeOrder());
-            // create() aliases a direct buffer instead of copying it, and toType(same dtype, copy=true) still
-            // aliases in DJL's PyTorch engine: duplicate() is the real copy, taken before the file is unmapped.
-            try (NDManager alias = manager.newSubManager()) {
-                NDArray view = alias.create(bytes, shape, DataType.FLOAT32);
-                NDArray array = dtype == DataType.FLOAT32 ? view.duplicate() : view.toType(dtype, false);
-                array.attach(manager);
-                return array;
+        long rows = shape.get(0);
+        try (NDManager scratch = dest.getManager().newSubManager()) {
+            if (info.dtype() == DType.F32 && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN
+                    && info.numel() * Float.BYTES <= pieceBytes) {
+                ByteBuffer bytes = ckpt.slice(stored).order(ByteOrder.nativeOrder());
+                put(dest, row, 0, rows, transposed, scratch.create(bytes, shape, DataType.FLOAT32), dtype);
+                return;
+            }
+            long rowBytes = rows == 0 ? 0 : info.numel() / rows * Float.BYTES;
+            if (rowBytes > Integer.MAX_VALUE) {
+                throw new ModelFormatException(info.file() + ": tensor '" + stored + "' " + shape
+                        + " has rows of " + rowBytes + " bytes as float32, more than the 2 GiB a piece can hold");
+            }
+            long rowsPerPiece = Math.max(1, Math.min(rows, pieceBytes / Math.max(1, rowBytes)));
+            ByteBuffer buffer = ByteBuffer.allocateDirect(Math.toIntExact(rowsPerPiece * rowBytes))
+                    .order(ByteOrder.nativeOrder());
+            for (long r = 0; r < rows; r += rowsPerPiece) {
+                long n = Math.min(rowsPerPiece, rows - r);
+                int bytes = Math.toIntExact(n * rowBytes);
+                ckpt.readFloats(stored, r * (rowBytes / Float.BYTES), buffer.clear().limit(bytes).asFloatBuffer());
+                long[] dims = shape.getShape().clone();
+                dims[0] = n;
+                try (NDManager piece = scratch.newSubManager()) {
+                    put(dest, row, r, n, transposed,
+                            piece.create(buffer.position(0).limit(bytes), new Shape(dims), DataType.FLOAT32), dtype);
+                }
             }
         }
-        // F16/BF16 (and big-endian hosts): widened to float32 in Java; DJL cannot build half tensors from buffers
-        NDArray f32 = manager.create(ckpt.readFloats(name), shape);
-        if (dtype == DataType.FLOAT32) {
-            return f32;
-        }
-        NDArray array = f32.toType(dtype, false);
-        f32.close();
-        return array;
     }
 
     /**
-     * A tensor larger than {@code pieceBytes} as float32: an uninitialised array of its shape, filled with pieces of
-     * whole rows, each widened into one reused direct buffer and copied into place.
+     * Copies {@code piece}, rows {@code from .. from+n} of a stored tensor, into {@code dest} at row {@code at +
+     * from}, or, stored transposed, into columns {@code from .. from+n} (a transposed tensor is never stacked).
      */
-    private static NDArray inPieces(SafetensorsCheckpoint ckpt, String name, Shape shape, long rows, long rowBytes,
-                                    NDManager manager, DataType dtype, long pieceBytes) {
-        if (rowBytes > Integer.MAX_VALUE) {
-            throw new ModelFormatException(ckpt.info(name).file() + ": tensor '" + name + "' "
-                    + shape + " has rows of " + rowBytes + " bytes as float32, more than the 2 GiB a piece can hold");
+    private static void put(NDArray dest, long at, long from, long n, boolean transposed, NDArray piece,
+                            DataType dtype) {
+        NDArray value = transposed ? piece.transpose() : piece;
+        if (value.getDataType() != dtype) {
+            value = value.toType(dtype, false);
         }
-        long rowsPerPiece = Math.max(1, Math.min(rows, pieceBytes / Math.max(1, rowBytes)));
-        ByteBuffer buffer = ByteBuffer.allocateDirect(Math.toIntExact(rowsPerPiece * rowBytes))
-                .order(ByteOrder.nativeOrder());
-        NDArray array = manager.create(shape, dtype);
-        try {
-            for (long row = 0; row < rows; row += rowsPerPiece) {
-                long n = Math.min(rowsPerPiece, rows - row);
-                int bytes = Math.toIntExact(n * rowBytes);
-                ckpt.readFloats(name, row * (rowBytes / Float.BYTES), buffer.clear().limit(bytes).asFloatBuffer());
-                long[] dims = shape.getShape();
-                dims[0] = n;
-                try (NDManager scratch = manager.newSubManager()) {
-                    NDArray piece = scratch.create(buffer.position(0).limit(bytes), new Shape(dims), DataType.FLOAT32);
-                    array.set(new NDIndex("{}:{}", row, row + n),
-                            dtype == DataType.FLOAT32 ? piece : piece.toType(dtype, false));
-                }
-            }
-            return array;
-        } catch (RuntimeException e) {
-            array.close();
-            throw e;
-        }
+        dest.set(transposed ? new NDIndex(":, {}:{}", from, from + n) : new NDIndex("{}:{}", at + from, at + from + n),
+                value);
     }
 }

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moves long-lived native memory that the decode kernel streams through (the weights) onto transparent huge pages, with
- * Linux's {@code madvise(MADV_COLLAPSE)} (Linux 6.1+). PyTorch allocates tensors on 4 KiB pages, so reading 440 MB of
+ * Linux's {@code madvise(MADV_COLLAPSE)} (Linux 6.1+). Weights in a {@link WeightMemory} are on huge pages from the
+ * start (a collapse of such a page returns at once); this serves those that PyTorch allocated (a tensor over 2 GiB,
+ * or where no weight memory could be mapped). PyTorch allocates tensors on 4 KiB pages, so reading 440 MB of
  * weights per token walks 110,000 pages; with 2 MiB pages the same read needs 220 translations. On the benchmark VM,
  * where every TLB miss is a nested page walk, that gave 6.5%, 19% and 29% more tokens/s at 2 threads in three paired
  * runs (docs/BENCHMARKS.md, runs M-P). The contents do not change, only the pages that back them: the OS copies them
@@ -43,8 +45,8 @@ final class HugePages implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HugePages.class);
     private static final int MADV_COLLAPSE = 25;
     private static final Path PMD_SIZE = Path.of("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size");
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
     private final Thread thread; // null when there is nothing to do
     private final AtomicBoolean stopped;
@@ -135,7 +137,7 @@ final class HugePages implements AutoCloseable {
     }
 
     /** The size of a transparent huge page, when the system has them switched on. */
-    private static Optional<Long> hugePageSize() {
+    static Optional<Long> hugePageSize() {
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) {
             return Optional.empty();
         }
@@ -151,7 +153,7 @@ final class HugePages implements AutoCloseable {
     }
 
     /** libc's {@code int madvise(void *addr, size_t length, int advice)}, keeping errno. */
-    private static Optional<MethodHandle> madvise() {
+    static Optional<MethodHandle> madvise() {
         Linker linker = Linker.nativeLinker();
         return linker.defaultLookup().find("madvise").map(address -> linker.downcallHandle(address,
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import io.llmops4j.core.GenerationConfig;
 import io.llmops4j.core.LanguageModel;
+import io.llmops4j.core.safetensors.SafetensorsCheckpoint;
 import io.llmops4j.core.testing.ReferenceModel;
 import io.llmops4j.core.testing.TinyCheckpoint;
 import io.llmops4j.core.testing.TinyCheckpoints;
@@ -439,36 +441,62 @@ class DecodeKernelTest {
     }
 
     /**
-     * The kernel moves the weights it streams onto transparent huge pages (see the kernel's HugePages). Checked with
-     * Linux's own count, {@code AnonHugePages} in {@code /proc/self/smaps_rollup}: loading a model with two 16 MiB
-     * matrices (embedding and head) must add at least the 14 whole 2 MiB pages inside those two, within seconds (the
-     * pages move on a background thread); the same model
-     * loaded without the kernel must add none. Runs where huge pages are given only on request ({@code madvise}, the
-     * common default) on Linux 6.1+.
+     * Float32 weights load into the {@link WeightMemory}, which is on transparent huge pages from its first write.
+     * Checked with Linux's own count, {@code AnonHugePages} in {@code /proc/self/smaps_rollup}: loading a model with
+     * two 16 MiB matrices (embedding and head), without the kernel, must have added at least those 32 MiB by the time
+     * it is loaded. Runs where huge pages are given only on request ({@code madvise}, the common default).
      */
     @Test
-    void theKernelMovesItsWeightsOntoHugePages() throws java.io.IOException, InterruptedException {
-        java.nio.file.Path thp = java.nio.file.Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
-        assumeTrue(java.nio.file.Files.isReadable(thp)
-                && java.nio.file.Files.readString(thp).contains("[madvise]"), "needs huge pages on request");
+    void weightsLoadOntoHugePages() throws java.io.IOException {
+        assumeHugePagesOnRequest();
+        Path dir = llama(tmp.resolve("wide"), 512, 8, 8, 1024, 8192, false);
+        long before = anonHugePages();
+        try (LanguageModel plain = LanguageModel.builder().path(dir).fusedDecode(false).build()) {
+            assertThat(plain.transformer().hasDecodeKernel()).isFalse();
+            assertThat(anonHugePages() - before).as("growth on loading").isGreaterThanOrEqualTo(32L << 20);
+        }
+    }
+
+    /**
+     * Weights outside the {@link WeightMemory} (a tensor over 2 GiB, or where no memory could be mapped) stay in
+     * PyTorch's allocations on small pages, and the kernel moves those it streams onto huge pages (see the kernel's
+     * HugePages): loaded that way, the model above must add no huge pages without the kernel, and with the kernel at
+     * least the 14 whole 2 MiB pages inside its two 16 MiB matrices within seconds (the pages move on a background
+     * thread). Needs Linux 6.1+ for {@code MADV_COLLAPSE}.
+     */
+    @Test
+    void theKernelMovesWeightsOutsideTheWeightMemoryOntoHugePages() throws java.io.IOException,
+            InterruptedException {
+        assumeHugePagesOnRequest();
         String[] version = System.getProperty("os.version").split("[.-]");
         assumeTrue(Integer.parseInt(version[0]) * 1000 + Integer.parseInt(version[1]) >= 6001, "needs Linux 6.1+");
         Path dir = llama(tmp.resolve("wide"), 512, 8, 8, 1024, 8192, false);
         long mib = 1 << 20;
-        long start = anonHugePages();
-        try (LanguageModel plain = LanguageModel.builder().path(dir).fusedDecode(false).build()) {
-            assertThat(plain.transformer().hasDecodeKernel()).isFalse();
-            assertThat(anonHugePages() - start).as("growth without the kernel").isLessThan(2 * mib);
-        }
-        long before = anonHugePages();
-        try (LanguageModel fused = LanguageModel.builder().path(dir).fusedPromptLimit(Integer.MAX_VALUE).build()) {
-            assertThat(fused.transformer().hasDecodeKernel()).isTrue();
-            long deadline = System.nanoTime() + 30_000_000_000L; // the pages move on a background thread
-            while (anonHugePages() - before < 28 * mib && System.nanoTime() < deadline) {
-                Thread.sleep(20);
+        for (boolean fused : new boolean[] {false, true}) {
+            long before = anonHugePages();
+            try (NDManager manager = NDManager.newBaseManager("PyTorch");
+                 SafetensorsCheckpoint st = SafetensorsCheckpoint.open(dir);
+                 Transformer t = new Transformer(ModelConfig.read(dir))) {
+                WeightLoader.load(t, st, manager, DataType.FLOAT32, WeightLoader.PIECE_BYTES, false);
+                t.prepare(2, fused, Integer.MAX_VALUE);
+                assertThat(t.hasDecodeKernel()).isEqualTo(fused);
+                if (!fused) {
+                    assertThat(anonHugePages() - before).as("growth without the kernel").isLessThan(2 * mib);
+                    continue;
+                }
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (anonHugePages() - before < 28 * mib && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertThat(anonHugePages() - before).as("growth with the kernel").isGreaterThanOrEqualTo(28 * mib);
             }
-            assertThat(anonHugePages() - before).as("growth with the kernel").isGreaterThanOrEqualTo(28 * mib);
         }
+    }
+
+    private static void assumeHugePagesOnRequest() throws java.io.IOException {
+        java.nio.file.Path thp = java.nio.file.Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        assumeTrue(java.nio.file.Files.isReadable(thp)
+                && java.nio.file.Files.readString(thp).contains("[madvise]"), "needs huge pages on request");
     }
 
     /** Bytes of this process's anonymous memory on transparent huge pages, as Linux counts them. */

@@ -11,25 +11,26 @@ import io.llmops4j.core.testing.TinyCheckpoints.Variant;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Tensors larger than a piece (over 2 GiB in real checkpoints) load in pieces of whole rows: with pieces of five
  * 32-wide rows (two 64-wide ones), every parameter must hold exactly the values the checkpoint was written with,
- * in the parameter's layout (GPT-2's Conv1D weights transposed).
+ * in the parameter's layout (GPT-2's Conv1D weights transposed; the Llama family's q/k/v and gate/up stacked), in
+ * the {@link WeightMemory} and in PyTorch's own allocations.
  */
 class WeightLoaderTest {
     @TempDir
     Path tmp;
 
     @ParameterizedTest
-    @EnumSource(value = Variant.class, names = {"LLAMA", "LLAMA_BF16", "GPT2"})
-    void tensorsLargerThanAPieceLoadInPiecesOfRows(Variant variant) {
+    @CsvSource({"LLAMA, true", "LLAMA_BF16, true", "GPT2, true", "LLAMA, false", "GPT2, false"})
+    void tensorsLargerThanAPieceLoadInPiecesOfRows(Variant variant, boolean weightMemory) {
         TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve(variant.name()), variant, 3);
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
              SafetensorsCheckpoint st = SafetensorsCheckpoint.open(ckpt.dir());
              Transformer model = new Transformer(ModelConfig.read(ckpt.dir()))) {
-            WeightLoader.load(model, st, manager, DataType.FLOAT32, 5 * 32 * Float.BYTES + 8);
+            WeightLoader.load(model, st, manager, DataType.FLOAT32, 5 * 32 * Float.BYTES + 8, weightMemory);
             model.parametersByName().forEach((name, parameter) -> {
                 String stored = ckpt.weights().containsKey(name) ? name : name.substring("transformer.".length());
                 float[] values = ckpt.weights().get(stored);
