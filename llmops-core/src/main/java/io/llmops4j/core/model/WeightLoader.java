@@ -36,7 +36,12 @@ public final class WeightLoader {
      */
     static final long PIECE_BYTES = 256L << 20;
 
-    /** Loads every parameter of {@code model} from {@code ckpt} into arrays owned by {@code manager}. */
+    /**
+     * Loads every parameter of {@code model} from {@code ckpt} into arrays owned by {@code manager}. Float32 CPU
+     * weights are views of a {@link WeightMemory} that closing {@code manager} unmaps: a weight, or any view of one,
+     * must not be read after that (it would crash the process), and a model with a decode kernel must be closed
+     * ({@link Transformer#close}) before {@code manager}, as {@code LanguageModel} does.
+     */
     public static void load(Transformer model, SafetensorsCheckpoint ckpt, NDManager manager, DataType dtype) {
         load(model, ckpt, manager, dtype, PIECE_BYTES, true);
     }
@@ -56,12 +61,21 @@ public final class WeightLoader {
                 expected = new long[] {expected[1], expected[0]};
             }
             ckpt.requireShape(stored, expected);
+            TensorInfo info = ckpt.info(stored);
+            if (!info.dtype().isFloatingPoint()) {
+                throw new ModelFormatException(info.file() + ": tensor '" + stored + "' has dtype "
+                        + info.dtype() + ", expected a floating-point dtype (F32, F16 or BF16)");
+            }
         }
         WeightMemory memory = weightMemory && dtype == DataType.FLOAT32 && !manager.getDevice().isGpu()
                 ? WeightMemory.reserve(floatBytes(model)) : WeightMemory.NONE;
         if (memory != WeightMemory.NONE) {
-            // unmapped when the manager closes: the tensors in it belong to that manager
-            manager.attachInternal("llmops-weight-memory-" + UUID.randomUUID(), memory);
+            try { // unmapped when the manager closes: the tensors in it belong to that manager
+                manager.attachInternal("llmops-weight-memory-" + UUID.randomUUID(), memory);
+            } catch (RuntimeException e) {
+                memory.close();
+                throw e;
+            }
         }
         Map<String, NDArray> arrays = new LinkedHashMap<>();
         for (Transformer.Pack pack : model.packs()) {
@@ -101,16 +115,28 @@ public final class WeightLoader {
         }
     }
 
-    /** Bytes of every parameter as float32, each rounded up to a cache line, for {@link WeightMemory#reserve}. */
+    /**
+     * Bytes of every tensor the loader allocates (a {@link Transformer.Pack} as one), as float32, each rounded up to a
+     * cache line, for {@link WeightMemory#reserve}; tensors over 2 GiB, which go to PyTorch's allocator, left out.
+     */
     private static long floatBytes(Transformer model) {
-        long bytes = 0;
+        List<Long> sizes = new java.util.ArrayList<>();
+        java.util.Set<String> packed = new java.util.HashSet<>();
+        for (Transformer.Pack pack : model.packs()) {
+            long elements = 0;
+            for (String name : pack.names()) {
+                elements += model.shapeOf(name).size();
+                packed.add(name);
+            }
+            sizes.add(elements * Float.BYTES);
+        }
         for (String name : model.parametersByName().keySet()) {
-            long size = model.shapeOf(name).size() * Float.BYTES;
-            if (size <= Integer.MAX_VALUE) { // larger tensors go to PyTorch's allocator
-                bytes += Math.ceilDiv(size, 64) * 64;
+            if (!packed.contains(name)) {
+                sizes.add(model.shapeOf(name).size() * Float.BYTES);
             }
         }
-        return bytes;
+        return sizes.stream().filter(size -> size <= Integer.MAX_VALUE).mapToLong(size -> Math.ceilDiv(size, 64) * 64)
+                .sum();
     }
 
     /** An uninitialised tensor of {@code shape}: in {@code memory} where it fits, else from PyTorch's allocator. */
@@ -137,11 +163,10 @@ public final class WeightLoader {
                              DataType dtype, long pieceBytes) {
         String stored = storedName(ckpt, name);
         TensorInfo info = ckpt.info(stored);
-        if (!info.dtype().isFloatingPoint()) {
-            throw new ModelFormatException(info.file() + ": tensor '" + stored + "' has dtype "
-                    + info.dtype() + ", expected a floating-point dtype (F32, F16 or BF16)");
-        }
         boolean transposed = model.isStoredTransposed(name);
+        if (transposed && row != 0) {
+            throw new IllegalStateException(name + " is stored transposed and cannot be stacked");
+        }
         Shape shape = new Shape(info.shape());
         long rows = shape.get(0);
         try (NDManager scratch = dest.getManager().newSubManager()) {
@@ -175,7 +200,8 @@ public final class WeightLoader {
 
     /**
      * Copies {@code piece}, rows {@code from .. from+n} of a stored tensor, into {@code dest} at row {@code at +
-     * from}, or, stored transposed, into columns {@code from .. from+n} (a transposed tensor is never stacked).
+     * from}, or, stored transposed, into columns {@code from .. from+n} (a transposed tensor is never stacked:
+     * {@link #fill} checks).
      */
     private static void put(NDArray dest, long at, long from, long n, boolean transposed, NDArray piece,
                             DataType dtype) {

@@ -31,9 +31,11 @@ final class MappedWeightMemory implements WeightMemory {
     private static final int MADV_HUGEPAGE = 14;
     private static final long MAP_FAILED = -1L;
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final MethodHandle MMAP = libc("mmap", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
-            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-            ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+    private static final MethodHandle MMAP = LINKER.downcallHandle(LINKER.defaultLookup().find("mmap")
+            .orElseThrow(() -> new IllegalStateException("libc has no mmap")), FunctionDescriptor.of(
+                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG),
+            Linker.Option.captureCallState("errno"));
     private static final MethodHandle MUNMAP = libc("munmap", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
 
@@ -50,20 +52,25 @@ final class MappedWeightMemory implements WeightMemory {
         long page = HugePages.hugePageSize().orElse(DEFAULT_HUGE_PAGE);
         long length = Math.max(page, roundUp(bytes, page));
         mappingLength = length + page;
-        mapping = (long) MMAP.invokeExact(0L, mappingLength, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0L);
-        if (mapping == MAP_FAILED) {
-            throw new IllegalStateException("mmap of " + mappingLength + " bytes for the weights failed");
-        }
-        long start = roundUp(mapping, page);
-        block = MemorySegment.ofAddress(start).reinterpret(length);
-        Optional<MethodHandle> madvise = HugePages.madvise();
-        if (madvise.isPresent()) {
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment state = arena.allocate(HugePages.CALL_STATE);
-                if ((int) madvise.get().invokeExact(state, start, length, MADV_HUGEPAGE) != 0) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(HugePages.CALL_STATE);
+            mapping = (long) MMAP.invokeExact(state, 0L, mappingLength, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1,
+                    0L);
+            if (mapping == MAP_FAILED) {
+                throw new IllegalStateException("mmap of " + mappingLength + " bytes for the weights failed, errno "
+                        + (int) HugePages.ERRNO.get(state, 0L));
+            }
+            long start = roundUp(mapping, page);
+            block = MemorySegment.ofAddress(start).reinterpret(length);
+            try {
+                Optional<MethodHandle> madvise = HugePages.madvise();
+                if (madvise.isPresent() && (int) madvise.get().invokeExact(state, start, length, MADV_HUGEPAGE) != 0) {
                     LOG.debug("weights on small pages: madvise(MADV_HUGEPAGE) errno {}",
                             (int) HugePages.ERRNO.get(state, 0L));
                 }
+            } catch (Throwable e) {
+                close();
+                throw e;
             }
         }
     }
@@ -90,7 +97,7 @@ final class MappedWeightMemory implements WeightMemory {
         }
         closed = true;
         try {
-            if ((int) MUNMAP.invokeExact(mapping, mappingLength) != 0) {
+            if ((int) MUNMAP.invokeExact(mapping, mappingLength) != 0) { // only fails for a bad address or length
                 LOG.warn("munmap of the weight memory failed");
             }
         } catch (Throwable e) {

@@ -16,15 +16,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Tensors larger than a piece (over 2 GiB in real checkpoints) load in pieces of whole rows: with pieces of five
  * 32-wide rows (two 64-wide ones), every parameter must hold exactly the values the checkpoint was written with,
- * in the parameter's layout (GPT-2's Conv1D weights transposed; the Llama family's q/k/v and gate/up stacked), in
- * the {@link WeightMemory} and in PyTorch's own allocations.
+ * in the parameter's layout (GPT-2's Conv1D weights transposed; the Llama family's q/k/v and gate/up stacked, with
+ * grouped-query attention's narrower k/v and Qwen2's q/k/v biases), from one file or from shards, in the
+ * {@link WeightMemory} and in PyTorch's own allocations.
  */
 class WeightLoaderTest {
     @TempDir
     Path tmp;
 
     @ParameterizedTest
-    @CsvSource({"LLAMA, true", "LLAMA_BF16, true", "GPT2, true", "LLAMA, false", "GPT2, false"})
+    @CsvSource({"LLAMA, true", "LLAMA_GQA_TIED, true", "QWEN2, true", "LLAMA_SHARDED, true", "LLAMA_BF16, true",
+        "GPT2, true", "LLAMA, false", "QWEN2, false", "GPT2, false"})
     void tensorsLargerThanAPieceLoadInPiecesOfRows(Variant variant, boolean weightMemory) {
         TinyCheckpoint ckpt = TinyCheckpoints.write(tmp.resolve(variant.name()), variant, 3);
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
