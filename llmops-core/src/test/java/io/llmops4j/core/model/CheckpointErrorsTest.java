@@ -152,6 +152,23 @@ class CheckpointErrorsTest {
                 .isInstanceOf(ModelFormatException.class).hasMessageContaining("has no tensor 'lm_head.weight'");
     }
 
+    /** An integer weight is refused with its file, tensor and dtype named, before any weight is loaded. */
+    @Test
+    void integerWeightIsNamedWithItsDtype() throws IOException {
+        Path dir = checkpoint(Variant.LLAMA);
+        Path weights = dir.resolve("model.safetensors");
+        byte[] bytes = Files.readAllBytes(weights);
+        String file = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int at = file.indexOf("\"F32\""); // in the header: I32 has F32's size, so the header stays consistent
+        assertThat(at).isPositive();
+        bytes[at + 1] = 'I';
+        Files.write(weights, bytes);
+        assertThatThrownBy(() -> LanguageModel.load(dir))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessageMatching("(?s).*model\\.safetensors: tensor '[^']+' has dtype I32, expected a floating-point "
+                        + "dtype \\(F32, F16 or BF16\\).*");
+    }
+
     @Test
     void truncatedWeightsFile() throws IOException {
         Path dir = checkpoint(Variant.LLAMA);
