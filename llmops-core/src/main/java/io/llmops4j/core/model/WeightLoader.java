@@ -13,9 +13,12 @@ import io.llmops4j.core.safetensors.SafetensorsCheckpoint;
 import io.llmops4j.core.safetensors.TensorInfo;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -67,8 +70,9 @@ public final class WeightLoader {
                         + info.dtype() + ", expected a floating-point dtype (F32, F16 or BF16)");
             }
         }
+        List<Transformer.Pack> tensors = tensors(model);
         WeightMemory memory = weightMemory && dtype == DataType.FLOAT32 && !manager.getDevice().isGpu()
-                ? WeightMemory.reserve(floatBytes(model)) : WeightMemory.NONE;
+                ? WeightMemory.reserve(floatBytes(model, tensors)) : WeightMemory.NONE;
         if (memory != WeightMemory.NONE) {
             try { // unmapped when the manager closes: the tensors in it belong to that manager
                 manager.attachInternal("llmops-weight-memory-" + UUID.randomUUID(), memory);
@@ -78,36 +82,23 @@ public final class WeightLoader {
             }
         }
         Map<String, NDArray> arrays = new LinkedHashMap<>();
-        for (Transformer.Pack pack : model.packs()) {
+        for (Transformer.Pack pack : tensors) {
             List<String> names = pack.names();
-            long[] dims = model.shapeOf(names.get(0)).getShape().clone();
+            NDArray stacked = allocate(memory, manager, stackedShape(model, pack), dtype);
             long[] ends = new long[names.size() - 1];
-            long rows = 0;
+            long row = 0;
             for (int i = 0; i < names.size(); i++) {
-                rows += model.shapeOf(names.get(i)).get(0);
+                fill(ckpt, model, names.get(i), stacked, row, dtype, pieceBytes);
+                row += model.shapeOf(names.get(i)).get(0);
                 if (i < ends.length) {
-                    ends[i] = rows;
+                    ends[i] = row;
                 }
             }
-            dims[0] = rows;
-            NDArray stacked = allocate(memory, manager, new Shape(dims), dtype);
-            long row = 0;
-            for (String name : names) {
-                fill(ckpt, model, name, stacked, row, dtype, pieceBytes);
-                row += model.shapeOf(name).get(0);
-            }
-            NDList views = stacked.split(ends, 0);
+            NDList views = names.size() == 1 ? new NDList(stacked) : stacked.split(ends, 0);
             for (int i = 0; i < names.size(); i++) {
                 arrays.put(names.get(i), views.get(i));
             }
             pack.stacked().accept(stacked);
-        }
-        for (String name : params.keySet()) {
-            if (!arrays.containsKey(name)) {
-                NDArray array = allocate(memory, manager, model.shapeOf(name), dtype);
-                fill(ckpt, model, name, array, 0, dtype, pieceBytes);
-                arrays.put(name, array);
-            }
         }
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
             e.getValue().setArray(arrays.get(e.getKey()));
@@ -115,28 +106,33 @@ public final class WeightLoader {
         }
     }
 
-    /**
-     * Bytes of every tensor the loader allocates (a {@link Transformer.Pack} as one), as float32, each rounded up to a
-     * cache line, for {@link WeightMemory#reserve}; tensors over 2 GiB, which go to PyTorch's allocator, left out.
-     */
-    private static long floatBytes(Transformer model) {
-        List<Long> sizes = new java.util.ArrayList<>();
-        java.util.Set<String> packed = new java.util.HashSet<>();
-        for (Transformer.Pack pack : model.packs()) {
-            long elements = 0;
-            for (String name : pack.names()) {
-                elements += model.shapeOf(name).size();
-                packed.add(name);
-            }
-            sizes.add(elements * Float.BYTES);
-        }
+    /** The tensors the loader allocates: the model's packs, then every other parameter as a pack of its own. */
+    private static List<Transformer.Pack> tensors(Transformer model) {
+        List<Transformer.Pack> tensors = new ArrayList<>(model.packs());
+        Set<String> packed = new HashSet<>();
+        tensors.forEach(pack -> packed.addAll(pack.names()));
         for (String name : model.parametersByName().keySet()) {
             if (!packed.contains(name)) {
-                sizes.add(model.shapeOf(name).size() * Float.BYTES);
+                tensors.add(new Transformer.Pack(List.of(name), stacked -> { }));
             }
         }
-        return sizes.stream().filter(size -> size <= Integer.MAX_VALUE).mapToLong(size -> Math.ceilDiv(size, 64) * 64)
-                .sum();
+        return tensors;
+    }
+
+    /** The shape of {@code pack}'s tensor: its parts' shapes stacked by rows. */
+    private static Shape stackedShape(Transformer model, Transformer.Pack pack) {
+        long[] dims = model.shapeOf(pack.names().get(0)).getShape().clone();
+        dims[0] = pack.names().stream().mapToLong(name -> model.shapeOf(name).get(0)).sum();
+        return new Shape(dims);
+    }
+
+    /**
+     * Bytes of {@code tensors} as float32, each rounded up to a cache line, for {@link WeightMemory#reserve};
+     * tensors over 2 GiB, which go to PyTorch's allocator, left out.
+     */
+    private static long floatBytes(Transformer model, List<Transformer.Pack> tensors) {
+        return tensors.stream().mapToLong(pack -> stackedShape(model, pack).size() * Float.BYTES)
+                .filter(size -> size <= Integer.MAX_VALUE).map(size -> Math.ceilDiv(size, 64) * 64).sum();
     }
 
     /** An uninitialised tensor of {@code shape}: in {@code memory} where it fits, else from PyTorch's allocator. */
