@@ -136,7 +136,10 @@ public final class LanguageModel implements AutoCloseable {
         return config;
     }
 
-    /** The block tree (for adapters and inspection). */
+    /**
+     * The block tree (for adapters and inspection). Its parameters' arrays, and any view of them, belong to this model
+     * and must not be used after {@link #close()}: float32 CPU weights live in memory that closing unmaps.
+     */
     public Transformer transformer() {
         return transformer;
     }
