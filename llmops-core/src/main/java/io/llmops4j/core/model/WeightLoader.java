@@ -127,12 +127,13 @@ public final class WeightLoader {
     }
 
     /**
-     * Bytes of {@code tensors} as float32, each rounded up to a cache line, for {@link WeightMemory#reserve};
-     * tensors over 2 GiB, which go to PyTorch's allocator, left out.
+     * Bytes of {@code tensors} as float32, each rounded up to {@link WeightMemory#TENSOR_ALIGNMENT}, for
+     * {@link WeightMemory#reserve}; tensors over 2 GiB, which go to PyTorch's allocator, left out.
      */
     private static long floatBytes(Transformer model, List<Transformer.Pack> tensors) {
         return tensors.stream().mapToLong(pack -> stackedShape(model, pack).size() * Float.BYTES)
-                .filter(size -> size <= Integer.MAX_VALUE).map(size -> Math.ceilDiv(size, 64) * 64).sum();
+                .filter(size -> size <= Integer.MAX_VALUE)
+                .map(size -> Math.ceilDiv(size, WeightMemory.TENSOR_ALIGNMENT) * WeightMemory.TENSOR_ALIGNMENT).sum();
     }
 
     /** An uninitialised tensor of {@code shape}: in {@code memory} where it fits, else from PyTorch's allocator. */

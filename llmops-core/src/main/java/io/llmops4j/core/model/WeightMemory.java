@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * the {@link NDManager} they belong to does both, see {@link WeightLoader}).
  */
 interface WeightMemory extends AutoCloseable {
+    /** Where tensors start in the block: on a cache line each. */
+    long TENSOR_ALIGNMENT = 64;
+
     /** Memory that holds nothing: every weight goes to PyTorch's allocator. */
     WeightMemory NONE = new WeightMemory() {
         @Override
@@ -48,7 +51,8 @@ interface WeightMemory extends AutoCloseable {
 
     /**
      * A block of at least {@code bytes} for float32 CPU weights laid out by {@link #allocate} (each tensor's start
-     * rounded up to 64 bytes), or {@link #NONE} when this JVM or system cannot map one (the reason is logged).
+     * rounded up to {@link #TENSOR_ALIGNMENT}), or {@link #NONE} when this JVM or system cannot map one (the reason
+     * is logged).
      */
     static WeightMemory reserve(long bytes) {
         Logger log = LoggerFactory.getLogger(WeightMemory.class);

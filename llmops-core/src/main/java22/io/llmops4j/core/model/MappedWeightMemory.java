@@ -24,18 +24,15 @@ import org.slf4j.LoggerFactory;
  */
 final class MappedWeightMemory implements WeightMemory {
     private static final Logger LOG = LoggerFactory.getLogger(MappedWeightMemory.class);
-    private static final long TENSOR_ALIGNMENT = 64; // a cache line: every tensor starts on one
     private static final long DEFAULT_HUGE_PAGE = 2L << 20;
     private static final int PROT_READ_WRITE = 0x1 | 0x2;
     private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
     private static final int MADV_HUGEPAGE = 14;
     private static final long MAP_FAILED = -1L;
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final MethodHandle MMAP = LINKER.downcallHandle(LINKER.defaultLookup().find("mmap")
-            .orElseThrow(() -> new IllegalStateException("libc has no mmap")), FunctionDescriptor.of(
-                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
-                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG),
-            Linker.Option.captureCallState("errno"));
+    private static final MethodHandle MMAP = libc("mmap", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG), Linker.Option.captureCallState("errno"));
     private static final MethodHandle MUNMAP = libc("munmap", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
 
@@ -109,8 +106,8 @@ final class MappedWeightMemory implements WeightMemory {
         return Math.ceilDiv(value, multiple) * multiple;
     }
 
-    private static MethodHandle libc(String name, FunctionDescriptor descriptor) {
+    private static MethodHandle libc(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         return LINKER.downcallHandle(LINKER.defaultLookup().find(name)
-                .orElseThrow(() -> new IllegalStateException("libc has no " + name)), descriptor);
+                .orElseThrow(() -> new IllegalStateException("libc has no " + name)), descriptor, options);
     }
 }
