@@ -149,7 +149,8 @@ class DecodeKernelTest {
     /**
      * Several positions per kernel pass (a prompt): the sequence goes through in chunks of 1 to 30 tokens, longer
      * than Mistral's window of 6 and crossing it, the last one past 32 positions (attention split by position and
-     * head), and the last position of each chunk must give the reference logits.
+     * head there, in one part per thread below), and the last position of each chunk must give the reference
+     * logits.
      */
     @ParameterizedTest
     @EnumSource(value = Variant.class, names = {"LLAMA", "LLAMA_GQA_TIED", "MISTRAL", "QWEN2", "QWEN3", "GPT2", "LLAMA3_ROPE"})
@@ -200,7 +201,10 @@ class DecodeKernelTest {
         }
     }
 
-    /** Past 32 positions the kernel splits attention across threads by head; Mistral's window is 6. */
+    /**
+     * Past 32 positions the kernel shares attention out by head (below, in one part per thread); Mistral's window
+     * is 6.
+     */
     @ParameterizedTest
     @EnumSource(value = Variant.class, names = {"LLAMA_GQA_TIED", "MISTRAL", "QWEN2", "QWEN3"})
     void longSequencesMatchTheReference(Variant variant) {
