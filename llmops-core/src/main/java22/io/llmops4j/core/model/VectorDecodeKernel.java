@@ -418,7 +418,7 @@ final class VectorDecodeKernel implements DecodeKernel {
      * as in GQA. The keys and values of the new positions are in the cache already. Short histories (below 32
      * positions) go to the gang as one chunk per participant, so that a chunk's hand-over is worth its work; longer
      * ones as one chunk per pair, which the participants share out as they finish. Short histories used to run on
-     * the caller alone; splitting them made decoding 1.3% faster (95% CI 0.4 to 2.3%, docs/BENCHMARKS.md).
+     * the caller alone; splitting them made decoding 1.3% faster (95% CI 0.3 to 2.4%, docs/BENCHMARKS.md).
      */
     private void attend(float[][] qkv, MemorySegment keys, MemorySegment values, int capacity, int start, int window,
                         float[][] attention) {
