@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * start at arbitrary 4 KiB pages, and the huge pages that a tensor's two ends fall in could not be given to it
  * (86 of the 110M-parameter benchmark model's 438 MB stayed on small pages, even after the decode kernel's
  * {@code MADV_COLLAPSE}): the committed loader decoded 3.2% faster in paired runs (95% CI -0.4 to +6.8%), the kernel
- * on aligned copies of the weights 4.9% (CI +2.3 to +7.6%; docs/BENCHMARKS.md). PyTorch reads the same memory: the
+ * on aligned copies of the weights 4.9% (CI +2.3 to +7.6%), both measured with two models in one JVM, a design later
+ * found to differ by up to 7% between identical models; alternating JMH runs put decode at a median 84% of the
+ * copy bound against 77.5% without it (docs/BENCHMARKS.md). PyTorch reads the same memory: the
  * tensors are views of it, and so live no longer than it (a read after it is unmapped crashes the process).
  *
  * <p>The memory is mapped with Linux's {@code mmap} through the FFM API (final in Java 22, see
