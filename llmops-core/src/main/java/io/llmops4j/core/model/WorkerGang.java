@@ -1,6 +1,7 @@
 package io.llmops4j.core.model;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -8,15 +9,28 @@ import java.util.concurrent.locks.LockSupport;
  * A fixed group of threads that runs the chunks {@code 0 .. n-1} of one parallel loop at a time, the calling
  * thread taking part. A decoding step is some sixty short loops (one per matrix-vector product), so handing work
  * over must cost microseconds: between loops the workers spin briefly, and park only once no loop has come for
- * {@link #SPIN_NANOS}, so an idle model holds no core.
+ * {@link #SPIN_NANOS}, so an idle model holds no core. Running a loop allocates nothing: the gang's state is reused
+ * from loop to loop, told apart by a loop number, because each fresh heap page costs a page fault while the heap is
+ * young (docs/BENCHMARKS.md).
  */
 final class WorkerGang implements AutoCloseable {
     static final long SPIN_NANOS = 200_000;
+    /** The most chunks one loop may have (they are counted in 16 bits of {@link #claims}). */
+    static final int MAX_CHUNKS = 0xFFFF;
 
     private final Thread[] threads;
     private final boolean[] parked;
     private final Object parkedLock = new Object();
-    private volatile Loop current;
+    /**
+     * The current loop: its number (high 32 bits), its chunk count (next 16) and its next unclaimed chunk (low 16). A
+     * participant claims a chunk by advancing this word from the value it read, so the claim fails once the loop it
+     * read is over, and the count it checks against is always that loop's own.
+     */
+    private final AtomicLong claims = new AtomicLong();
+    private final AtomicInteger done = new AtomicInteger();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    /** The current loop's body, written by the caller before it publishes the loop through {@link #claims}. */
+    private Chunk body;
     private volatile boolean closed;
 
     /** The body of a parallel loop. */
@@ -28,35 +42,6 @@ final class WorkerGang implements AutoCloseable {
          * can be reused across chunks without locking.
          */
         void run(int chunk, int participant);
-    }
-
-    /** One parallel loop; participants that arrive late find its counter exhausted and leave it. */
-    private static final class Loop {
-        final Chunk body;
-        final int n;
-        final AtomicInteger next = new AtomicInteger();
-        final AtomicInteger done = new AtomicInteger();
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
-
-        Loop(Chunk body, int n) {
-            this.body = body;
-            this.n = n;
-        }
-
-        void drain(int participant) {
-            int i;
-            while ((i = next.getAndIncrement()) < n) {
-                try {
-                    body.run(i, participant);
-                } catch (Throwable t) {
-                    if (!failure.compareAndSet(null, t)) {
-                        failure.get().addSuppressed(t); // the first failure is thrown, later ones ride along
-                    }
-                } finally {
-                    done.incrementAndGet();
-                }
-            }
-        }
     }
 
     /** A gang of {@code size} participants: the caller and {@code size - 1} daemon threads. */
@@ -76,28 +61,36 @@ final class WorkerGang implements AutoCloseable {
     }
 
     /**
-     * Runs {@code body} on every chunk index in {@code [0, n)} across the gang and returns when all are done.
-     * One loop at a time: calls from several threads must be serialised by the caller.
+     * Runs {@code body} on every chunk index in {@code [0, n)} ({@code n} at most {@link #MAX_CHUNKS}) across the
+     * gang and returns when all are done. One loop at a time: calls from several threads must be serialised by the
+     * caller.
      */
     void run(int n, Chunk body) {
+        if (n > MAX_CHUNKS) {
+            throw new IllegalArgumentException("a parallel loop has at most " + MAX_CHUNKS + " chunks, found " + n);
+        }
         if (n <= 1 || threads.length == 0) {
             for (int i = 0; i < n; i++) {
                 body.run(i, 0);
             }
             return;
         }
-        Loop loop = new Loop(body, n);
-        current = loop;
+        // every chunk of the previous loop is done, so no participant touches these until the loop is published
+        this.body = body;
+        done.set(0);
+        failure.set(null);
+        int number = loopNumber(claims.get()) + 1;
+        claims.set((long) number << 32 | (long) n << 16);
         wakeParked();
-        loop.drain(0);
-        for (int spins = 0; loop.done.get() < n; spins++) {
+        drain(number, 0);
+        for (int spins = 0; done.get() < n; spins++) {
             if (spins < 10_000) {
                 Thread.onSpinWait();
             } else {
                 Thread.yield(); // a worker holding a chunk may be waiting for this core (more threads than cores)
             }
         }
-        Throwable t = loop.failure.get();
+        Throwable t = failure.get();
         if (t instanceof RuntimeException r) {
             throw r;
         }
@@ -106,6 +99,31 @@ final class WorkerGang implements AutoCloseable {
         }
         if (t != null) {
             throw new IllegalStateException(t);
+        }
+    }
+
+    private static int loopNumber(long claims) {
+        return (int) (claims >>> 32);
+    }
+
+    /**
+     * Claims and runs chunks of loop {@code number} until none is left or that loop is over. The body is read after
+     * each claim: the caller writes the next loop's body only once every chunk of this one is done.
+     */
+    private void drain(int number, int participant) {
+        for (long c = claims.get(); loopNumber(c) == number && (c & 0xFFFF) < (c >>> 16 & 0xFFFF); c = claims.get()) {
+            if (!claims.compareAndSet(c, c + 1)) {
+                continue;
+            }
+            try {
+                body.run((int) (c & 0xFFFF), participant);
+            } catch (Throwable t) {
+                if (!failure.compareAndSet(null, t)) {
+                    failure.get().addSuppressed(t); // the first failure is thrown, later ones ride along
+                }
+            } finally {
+                done.incrementAndGet();
+            }
         }
     }
 
@@ -120,31 +138,31 @@ final class WorkerGang implements AutoCloseable {
     }
 
     private void work(int id) {
-        Loop seen = current;
+        int seen = loopNumber(claims.get());
         while (!closed) {
             long spinUntil = System.nanoTime() + SPIN_NANOS;
-            while (current == seen && !closed && System.nanoTime() < spinUntil) {
+            while (loopNumber(claims.get()) == seen && !closed && System.nanoTime() < spinUntil) {
                 Thread.onSpinWait();
             }
-            if (current == seen && !closed) {
+            if (loopNumber(claims.get()) == seen && !closed) {
                 synchronized (parkedLock) {
                     parked[id] = true;
                 }
                 // a loop published after the check below finds parked[id] set and unparks this thread
-                while (current == seen && !closed) {
+                while (loopNumber(claims.get()) == seen && !closed) {
                     LockSupport.park(this);
                 }
                 synchronized (parkedLock) {
                     parked[id] = false;
                 }
             }
-            Loop loop = current;
             if (closed) {
                 return;
             }
-            if (loop != seen) {
-                seen = loop;
-                loop.drain(id + 1);
+            int number = loopNumber(claims.get());
+            if (number != seen) {
+                seen = number;
+                drain(number, id + 1);
             }
         }
     }

@@ -12,6 +12,8 @@ class WorkerGangTest {
     /**
      * Every chunk of every loop runs exactly once, over many back-to-back loops of varying size; each chunk names a
      * participant in range, never one that is running another chunk at the time, and participant 0 is the caller.
+     * The counts are checked again at the end, so that a participant running a chunk of a finished loop late (the
+     * gang reuses its state from loop to loop) would be caught.
      */
     @Test
     void eachChunkRunsExactlyOnceOnOneParticipantAtATime() {
@@ -20,9 +22,11 @@ class WorkerGangTest {
             Thread caller = Thread.currentThread();
             AtomicIntegerArray busy = new AtomicIntegerArray(3);
             java.util.List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.List<AtomicIntegerArray> allRuns = new java.util.ArrayList<>();
             for (int loop = 0; loop < 2_000; loop++) {
                 int n = 1 + loop % 17;
                 AtomicIntegerArray runs = new AtomicIntegerArray(n);
+                allRuns.add(runs);
                 gang.run(n, (i, who) -> {
                     boolean onCaller = Thread.currentThread() == caller;
                     if (who < 0 || who >= 3 || busy.incrementAndGet(who) != 1 || (who == 0) != onCaller) {
@@ -39,6 +43,40 @@ class WorkerGangTest {
                 }
             }
             assertThat(violations).isEmpty();
+            for (int loop = 0; loop < allRuns.size(); loop++) {
+                for (int i = 0; i < allRuns.get(loop).length(); i++) {
+                    assertThat(allRuns.get(loop).get(i)).as("loop %d chunk %d at the end", loop, i).isEqualTo(1);
+                }
+            }
+        }
+    }
+
+    /**
+     * Running a loop allocates no heap memory on any participant (decoding runs some sixty loops per token, and on a
+     * young heap every fresh page costs a page fault): a thousand warm loops allocate less than a byte per loop.
+     */
+    @Test
+    void loopsAllocateNothing() {
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (WorkerGang gang = new WorkerGang(2, "alloc-gang")) {
+            java.util.concurrent.atomic.AtomicLong sum = new java.util.concurrent.atomic.AtomicLong();
+            WorkerGang.Chunk body = (i, who) -> sum.addAndGet(i);
+            for (int loop = 0; loop < 20_000; loop++) { // warm-up: compiled code, workers started
+                gang.run(8, body);
+            }
+            long[] ids = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t == Thread.currentThread() || t.getName().startsWith("alloc-gang-"))
+                    .mapToLong(Thread::threadId).toArray();
+            assertThat(ids).hasSize(2);
+            long[] before = mx.getThreadAllocatedBytes(ids);
+            for (int loop = 0; loop < 1_000; loop++) {
+                gang.run(8, body);
+            }
+            long[] after = mx.getThreadAllocatedBytes(ids);
+            long allocated = after[0] - before[0] + after[1] - before[1];
+            assertThat(allocated).as("bytes allocated by 1,000 loops").isLessThan(1_000);
+            assertThat(sum.get()).isEqualTo(21_000L * 28);
         }
     }
 
@@ -107,6 +145,19 @@ class WorkerGangTest {
                 messages.add(s.getMessage());
             }
             assertThat(messages).containsExactlyInAnyOrder("chunk 0", "chunk 3", "chunk 6", "chunk 9");
+        }
+    }
+
+    @Test
+    void aLoopOfTooManyChunksIsRefusedBeforeAnyRuns() {
+        try (WorkerGang gang = new WorkerGang(2, "test-gang")) {
+            java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+            assertThatThrownBy(() -> gang.run(WorkerGang.MAX_CHUNKS + 1, (i, who) -> runs.incrementAndGet()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("65535").hasMessageContaining("65536");
+            assertThat(runs.get()).isZero();
+            gang.run(WorkerGang.MAX_CHUNKS, (i, who) -> runs.incrementAndGet());
+            assertThat(runs.get()).isEqualTo(WorkerGang.MAX_CHUNKS);
         }
     }
 
