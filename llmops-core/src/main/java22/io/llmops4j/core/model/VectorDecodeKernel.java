@@ -73,7 +73,11 @@ final class VectorDecodeKernel implements DecodeKernel {
     private final WorkerGang gang;
     private final HugePages hugePages;
     private final Scratch[] scratch; // one per gang participant
-    private Activations activations; // the last pass's, reused while the position count stays; guarded by this
+    private final AttentionTask attentionTask = new AttentionTask();
+    private final ProductTask productTask = new ProductTask();
+    private final MlpTask mlpTask = new MlpTask();
+    private Activations single; // single steps', kept; guarded by this
+    private Activations several; // the last pass of several positions', reused while the count stays; guarded by this
     private boolean closed; // guarded by this
     private final int qkvRows;
     private final int[] qkvCuts; // chunk cuts along a stretch of each product's rows (see #guided)
@@ -84,7 +88,8 @@ final class VectorDecodeKernel implements DecodeKernel {
     /**
      * The activations of one pass of {@code t} positions. Kept between passes, so that decoding (one position
      * after another) allocates nothing per token: fresh heap pages cost the JVM a page fault each, which
-     * measured 0.9 ms per token of the 110M benchmark model (about 9%) while the heap was young.
+     * measured 0.9 ms per token of the 110M benchmark model (about 9%) while the heap was young. Single steps keep
+     * theirs apart from the prompt's, so that a new generation's prompt pass does not replace them.
      */
     private final class Activations {
         final int positions;
@@ -283,10 +288,12 @@ final class VectorDecodeKernel implements DecodeKernel {
             throw new IllegalArgumentException("sequence of " + (start + t) + " tokens exceeds the cache capacity "
                     + cache.capacity());
         }
-        if (activations == null || activations.positions != t) {
-            activations = new Activations(t);
+        if (t == 1 && single == null) {
+            single = new Activations(1);
+        } else if (t > 1 && (several == null || several.positions != t)) {
+            several = new Activations(t);
         }
-        Activations a = activations;
+        Activations a = t == 1 ? single : several;
         float[][] x = a.x;
         for (int p = 0; p < t; p++) {
             MemorySegment.copy(tokenEmbedding, FLOAT, (long) tokens[p] * hidden * Float.BYTES, x[p], 0, hidden);
@@ -422,36 +429,76 @@ final class VectorDecodeKernel implements DecodeKernel {
      */
     private void attend(float[][] qkv, MemorySegment keys, MemorySegment values, int capacity, int start, int window,
                         float[][] attention) {
-        int groups = heads / kvHeads;
-        float scale = 1.0f / (float) Math.sqrt(headDim);
         int pairs = qkv.length * heads;
         int chunks = start + qkv.length < 32 ? Math.min(gang.participants(), pairs) : pairs;
-        gang.run(chunks, (c, who) -> {
-            for (int pair = part(pairs, c, chunks); pair < part(pairs, c + 1, chunks); pair++) {
-                int p = pair / heads;
-                int h = pair % heads;
-                int position = start + p;
-                int first = window > 0 ? Math.max(0, position - window + 1) : 0;
-                long base = (long) (h / groups) * capacity * headDim * Float.BYTES;
-                int seen = position - first + 1;
-                float[] scores = scratch[who].scores(seen);
-                float max = Float.NEGATIVE_INFINITY;
-                for (int s = first; s <= position; s++) {
-                    float dot = dot(keys, base + (long) s * headDim * Float.BYTES, qkv[p], h * headDim, headDim) * scale;
-                    scores[s - first] = dot;
-                    max = Math.max(max, dot);
-                }
-                float sum = 0;
-                for (int s = 0; s < seen; s++) {
-                    scores[s] = (float) Math.exp(scores[s] - max);
-                    sum += scores[s];
-                }
-                for (int s = 0; s < seen; s++) {
-                    scores[s] /= sum;
-                }
-                weigh(scores, seen, values, base + (long) first * headDim * Float.BYTES, attention[p], h * headDim);
+        attentionTask.set(qkv, keys, values, capacity, start, window, attention, pairs, chunks);
+        gang.run(chunks, attentionTask);
+    }
+
+    /**
+     * {@link #attend}'s chunks: one object per kernel whose fields hold the current call's arguments, rather than a
+     * capturing lambda per call, so that a decoding step allocates nothing (docs/BENCHMARKS.md). Written by the
+     * caller before the gang publishes the loop, read by the participants.
+     */
+    private final class AttentionTask implements WorkerGang.Chunk {
+        private float[][] qkv;
+        private MemorySegment keys;
+        private MemorySegment values;
+        private int capacity;
+        private int start;
+        private int window;
+        private float[][] attention;
+        private int pairs;
+        private int chunks;
+
+        void set(float[][] qkv, MemorySegment keys, MemorySegment values, int capacity, int start, int window,
+                 float[][] attention, int pairs, int chunks) {
+            this.qkv = qkv;
+            this.keys = keys;
+            this.values = values;
+            this.capacity = capacity;
+            this.start = start;
+            this.window = window;
+            this.attention = attention;
+            this.pairs = pairs;
+            this.chunks = chunks;
+        }
+
+        @Override
+        public void run(int c, int who) {
+            attendChunk(qkv, keys, values, capacity, start, window, attention, pairs, chunks, c, who);
+        }
+    }
+
+    /** Chunk {@code c} of {@link #attend}'s query head and position pairs, on participant {@code who}. */
+    private void attendChunk(float[][] qkv, MemorySegment keys, MemorySegment values, int capacity, int start,
+                             int window, float[][] attention, int pairs, int chunks, int c, int who) {
+        int groups = heads / kvHeads;
+        float scale = 1.0f / (float) Math.sqrt(headDim);
+        for (int pair = part(pairs, c, chunks); pair < part(pairs, c + 1, chunks); pair++) {
+            int p = pair / heads;
+            int h = pair % heads;
+            int position = start + p;
+            int first = window > 0 ? Math.max(0, position - window + 1) : 0;
+            long base = (long) (h / groups) * capacity * headDim * Float.BYTES;
+            int seen = position - first + 1;
+            float[] scores = scratch[who].scores(seen);
+            float max = Float.NEGATIVE_INFINITY;
+            for (int s = first; s <= position; s++) {
+                float dot = dot(keys, base + (long) s * headDim * Float.BYTES, qkv[p], h * headDim, headDim) * scale;
+                scores[s - first] = dot;
+                max = Math.max(max, dot);
             }
-        });
+            float sum = 0;
+            for (int s = 0; s < seen; s++) {
+                scores[s] = (float) Math.exp(scores[s] - max);
+                sum += scores[s];
+            }
+            for (int s = 0; s < seen; s++) {
+                scores[s] /= sum;
+            }
+            weigh(scores, seen, values, base + (long) first * headDim * Float.BYTES, attention[p], h * headDim);
+        }
     }
 
     /**
@@ -509,30 +556,61 @@ final class VectorDecodeKernel implements DecodeKernel {
      */
     private void matMul(MemorySegment w, MemorySegment bias, float[][] in, int cols, float[][] out, int rows,
                         int[] cuts) {
-        gang.run(cuts.length - 1, (c, who) -> {
-            Scratch own = scratch[who];
-            int[] bounds = streams(own.bounds, rows, c, cuts, STREAMS);
-            int together = together(bounds, STREAMS);
-            float[] products = own.products;
-            for (int j = 0; j < together; j++) {
-                products(w, cols, bounds[0] + j, bounds[2] + j, bounds[4] + j, bounds[6] + j, in, products);
+        productTask.set(w, bias, in, cols, out, rows, cuts);
+        gang.run(cuts.length - 1, productTask);
+    }
+
+    /** {@link #matMul}'s chunks, reused from call to call as {@link AttentionTask} is. */
+    private final class ProductTask implements WorkerGang.Chunk {
+        private MemorySegment w;
+        private MemorySegment bias;
+        private float[][] in;
+        private int cols;
+        private float[][] out;
+        private int rows;
+        private int[] cuts;
+
+        void set(MemorySegment w, MemorySegment bias, float[][] in, int cols, float[][] out, int rows, int[] cuts) {
+            this.w = w;
+            this.bias = bias;
+            this.in = in;
+            this.cols = cols;
+            this.out = out;
+            this.rows = rows;
+            this.cuts = cuts;
+        }
+
+        @Override
+        public void run(int c, int who) {
+            productChunk(w, bias, in, cols, out, rows, cuts, c, who);
+        }
+    }
+
+    /** Chunk {@code c} of {@link #matMul}'s rows, on participant {@code who}. */
+    private void productChunk(MemorySegment w, MemorySegment bias, float[][] in, int cols, float[][] out, int rows,
+                              int[] cuts, int c, int who) {
+        Scratch own = scratch[who];
+        int[] bounds = streams(own.bounds, rows, c, cuts, STREAMS);
+        int together = together(bounds, STREAMS);
+        float[] products = own.products;
+        for (int j = 0; j < together; j++) {
+            products(w, cols, bounds[0] + j, bounds[2] + j, bounds[4] + j, bounds[6] + j, in, products);
+            for (int p = 0; p < in.length; p++) {
+                for (int s = 0; s < STREAMS; s++) {
+                    int r = bounds[2 * s] + j;
+                    out[p][r] = products[STREAMS * p + s] + bias(bias, r);
+                }
+            }
+        }
+        float[] values = own.values;
+        for (int s = 0; s < STREAMS; s++) {
+            for (int r = bounds[2 * s] + together; r < bounds[2 * s + 1]; r++) {
+                row(w, bias, r, in, cols, values);
                 for (int p = 0; p < in.length; p++) {
-                    for (int s = 0; s < STREAMS; s++) {
-                        int r = bounds[2 * s] + j;
-                        out[p][r] = products[STREAMS * p + s] + bias(bias, r);
-                    }
+                    out[p][r] = values[p];
                 }
             }
-            float[] values = own.values;
-            for (int s = 0; s < STREAMS; s++) {
-                for (int r = bounds[2 * s] + together; r < bounds[2 * s + 1]; r++) {
-                    row(w, bias, r, in, cols, values);
-                    for (int p = 0; p < in.length; p++) {
-                        out[p][r] = values[p];
-                    }
-                }
-            }
-        });
+        }
     }
 
     /**
@@ -541,46 +619,68 @@ final class VectorDecodeKernel implements DecodeKernel {
      * a gate, a chunk walks two stretches of units, each a gate and an up row: four streams, as in {@link #matMul}.
      */
     private void mlpHidden(LayerSegments w, float[][] in, float[][] out) {
+        mlpTask.set(w, in, out);
+        gang.run(mlpCuts.length - 1, mlpTask);
+    }
+
+    /** {@link #mlpHidden}'s chunks, reused from call to call as {@link AttentionTask} is. */
+    private final class MlpTask implements WorkerGang.Chunk {
+        private LayerSegments w;
+        private float[][] in;
+        private float[][] out;
+
+        void set(LayerSegments w, float[][] in, float[][] out) {
+            this.w = w;
+            this.in = in;
+            this.out = out;
+        }
+
+        @Override
+        public void run(int c, int who) {
+            mlpChunk(w, in, out, c, who);
+        }
+    }
+
+    /** Chunk {@code c} of {@link #mlpHidden}'s units, on participant {@code who}. */
+    private void mlpChunk(LayerSegments w, float[][] in, float[][] out, int c, int who) {
         int stretches = mlpStretches();
-        gang.run(mlpCuts.length - 1, (c, who) -> {
-            Scratch own = scratch[who];
-            int[] bounds = streams(own.bounds, intermediate, c, mlpCuts, stretches);
-            int together = together(bounds, stretches);
-            float[] products = own.products;
-            for (int j = 0; j < together; j++) {
+        Scratch own = scratch[who];
+        int[] bounds = streams(own.bounds, intermediate, c, mlpCuts, stretches);
+        int together = together(bounds, stretches);
+        float[] products = own.products;
+        for (int j = 0; j < together; j++) {
+            if (gated) {
+                int i0 = bounds[0] + j;
+                int i1 = bounds[2] + j;
+                products(w.up(), hidden, i0, intermediate + i0, i1, intermediate + i1, in, products);
+                for (int p = 0; p < in.length; p++) {
+                    int q = STREAMS * p;
+                    out[p][i0] = unit(w, i0, products[q], products[q + 1]);
+                    out[p][i1] = unit(w, i1, products[q + 2], products[q + 3]);
+                }
+            } else {
+                products(w.up(), hidden, bounds[0] + j, bounds[2] + j, bounds[4] + j, bounds[6] + j, in,
+                        products);
+                for (int p = 0; p < in.length; p++) {
+                    for (int s = 0; s < STREAMS; s++) {
+                        out[p][bounds[2 * s] + j] = unit(w, bounds[2 * s] + j, products[STREAMS * p + s], 0f);
+                    }
+                }
+            }
+        }
+        float[] gate = own.values;
+        float[] up = own.up;
+        for (int s = 0; s < stretches; s++) {
+            for (int i = bounds[2 * s] + together; i < bounds[2 * s + 1]; i++) {
+                row(w.up(), null, i, in, hidden, gate);
                 if (gated) {
-                    int i0 = bounds[0] + j;
-                    int i1 = bounds[2] + j;
-                    products(w.up(), hidden, i0, intermediate + i0, i1, intermediate + i1, in, products);
-                    for (int p = 0; p < in.length; p++) {
-                        int q = STREAMS * p;
-                        out[p][i0] = unit(w, i0, products[q], products[q + 1]);
-                        out[p][i1] = unit(w, i1, products[q + 2], products[q + 3]);
-                    }
-                } else {
-                    products(w.up(), hidden, bounds[0] + j, bounds[2] + j, bounds[4] + j, bounds[6] + j, in,
-                            products);
-                    for (int p = 0; p < in.length; p++) {
-                        for (int s = 0; s < STREAMS; s++) {
-                            out[p][bounds[2 * s] + j] = unit(w, bounds[2 * s] + j, products[STREAMS * p + s], 0f);
-                        }
-                    }
+                    row(w.up(), null, intermediate + i, in, hidden, up);
+                }
+                for (int p = 0; p < in.length; p++) {
+                    out[p][i] = unit(w, i, gate[p], up[p]);
                 }
             }
-            float[] gate = own.values;
-            float[] up = own.up;
-            for (int s = 0; s < stretches; s++) {
-                for (int i = bounds[2 * s] + together; i < bounds[2 * s + 1]; i++) {
-                    row(w.up(), null, i, in, hidden, gate);
-                    if (gated) {
-                        row(w.up(), null, intermediate + i, in, hidden, up);
-                    }
-                    for (int p = 0; p < in.length; p++) {
-                        out[p][i] = unit(w, i, gate[p], up[p]);
-                    }
-                }
-            }
-        });
+        }
     }
 
     /**

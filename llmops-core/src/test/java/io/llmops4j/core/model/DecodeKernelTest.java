@@ -511,13 +511,13 @@ class DecodeKernelTest {
     }
 
     /**
-     * Decoding into the caller's logits array allocates no array the size of the vocabulary or of an activation per
-     * step once compiled (a fresh heap page costs a page fault: see the kernel's Activations). Measured on the
-     * calling thread over 200 steps of a model with 32 KB of logits and 4 KB of activations per step; what is left
-     * (under 1 KB) is a few small objects per parallel loop.
+     * Decoding into the caller's logits array allocates nothing per step once compiled, on the calling thread or on
+     * the gang's worker: a fresh heap page costs a page fault (see the kernel's Activations), and about 8 KB of small
+     * objects per step (a loop record and a lambda per parallel loop) made decoding 1.4% slower on a young heap
+     * (docs/BENCHMARKS.md). Measured over 200 steps of a model with 32 KB of logits and 4 KB of activations per step.
      */
     @Test
-    void stepsAllocateNoModelSizedArrays() throws java.io.IOException {
+    void stepsAllocateNothing() throws java.io.IOException {
         int vocab = 8192;
         Path dir = llama(tmp.resolve("allocation"), 128, 4, 2, 256, vocab, false);
         var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
@@ -528,19 +528,25 @@ class DecodeKernelTest {
             assertThat(t.hasDecodeKernel()).isTrue();
             float[] logits = new float[vocab];
             int[] step = new int[1];
+            t.nextLogits(step, 0, cache, logits); // starts the gang's worker
+            long[] ids = Thread.getAllStackTraces().keySet().stream()
+                    .filter(th -> th == Thread.currentThread() || th.getName().startsWith("llmops-decode-"))
+                    .mapToLong(Thread::threadId).toArray();
+            assertThat(ids).as("the caller and one worker").hasSize(2);
             long perStep = Long.MAX_VALUE;
             // until the JIT has compiled the kernel, the Vector API allocates its vectors: rounds of 200 steps
-            // from position 0 until one allocates little, or the rounds run out
-            for (int round = 0; round < 40 && perStep >= 1024; round++) {
+            // from position 0 until one allocates nothing, or the rounds run out
+            for (int round = 0; round < 40 && perStep > 0; round++) {
                 cache.truncate(0);
-                long before = threads.getCurrentThreadAllocatedBytes();
+                long[] before = threads.getThreadAllocatedBytes(ids);
                 for (int pos = 0; pos < 200; pos++) {
                     step[0] = (round * 7 + pos) % 500 + 3;
                     t.nextLogits(step, pos, cache, logits);
                 }
-                perStep = Math.min(perStep, (threads.getCurrentThreadAllocatedBytes() - before) / 200);
+                long[] after = threads.getThreadAllocatedBytes(ids);
+                perStep = Math.min(perStep, (after[0] - before[0] + after[1] - before[1]) / 200);
             }
-            assertThat(perStep).as("bytes allocated per step").isLessThan(2048);
+            assertThat(perStep).as("bytes allocated per step").isZero();
         }
     }
 
