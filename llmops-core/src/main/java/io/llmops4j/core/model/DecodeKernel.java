@@ -31,8 +31,9 @@ interface DecodeKernel extends AutoCloseable {
     /**
      * Runs {@code tokens} at positions {@code start ..}, writing their keys and values into {@code cache} (which holds
      * positions {@code 0 .. start-1}: {@link Transformer#nextLogits} checks that for both paths), and writes the
-     * float32 logits of the token after the last into {@code logits} (one per vocabulary entry). Allocates nothing
-     * while consecutive calls have the same number of tokens. {@code ropeLength} is the sequence length that
+     * float32 logits of the token after the last into {@code logits} (one per vocabulary entry); with {@code logits}
+     * null (a pass before the last of a longer input) it only fills the cache and skips the head's product.
+     * Allocates nothing while consecutive calls have the same number of tokens. {@code ropeLength} is the sequence length that
      * length-dependent (dynamic NTK) rotary frequencies are computed for: the end of the whole input of which these
      * tokens are one pass, as transformers computes them once for a forward pass over all of it.
      */

@@ -169,14 +169,15 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
         for (int from = 0; from < tokens.length; from += passLength) {
             int to = Math.min(tokens.length, from + passLength);
             int[] pass = to - from == tokens.length ? tokens : java.util.Arrays.copyOfRange(tokens, from, to);
+            boolean last = to == tokens.length; // earlier passes only fill the cache: no head product
             if (onKernel) {
-                k.forward(pass, start + from, start + tokens.length, cache, logits);
+                k.forward(pass, start + from, start + tokens.length, cache, last ? logits : null);
                 continue;
             }
             try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
                 scope.suppressNotUsedWarning();
-                NDArray out = forward(pass, start + from, cache, true, start + tokens.length, true);
-                if (to == tokens.length) {
+                NDArray out = forward(pass, start + from, cache, true, start + tokens.length, true, last);
+                if (last) {
                     System.arraycopy(out.toFloatArray(), 0, logits, 0, logits.length);
                 }
             }
@@ -194,18 +195,18 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
      * the weights' manager, so call it inside an {@code NDScope} that frees them.
      */
     public NDArray forward(int[] tokens, int start, KvCache cache, boolean lastOnly) {
-        return forward(tokens, start, cache, lastOnly, start + tokens.length, false);
+        return forward(tokens, start, cache, lastOnly, start + tokens.length, false, true);
     }
 
     NDArray forward(int[] tokens, int start, KvCache cache, boolean lastOnly, int ropeLength,
-                    boolean freeEachLayer) {
+                    boolean freeEachLayer, boolean withHead) {
         long[] ids = new long[tokens.length];
         for (int i = 0; i < tokens.length; i++) {
             ids[i] = tokens[i];
         }
         NDManager mgr = tokenEmbedding.getArray().getManager();
         return forward(mgr.create(ids, new Shape(1, tokens.length)), start, cache, lastOnly, ropeLength,
-                freeEachLayer);
+                freeEachLayer, withHead);
     }
 
     /** Stops the decode kernel's threads; the weights belong to the manager they were loaded into. */
@@ -246,7 +247,7 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
      * for the last position only when {@code lastOnly}. Temporaries are attached to the tokens' manager.
      */
     public NDArray forward(NDArray tokens, int start, KvCache cache, boolean lastOnly) {
-        return forward(tokens, start, cache, lastOnly, start + (int) tokens.getShape().get(1), false);
+        return forward(tokens, start, cache, lastOnly, start + (int) tokens.getShape().get(1), false, true);
     }
 
     /**
@@ -254,10 +255,11 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
      * {@code ropeLength}: length-dependent (dynamic NTK) rotary frequencies are computed for that length, as
      * transformers computes them once for a forward pass over the whole input. With {@code freeEachLayer} (inference
      * only: autograd needs them) each layer's temporaries, its attention scores among them, are freed as soon as the
-     * layer is done instead of with the caller's scope, so a pass holds one layer's at a time.
+     * layer is done instead of with the caller's scope, so a pass holds one layer's at a time. Without {@code withHead}
+     * (a pass before the last of a longer input) it only fills the cache and returns null.
      */
     NDArray forward(NDArray tokens, int start, KvCache cache, boolean lastOnly, int ropeLength,
-                    boolean freeEachLayer) {
+                    boolean freeEachLayer, boolean withHead) {
         NDManager mgr = tokens.getManager();
         int t = (int) tokens.getShape().get(1);
         int end = start + t;
@@ -288,6 +290,9 @@ public final class Transformer extends AbstractBlock implements AutoCloseable {
             x = next;
         }
         cache.advanceTo(end);
+        if (!withHead) {
+            return null;
+        }
         if (lastOnly && t > 1) {
             x = x.get(new NDIndex(":, -1:, :"));
         }

@@ -354,6 +354,9 @@ final class VectorDecodeKernel implements DecodeKernel {
             add(x, out);
         }
         cache.advanceTo(start + t);
+        if (logits == null) {
+            return;
+        }
         a.last[0] = x[t - 1];
         normalize(a.last, finalNorm, a.lastNormed);
         a.logits[0] = logits;

@@ -230,7 +230,7 @@ class DecodeKernelTest {
                 try (KvCache cache = t.newCache(mgr, tokens.length);
                      ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
                     scope.suppressNotUsedWarning();
-                    t.forward(tokens, 0, cache, true, tokens.length, free);
+                    t.forward(tokens, 0, cache, true, tokens.length, free, true);
                     alive[free ? 0 : 1] = lm.nativeArrayCount() - before;
                 }
                 assertThat(lm.nativeArrayCount()).as("after the scope").isEqualTo(before);
