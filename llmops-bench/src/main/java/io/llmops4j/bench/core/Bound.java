@@ -18,6 +18,12 @@ import java.util.function.IntConsumer;
  * bound and start each pass together, as JMH's benchmark threads and the decode kernel's workers do: threads
  * started per pass measured 10-20% less bandwidth on the benchmark VM (a new thread may share its parent's core
  * until the scheduler moves it), which overstated decode's share of the bound.
+ *
+ * <p>The host's bandwidth also moves within a second (single passes of the AMD VM read 39-83 GB/s seconds apart,
+ * docs/BENCHMARKS.md), so the best of three short passes samples the host's good moments while decode's rate
+ * averages over seconds. {@link #sample()} therefore also times a STREAM copy pass after every generation of the
+ * measurement, and the report holds decode's steps against the bytes those passes moved over their total time: the
+ * bound over the same seconds as decode.
  */
 final class Bound implements AutoCloseable {
     private static final int PASSES = 3;
@@ -26,6 +32,8 @@ final class Bound implements AutoCloseable {
     private final List<Double> copied = new ArrayList<>(); // bytes copied per second by STREAM's loop, all threads
     private final List<Double> arraycopied = new ArrayList<>(); // the same by System.arraycopy
     private final List<Double> read = new ArrayList<>(); // bytes read per second, all threads
+    private long sampledPasses; // STREAM copy passes interleaved with decode's generations, and their total time
+    private long sampledNanos;
     private final Thread[] helpers; // participants 1 .. threads-1; the measuring thread is participant 0
     private final CyclicBarrier start;
     private final CyclicBarrier end;
@@ -84,15 +92,31 @@ final class Bound implements AutoCloseable {
         read.add(bestRead);
     }
 
+    /**
+     * One timed STREAM copy pass by every thread, between two of decode's generations. An untimed pass goes first:
+     * on the AMD VM, when the host was fast, the first pass after a generation measured 10% less than the one after
+     * it (60.2 against 66.9 GB/s, 19 pairs; equal when the host was slow), which would have understated the bound.
+     */
+    void sample() {
+        IntConsumer copy = t -> MemoryBandwidthBenchmark.streamCopy(sources[t], targets[t]);
+        nanos(copy);
+        sampledNanos += nanos(copy);
+        sampledPasses++;
+    }
+
     /** Bytes per second of {@code work} run by every thread at once on its own arrays, from the common start. */
     private double rate(IntConsumer work) {
+        return (double) sources.length * MemoryBandwidthBenchmark.BYTES / (nanos(work) / 1e9);
+    }
+
+    private long nanos(IntConsumer work) {
         pass = work;
         try {
             start.await();
             long begin = System.nanoTime();
             work.accept(0);
             end.await();
-            return (double) sources.length * MemoryBandwidthBenchmark.BYTES / ((System.nanoTime() - begin) / 1e9);
+            return System.nanoTime() - begin;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -118,19 +142,22 @@ final class Bound implements AutoCloseable {
         double arraycopiedMean = mean(arraycopied);
         double readMean = mean(read);
         double decodeBytes = stepsPerSecond * bytesPerToken;
+        double interleaved = sampledPasses * (double) sources.length * MemoryBandwidthBenchmark.BYTES
+                / (sampledNanos / 1e9); // bytes copied per second over the passes' total time
         return String.format(Locale.ROOT, "%n[bound] %d thread(s): decode steps %.1f tokens/s x %.1f MB = %.1f GB/s"
                         + " (end to end, prompt included, %.1f tokens/s);"
                         + " between its iterations STREAM copy %.1f GB/s copied (%.1f GB/s read + written),"
                         + " System.arraycopy %.1f GB/s copied (%.1f read + written), read %.1f GB/s"
                         + " (per iteration: copied %s, arraycopied %s, read %s); decode steps = %.0f%% of the STREAM"
                         + " copy bound (end to end %.0f%%), %.0f%% of the bytes-copied bound, %.0f%% of the arraycopy"
-                        + " STREAM figure, %.0f%% of the read bound",
+                        + " STREAM figure, %.0f%% of the read bound; interleaved with its generations (%d passes, one after"
+                        + " each) STREAM copy %.1f GB/s read + written: decode steps = %.0f%% of that bound",
                 sources.length, stepsPerSecond, bytesPerToken / 1e6, decodeBytes / 1e9, endToEndPerSecond,
                 copiedMean / 1e9, 2 * copiedMean / 1e9, arraycopiedMean / 1e9, 2 * arraycopiedMean / 1e9,
                 readMean / 1e9, gigabytes(copied), gigabytes(arraycopied), gigabytes(read),
                 100 * decodeBytes / (2 * copiedMean), 100 * endToEndPerSecond * bytesPerToken / (2 * copiedMean),
                 100 * decodeBytes / copiedMean, 100 * decodeBytes / (2 * arraycopiedMean),
-                100 * decodeBytes / readMean);
+                100 * decodeBytes / readMean, sampledPasses, 2 * interleaved / 1e9, 100 * decodeBytes / (2 * interleaved));
     }
 
     private static double mean(List<Double> values) {

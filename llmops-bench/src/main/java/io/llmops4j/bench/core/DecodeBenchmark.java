@@ -35,7 +35,9 @@ import org.openjdk.jmh.runner.IterationType;
  * bound is measured inside the decode trial too: after every measurement iteration of {@code decode} the same
  * number of threads copy and read arrays of 256 MiB ({@link MemoryBandwidthBenchmark}'s passes), and at the end
  * of the trial the rate of decode's single steps over those iterations (the end-to-end rate beside it) is printed
- * next to the bandwidth measured between them.
+ * next to the bandwidth measured between them. Because the bandwidth also moves within a second, one copy pass
+ * after every generation of a measurement iteration (outside the timed invocation) gives the bound over the same
+ * seconds as decode, printed beside it.
  * The kernel reads its weights from transparent huge pages; the JVM is started with
  * {@code -XX:+UseTransparentHugePages} so that the bound's arrays are on huge pages too (they measured 3-11% more
  * copy bandwidth than on 4 KiB pages), and decode is held against the best the machine does.
@@ -68,7 +70,7 @@ public class DecodeBenchmark {
     private GenerationConfig decode;
     private GenerationConfig prefill;
     private Bound bound; // measured between decode's measurement iterations; null for prefill
-    private long iterationStart;
+    private long iterationNanos; // the iteration's generations, end to end, without the copy passes between them
     private long iterationTokens;
     private long decodeNanos;
     private long decodeTokens;
@@ -116,17 +118,25 @@ public class DecodeBenchmark {
         iterationTokens = 0;
         iterationStepNanos = 0;
         iterationSteps = 0;
-        iterationStart = System.nanoTime();
+        iterationNanos = 0;
     }
 
     @TearDown(Level.Iteration)
     public void endIteration(IterationParams iteration) {
         if (bound != null && iteration.getType() == IterationType.MEASUREMENT) {
-            decodeNanos += System.nanoTime() - iterationStart;
+            decodeNanos += iterationNanos;
             decodeTokens += iterationTokens;
             stepNanos += iterationStepNanos;
             steps += iterationSteps;
             bound.measure();
+        }
+    }
+
+    /** One copy pass after each generation of a measurement iteration: the bound over the same seconds as decode. */
+    @TearDown(Level.Invocation)
+    public void afterGeneration(IterationParams iteration) {
+        if (bound != null && iteration.getType() == IterationType.MEASUREMENT) {
+            bound.sample();
         }
     }
 
@@ -144,6 +154,7 @@ public class DecodeBenchmark {
     @Benchmark
     @OperationsPerInvocation(DECODE_TOKENS)
     public int decode() {
+        long begin = System.nanoTime();
         streamed = 0;
         int generated = model.stream(shortPrompt, decode, token -> {
             lastTokenAt = System.nanoTime();
@@ -151,6 +162,7 @@ public class DecodeBenchmark {
                 firstTokenAt = lastTokenAt;
             }
         }, null).generatedTokens();
+        iterationNanos += System.nanoTime() - begin;
         iterationTokens += generated;
         if (streamed > 1) {
             iterationSteps += streamed - 1;
