@@ -199,6 +199,50 @@ public final class SafetensorsFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Tensor {@code name} of an integer or boolean dtype (I64, I32, I16, I8, U64, U32, U16, U8, BOOL) as {@code long}
+     * values, exactly, in row-major order: position ids, token ids, masks and counters stored beside the weights.
+     *
+     * @throws ModelFormatException if there is no such tensor, its dtype is a float type, it has more elements than a
+     *                              Java array can hold, or a U64 element exceeds {@link Long#MAX_VALUE}
+     */
+    public long[] readLongs(String name) {
+        TensorInfo t = info(name);
+        if (t.dtype().isFloatingPoint()) {
+            throw new ModelFormatException(file + ": tensor '" + name + "' has dtype " + t.dtype()
+                    + ", expected an integer or boolean dtype to read as longs; read it with readFloats");
+        }
+        if (t.numel() > Integer.MAX_VALUE - 8) {
+            throw new ModelFormatException(file + ": tensor '" + name + "' has " + t.numel()
+                    + " elements, more than a long[] holds");
+        }
+        long[] out = new long[(int) t.numel()];
+        int elem = t.dtype().byteSize();
+        long perWindow = Math.max(1, WINDOW_BYTES / elem);
+        for (long from = 0; from < out.length; from += perWindow) {
+            int count = (int) Math.min(perWindow, out.length - from);
+            ByteBuffer src = map(t.dataStart() + from * elem, (long) count * elem);
+            for (int i = 0; i < count; i++) {
+                long v = switch (t.dtype()) {
+                    case I64, U64 -> src.getLong(8 * i);
+                    case I32 -> src.getInt(4 * i);
+                    case U32 -> Integer.toUnsignedLong(src.getInt(4 * i));
+                    case I16 -> src.getShort(2 * i);
+                    case U16 -> Short.toUnsignedLong(src.getShort(2 * i));
+                    case I8 -> src.get(i);
+                    case U8, BOOL -> Byte.toUnsignedLong(src.get(i));
+                    default -> throw new IllegalStateException("not an integer dtype: " + t.dtype());
+                };
+                if (t.dtype() == DType.U64 && v < 0) {
+                    throw new ModelFormatException(file + ": tensor '" + name + "' element " + (from + i) + " is "
+                            + Long.toUnsignedString(v) + ", more than a long holds (U64)");
+                }
+                out[(int) (from + i)] = v;
+            }
+        }
+        return out;
+    }
+
     private static void convert(DType dtype, ByteBuffer src, FloatBuffer dest, int count) {
         switch (dtype) {
             case F32 -> {

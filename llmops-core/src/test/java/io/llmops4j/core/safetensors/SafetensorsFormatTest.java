@@ -64,6 +64,7 @@ class SafetensorsFormatTest {
             assertThat(t.dataStart()).isEqualTo(8 + 64);
             assertThat(t.dataEnd()).isEqualTo(8 + 64 + 16);
             assertThat(sf.slice("test").getInt(12)).isEqualTo(1);
+            assertThat(sf.readLongs("test")).containsExactly(0, 0, 0, 1);
             assertThat(sf.metadata()).isEmpty();
         }
     }
@@ -137,7 +138,7 @@ class SafetensorsFormatTest {
     }
 
     @Test
-    void roundTripsIntegerDtypesAsRawBytes() {
+    void roundTripsIntegerDtypesAsRawBytesAndAsLongs() {
         Path f = tmp.resolve("ints.safetensors");
         ByteBuffer i64 = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN).putLong(-1).putLong(Long.MAX_VALUE)
                 .putLong(42);
@@ -150,7 +151,10 @@ class SafetensorsFormatTest {
                 .addRaw("u8", DType.U8, new long[] {1}, new byte[] {(byte) 200})
                 .addRaw("u16", DType.U16, new long[] {1}, new byte[] {(byte) 0xFF, (byte) 0xFF})
                 .addRaw("u32", DType.U32, new long[] {1}, new byte[] {0, 0, 0, (byte) 0x80})
-                .addRaw("u64", DType.U64, new long[] {2}, new byte[16])
+                .addRaw("u64", DType.U64, new long[] {2}, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN)
+                        .putLong(Long.MAX_VALUE).putLong(3).array())
+                .addRaw("u64big", DType.U64, new long[] {2}, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN)
+                        .putLong(1).putLong(-1).array())
                 .addRaw("bool", DType.BOOL, new long[] {2}, new byte[] {1, 0})
                 .addRaw("scalar", DType.I32, new long[] {}, new byte[] {5, 0, 0, 0})
                 .addRaw("empty", DType.F32, new long[] {0, 3}, new byte[0])
@@ -171,6 +175,23 @@ class SafetensorsFormatTest {
             assertThat(sf.slice("scalar").getInt(0)).isEqualTo(5);
             assertThat(sf.info("empty").numel()).isZero();
             assertThat(sf.readFloats("empty")).isEmpty();
+            // the same values read as longs: signed types sign-extended, unsigned ones not
+            assertThat(sf.readLongs("i64")).containsExactly(-1, Long.MAX_VALUE, 42);
+            assertThat(sf.readLongs("i32")).containsExactly(-7, 1 << 30);
+            assertThat(sf.readLongs("i16")).containsExactly(-2);
+            assertThat(sf.readLongs("i8")).containsExactly(-3, 4);
+            assertThat(sf.readLongs("u8")).containsExactly(200);
+            assertThat(sf.readLongs("u16")).containsExactly(65535);
+            assertThat(sf.readLongs("u32")).containsExactly(1L << 31);
+            assertThat(sf.readLongs("u64")).containsExactly(Long.MAX_VALUE, 3);
+            assertThat(sf.readLongs("bool")).containsExactly(1, 0);
+            assertThat(sf.readLongs("scalar")).containsExactly(5);
+            assertThatThrownBy(() -> sf.readLongs("u64big"))
+                    .isInstanceOf(io.llmops4j.core.ModelFormatException.class)
+                    .hasMessageContaining("'u64big' element 1 is 18446744073709551615");
+            assertThatThrownBy(() -> sf.readLongs("empty"))
+                    .isInstanceOf(io.llmops4j.core.ModelFormatException.class)
+                    .hasMessageContaining("'empty' has dtype F32");
             assertThatThrownBy(() -> sf.readFloats("i32"))
                     .isInstanceOf(io.llmops4j.core.ModelFormatException.class)
                     .hasMessageContaining("ints.safetensors").hasMessageContaining("'i32'")
